@@ -1,0 +1,1 @@
+"""Plain, slow, obviously-correct implementations that the compiled kernels are tested against."""
