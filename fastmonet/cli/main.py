@@ -11,13 +11,11 @@ import argparse
 import importlib
 import sys
 
+from fastmonet.errors import InputError, SolveError
+
 COMMANDS = [
     "stand",
 ]
-
-
-class UserError(Exception):
-    """Bad input from the user: printed as one clear line, no traceback."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except (UserError, ValueError, FileNotFoundError) as exc:
+    except (InputError, SolveError, FileNotFoundError) as exc:
         print(f"fastmonet {args.command}: error: {exc}", file=sys.stderr)
         return 2
 
