@@ -1,0 +1,70 @@
+"""The energy transition of SPEC 5 (paper Fig. 1) as factors per calendar year.
+
+Three linear ramps from 1 at ``start_year`` (2020) to 0 at their zero year, flat before and after:
+
+* ``grid_factor``: grid carbon intensity relative to the subregion's 2020 value (0 from 2050);
+* ``fossil_share``: fossil share of road and sea fuels (biofuels replace them by 2080; biofuels
+  count as zero-emission, so a fossil emission factor is scaled by this share);
+* ``drying_gas_share``: natural-gas share of biomass-drying heat (wood from 2040; wood heat is
+  biogenic and counts as zero-emission).
+
+A factor for calendar year ``y`` is the ramp evaluated at ``y`` itself (2020 -> 1, 2050 -> 0 for
+the grid). Period-level factors (BECCS chains, DACCS) use the period's mid-year, e.g. 2025 for the
+2020s: see ``period_mid_years``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from fastmonet.technology import Technology
+
+FIRST_YEAR = 2020
+PERIOD_YEARS = 10
+N_PERIODS = 8
+PERIOD_STARTS = np.arange(FIRST_YEAR, FIRST_YEAR + PERIOD_YEARS * N_PERIODS, PERIOD_YEARS)
+REPORT_YEARS = PERIOD_STARTS + PERIOD_YEARS
+
+
+def period_mid_years() -> np.ndarray:
+    """Mid-year of each period (2025, 2035, ... 2095): where period-level factors are evaluated."""
+    return PERIOD_STARTS + PERIOD_YEARS / 2.0
+
+
+def _ramp(years, start: float, zero: float) -> np.ndarray:
+    y = np.asarray(years, dtype=np.float64)
+    return np.clip(1.0 - (y - start) / (zero - start), 0.0, 1.0)
+
+
+@dataclass(frozen=True)
+class EnergyTransition:
+    start_year: float = 2020.0
+    grid_zero_year: float = 2050.0
+    fossil_fuel_zero_year: float = 2080.0
+    drying_gas_zero_year: float = 2040.0
+
+    @classmethod
+    def from_technology(cls, tech: Technology) -> "EnergyTransition":
+        t = tech.transition
+        return cls(t.start_year, t.grid_zero_year, t.fossil_fuel_zero_year, t.drying_gas_zero_year)
+
+    def grid_factor(self, years) -> np.ndarray:
+        """Grid carbon intensity in ``years`` as a fraction of the 2020 intensity."""
+        return _ramp(years, self.start_year, self.grid_zero_year)
+
+    def fossil_share(self, years) -> np.ndarray:
+        """Fossil share of road and sea fuels in ``years``."""
+        return _ramp(years, self.start_year, self.fossil_fuel_zero_year)
+
+    def drying_gas_share(self, years) -> np.ndarray:
+        """Natural-gas share of biomass-drying heat in ``years`` (the rest is wood)."""
+        return _ramp(years, self.start_year, self.drying_gas_zero_year)
+
+    def calendar(self, first_year: int = FIRST_YEAR, n_years: int = 200) -> np.ndarray:
+        """Factors for consecutive calendar years: array (3, n_years) of grid, fossil, drying gas."""
+        years = np.arange(first_year, first_year + n_years, dtype=np.float64)
+        return np.ascontiguousarray(
+            np.stack([self.grid_factor(years), self.fossil_share(years), self.drying_gas_share(years)])
+        )
