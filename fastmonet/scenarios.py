@@ -1,0 +1,242 @@
+"""Policy scenarios and sensitivities (SPEC 6.7, 6.6 rates, 6.8 targets, Table 8 storage).
+
+A `Scenario` is everything the LP needs besides the coefficient Dataset.  Scenarios come from
+keyword arguments, the command line, or a TOML file (`load_scenario_file`):
+
+    [[scenario]]                 # one table, or several as an array of tables
+    policy  = "switch_2050"      # cooperation | current_policy | isolation | switch_<year>
+    targets = "p3"               # p3 | p4
+    storage = "medium"           # low | medium | high
+    name    = "my-run"           # optional: the zarr group name
+    [scenario.rates]             # multipliers of the SPEC 6.6 base rates (default 1)
+    ar = 10.0
+    beccs = 2.5
+    dac = 2.5
+
+    [solver]                     # optional, applies to every scenario of the file
+    time_limit = 600.0           # seconds per LP solve
+    method = "dual"              # dual | primal | ipm | choose
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastmonet.errors import InputError
+
+POLICIES = ("cooperation", "current_policy", "isolation")
+SWITCH_YEARS = tuple(range(2030, 2100, 10))  # a switch at the end of any period but the last
+TARGET_CASES = ("p3", "p4")
+STORAGE_CASES = ("low", "medium", "high")
+METHODS = ("dual", "primal", "ipm", "choose")
+# "High deployment rates" sensitivity (SPEC 6.6): AR x10, BECCS 5 GW/yr, DAC 42 MtCO2/yr.
+HIGH_RATES = (10.0, 2.5, 2.5)
+
+
+@dataclass(frozen=True)
+class Rates:
+    """Build and expansion rates of SPEC 6.6: base values and the sensitivity multipliers."""
+
+    ar: float = 1.0
+    beccs: float = 1.0
+    dac: float = 1.0
+    ar_ha_per_yr: float = 50e3          # ExpR, per subregion
+    beccs_gw_per_yr: float = 2.0        # BR_B, per subregion
+    beccs_plant_gw: float = 0.5         # CAP_B
+    dac_t_per_yr: float = 16.8e6        # per subregion, "same rate as BECCS"
+
+    def ar_per_period_ha(self) -> float:
+        return 10.0 * self.ar_ha_per_yr * self.ar
+
+    def beccs_plants_per_period(self) -> float:
+        return 10.0 * self.beccs_gw_per_yr * self.beccs / self.beccs_plant_gw
+
+    def dac_capacity_per_period_t(self) -> float:
+        return 10.0 * self.dac_t_per_yr * self.dac
+
+    def is_default(self) -> bool:
+        return self == Rates()
+
+
+@dataclass(frozen=True)
+class SolverOptions:
+    time_limit: float | None = None     # seconds per LP solve
+    method: str = "dual"                # SPEC 10: dual simplex beat interior point
+    shortfall_rel_tol: float = 1e-6     # cost stage keeps shortfall <= s* (1 + tol) + tol * target
+    threads: int | None = None
+    verbose: bool = False
+
+
+@dataclass(frozen=True)
+class Scenario:
+    policy: str = "cooperation"         # cooperation | current_policy | isolation | switch
+    switch_year: int | None = None      # for policy "switch": decisions to this year are ISOLATION's
+    targets: str = "p3"
+    storage: str = "medium"
+    rates: Rates = field(default_factory=Rates)
+    solver: SolverOptions = field(default_factory=SolverOptions)
+    name: str = ""
+
+    def __post_init__(self):
+        validate(self, where="scenario")
+        if not self.name:
+            object.__setattr__(self, "name", default_name(self))
+
+    @property
+    def label(self) -> str:
+        """The policy as the paper writes it: COOPERATION, SWITCH_2050, ..."""
+        if self.policy == "switch":
+            return f"SWITCH_{self.switch_year}"
+        return self.policy.upper()
+
+    @property
+    def regional_targets(self) -> bool:
+        return self.policy in ("current_policy", "isolation", "switch")
+
+    @property
+    def trade(self) -> bool:
+        """Biomass may cross regions (for switch: only after the switch year)."""
+        return self.policy != "isolation"
+
+    def isolation_base(self) -> "Scenario":
+        """The ISOLATION scenario a SWITCH_Y scenario fixes its early decisions from."""
+        return dataclasses.replace(self, policy="isolation", switch_year=None, name="")
+
+
+def default_name(s: Scenario) -> str:
+    name = f"{s.label.lower()}-{s.targets}-{s.storage}"
+    if not s.rates.is_default():
+        name += f"-rates{s.rates.ar:g}x{s.rates.beccs:g}x{s.rates.dac:g}"
+    return name
+
+
+def parse_policy(text: str, where: str = "policy") -> tuple[str, int | None]:
+    """'cooperation' / 'SWITCH_2050' / 'switch-2050' -> ('switch', 2050)."""
+    key = str(text).strip().lower().replace("-", "_")
+    if key in POLICIES:
+        return key, None
+    if key.startswith("switch_"):
+        tail = key[len("switch_"):]
+        if tail.isdigit() and int(tail) in SWITCH_YEARS:
+            return "switch", int(tail)
+        raise InputError(
+            f"{where}: switch year in {text!r} must be one of {', '.join(map(str, SWITCH_YEARS))}")
+    valid = ", ".join(p.upper() for p in POLICIES) + ", SWITCH_<year>"
+    raise InputError(f"{where}: unknown scenario {text!r}; expected one of {valid}")
+
+
+def make(policy: str = "cooperation", targets: str = "p3", storage: str = "medium",
+         rates: Rates | None = None, solver: SolverOptions | None = None, name: str = "",
+         where: str = "scenario") -> Scenario:
+    pol, year = parse_policy(policy, where=f"{where}: policy")
+    try:
+        return Scenario(policy=pol, switch_year=year, targets=str(targets).lower(),
+                        storage=str(storage).lower(), rates=rates or Rates(),
+                        solver=solver or SolverOptions(), name=name)
+    except InputError as exc:
+        raise InputError(f"{where}: {str(exc).removeprefix('scenario: ')}") from None
+
+
+def validate(s: Scenario, where: str = "scenario") -> None:
+    if s.policy not in POLICIES + ("switch",):
+        raise InputError(f"{where}: unknown policy {s.policy!r}")
+    if (s.policy == "switch") != (s.switch_year is not None):
+        raise InputError(f"{where}: switch_year must be given exactly for policy 'switch'")
+    if s.switch_year is not None and s.switch_year not in SWITCH_YEARS:
+        raise InputError(f"{where}: switch_year {s.switch_year} not in {SWITCH_YEARS}")
+    if s.targets not in TARGET_CASES:
+        raise InputError(f"{where}: targets {s.targets!r} must be one of {TARGET_CASES}")
+    if s.storage not in STORAGE_CASES:
+        raise InputError(f"{where}: storage {s.storage!r} must be one of {STORAGE_CASES}")
+    for f in dataclasses.fields(Rates):
+        v = getattr(s.rates, f.name)
+        if not isinstance(v, (int, float)) or isinstance(v, bool) or not v >= 0 or v == float("inf"):
+            raise InputError(f"{where}: rates.{f.name} must be a finite number >= 0, got {v!r}")
+    if s.rates.beccs_plant_gw <= 0:
+        raise InputError(f"{where}: rates.beccs_plant_gw must be > 0, got {s.rates.beccs_plant_gw}")
+    opt = s.solver
+    if opt.method not in METHODS:
+        raise InputError(f"{where}: solver.method {opt.method!r} must be one of {METHODS}")
+    if opt.time_limit is not None and not (isinstance(opt.time_limit, (int, float))
+                                           and opt.time_limit > 0):
+        raise InputError(f"{where}: solver.time_limit must be a number > 0, got {opt.time_limit!r}")
+    if not (isinstance(opt.shortfall_rel_tol, (int, float)) and 0 <= opt.shortfall_rel_tol < 1e-2):
+        raise InputError(f"{where}: solver.shortfall_rel_tol must be in [0, 0.01), "
+                         f"got {opt.shortfall_rel_tol!r}")
+    if opt.threads is not None and not (isinstance(opt.threads, int) and opt.threads >= 1):
+        raise InputError(f"{where}: solver.threads must be an integer >= 1, got {opt.threads!r}")
+
+
+_SCENARIO_KEYS = {"policy", "targets", "storage", "name", "rates"}
+_RATE_KEYS = {f.name for f in dataclasses.fields(Rates)}
+_SOLVER_KEYS = {f.name for f in dataclasses.fields(SolverOptions)}
+
+
+def _check_keys(table: dict, allowed: set[str], where: str) -> None:
+    if not isinstance(table, dict):
+        raise InputError(f"{where}: expected a table, got {type(table).__name__}")
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise InputError(f"{where}: unknown key {unknown[0]!r}; allowed: {', '.join(sorted(allowed))}")
+
+
+def _typed(table: dict, cls, where: str):
+    kwargs = {}
+    for f in dataclasses.fields(cls):
+        if f.name in table:
+            v = table[f.name]
+            want = f.type if isinstance(f.type, str) else f.type.__name__
+            if "float" in want and isinstance(v, int) and not isinstance(v, bool):
+                v = float(v)
+            if "float" in want and not (isinstance(v, float) or v is None):
+                raise InputError(f"{where}.{f.name}: expected a number, got {v!r}")
+            if want == "str" and not isinstance(v, str):
+                raise InputError(f"{where}.{f.name}: expected a string, got {v!r}")
+            if want == "bool" and not isinstance(v, bool):
+                raise InputError(f"{where}.{f.name}: expected true/false, got {v!r}")
+            kwargs[f.name] = v
+    return cls(**kwargs)
+
+
+def load_scenario_file(path: str | Path) -> list[Scenario]:
+    """Scenarios of a TOML file; errors name the file and the key at fault."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh:
+            doc = tomllib.load(fh)
+    except FileNotFoundError:
+        raise InputError(f"{path}: scenario file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path}: not valid TOML: {exc}") from None
+    _check_keys(doc, {"scenario", "solver"}, f"{path}")
+    solver_t = doc.get("solver", {})
+    _check_keys(solver_t, _SOLVER_KEYS, f"{path}: [solver]")
+    solver = _typed(solver_t, SolverOptions, f"{path}: [solver]")
+    tables = doc.get("scenario")
+    if tables is None:
+        raise InputError(f"{path}: no [scenario] table")
+    if isinstance(tables, dict):
+        tables = [tables]
+    out = []
+    for i, table in enumerate(tables):
+        where = f"{path}: scenario[{i}]"
+        _check_keys(table, _SCENARIO_KEYS, where)
+        if "policy" not in table:
+            raise InputError(f"{where}: missing key 'policy'")
+        rates_t = table.get("rates", {})
+        _check_keys(rates_t, _RATE_KEYS, f"{where}.rates")
+        rates = _typed(rates_t, Rates, f"{where}.rates")
+        for key in ("targets", "storage", "name", "policy"):
+            if key in table and not isinstance(table[key], str):
+                raise InputError(f"{where}.{key}: expected a string, got {table[key]!r}")
+        out.append(make(policy=table["policy"], targets=table.get("targets", "p3"),
+                        storage=table.get("storage", "medium"), rates=rates, solver=solver,
+                        name=table.get("name", ""), where=where))
+    names = [s.name for s in out]
+    dup = next((n for n in names if names.count(n) > 1), None)
+    if dup:
+        raise InputError(f"{path}: two scenarios share the name {dup!r}; give each a distinct 'name'")
+    return out

@@ -1,0 +1,220 @@
+"""Hand an `LPModel` to HiGHS in one `passModel` call and solve it lexicographically.
+
+Shortfall first, cost second (SPEC 6.2), by solves on one HiGHS instance:
+
+1. the cost objective with every shortfall fixed at 0.  If that is feasible, the least shortfall
+   is 0 and this is the answer (one solve, the usual case);
+2. otherwise the shortfall objective (sum of all s(g, t), MtCO2) with the shortfalls free, giving
+   s*; then the cost objective with the row  sum s <= s* (1 + tol) + tol * world target  added,
+   warm-started from the shortfall basis.  `tol` is `SolverOptions.shortfall_rel_tol` (1e-6).
+
+Every HiGHS call's status is checked (SPEC 10: a rejected model otherwise "solves" as Empty).
+After the solve, `check_solution` recomputes A x from the model's own CSC arrays and the returned
+column values; a bound violation above 1e-6 relative raises `SolveError`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from fastmonet.errors import SolveError
+from fastmonet.lp_builder import LPModel
+
+VIOLATION_TOL = 1e-6
+
+
+@dataclass
+class LPSolution:
+    x: np.ndarray                      # column values, LP units
+    row_dual: np.ndarray               # duals of the model's rows (cost stage)
+    row_activity: np.ndarray           # A x as recomputed by check_solution
+    cost: float                        # cost objective, M US$
+    shortfall: float                   # sum of shortfalls, MtCO2
+    status: str
+    max_violation: float               # largest relative bound violation
+    worst: str                         # the row/column where it occurs
+    stats: dict = field(default_factory=dict)
+
+
+def _ok(status, what: str, where: str) -> None:
+    import highspy
+    if status == highspy.HighsStatus.kError:
+        raise SolveError(f"{where}: HiGHS rejected {what}")
+
+
+def _configure(h, opts, verbose: bool) -> None:
+    import highspy  # noqa: F401
+    where = "solver options"
+    _ok(h.setOptionValue("output_flag", bool(verbose)), "option output_flag", where)
+    if opts.method == "ipm":
+        _ok(h.setOptionValue("solver", "ipm"), "option solver", where)
+    elif opts.method == "choose":
+        _ok(h.setOptionValue("solver", "choose"), "option solver", where)
+    else:
+        _ok(h.setOptionValue("solver", "simplex"), "option solver", where)
+        # HiGHS simplex_strategy: 1 dual (serial), 4 primal.
+        _ok(h.setOptionValue("simplex_strategy", 1 if opts.method == "dual" else 4),
+            "option simplex_strategy", where)
+    if opts.threads is not None:
+        _ok(h.setOptionValue("threads", int(opts.threads)), "option threads", where)
+
+
+def pass_model(h, m: LPModel, cost: np.ndarray, col_upper: np.ndarray, where: str) -> None:
+    """The whole LP in one call (array form; integrality all continuous, see SPEC 10)."""
+    status = h.passModel(
+        int(m.n_col), int(m.n_row), int(m.nnz), 1, 1, 0.0,
+        np.ascontiguousarray(cost, np.float64),
+        np.ascontiguousarray(m.col_lower, np.float64),
+        np.ascontiguousarray(col_upper, np.float64),
+        np.ascontiguousarray(m.row_lower, np.float64),
+        np.ascontiguousarray(m.row_upper, np.float64),
+        np.ascontiguousarray(m.a_start[: m.n_col], np.int32),
+        np.ascontiguousarray(m.a_index, np.int32),
+        np.ascontiguousarray(m.a_value, np.float64),
+        np.zeros(m.n_col, np.int32),
+    )
+    _ok(status, f"the model ({m.n_col} columns, {m.n_row} rows, {m.nnz} non-zeros)", where)
+    if h.getNumCol() != m.n_col or h.getNumRow() != m.n_row or h.getNumNz() != m.nnz:
+        raise SolveError(f"{where}: HiGHS holds {h.getNumCol()} columns, {h.getNumRow()} rows, "
+                         f"{h.getNumNz()} non-zeros after passModel; expected {m.n_col}, "
+                         f"{m.n_row}, {m.nnz}")
+
+
+def _run(h, stage: str, where: str, time_left: float | None, allow_infeasible: bool = False):
+    import highspy
+    MS = highspy.HighsModelStatus
+    if time_left is not None:
+        if time_left <= 0:
+            raise SolveError(f"{where}: time limit reached before the {stage} stage")
+        _ok(h.setOptionValue("time_limit", float(time_left)), "option time_limit", where)
+    status = h.run()
+    ms = h.getModelStatus()
+    if ms == MS.kOptimal:
+        return ms
+    if allow_infeasible and ms in (MS.kInfeasible, MS.kUnboundedOrInfeasible):
+        return ms
+    why = {
+        MS.kInfeasible: "the model is infeasible (a bound or capacity below what the fixed "
+                        "decisions or equalities require)",
+        MS.kUnboundedOrInfeasible: "the model is unbounded or infeasible",
+        MS.kUnbounded: "the model is unbounded (a column with negative cost and no limit)",
+        MS.kTimeLimit: "HiGHS stopped at the time limit; raise solver.time_limit "
+                       "(--time-limit) or try --method ipm",
+        MS.kIterationLimit: "HiGHS stopped at the iteration limit",
+        MS.kModelEmpty: "HiGHS holds an empty model (was it rejected?)",
+        MS.kInterrupt: "the solve was interrupted",
+        MS.kMemoryLimit: "HiGHS ran out of memory",
+    }.get(ms, f"HiGHS returned {h.modelStatusToString(ms)} (run status {status})")
+    raise SolveError(f"{where}: {stage} stage: {why}")
+
+
+def solve_model(m: LPModel) -> LPSolution:
+    """Lexicographic solve (shortfall, then cost) and the independent solution check."""
+    import highspy
+    sc = m.scenario
+    opts = sc.solver
+    where = f"scenario {sc.name!r} ({sc.label}, targets {sc.targets}, storage {sc.storage})"
+    h = highspy.Highs()
+    _configure(h, opts, opts.verbose)
+    t_start = time.perf_counter()
+    deadline = None if opts.time_limit is None else t_start + float(opts.time_limit)
+
+    def left():
+        return None if deadline is None else deadline - time.perf_counter()
+
+    s_cols = np.arange(m.index.columns["s"].start, m.index.columns["s"].stop, dtype=np.int32)
+    upper0 = m.col_upper.copy()
+    upper0[s_cols] = 0.0
+    t0 = time.perf_counter()
+    pass_model(h, m, m.cost, upper0, where)
+    pass_s = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    stages = 1
+    ms = _run(h, "cost (zero shortfall)", where, left(), allow_infeasible=True)
+    shortfall_star = 0.0
+    if ms != highspy.HighsModelStatus.kOptimal:
+        stages = 3
+        n = np.int32(m.n_col)
+        all_cols = np.arange(m.n_col, dtype=np.int32)
+        _ok(h.changeColsBounds(len(s_cols), s_cols, m.col_lower[s_cols], m.col_upper[s_cols]),
+            "shortfall bounds", where)
+        _ok(h.changeColsCost(int(n), all_cols, m.shortfall_cost), "shortfall objective", where)
+        _run(h, "shortfall", where, left())
+        shortfall_star = float(h.getInfo().objective_function_value)
+        tol = opts.shortfall_rel_tol
+        cap = shortfall_star * (1.0 + tol) + tol * m.target_total
+        _ok(h.addRow(-highspy.kHighsInf, cap, len(s_cols), s_cols, np.ones(len(s_cols))),
+            "the shortfall row", where)
+        _ok(h.changeColsCost(int(n), all_cols, m.cost), "cost objective", where)
+        _run(h, "cost", where, left())
+    solve_s = time.perf_counter() - t0
+
+    sol = h.getSolution()
+    if not sol.value_valid:
+        raise SolveError(f"{where}: HiGHS reports optimal but returned no valid primal solution")
+    x = np.asarray(sol.col_value, dtype=np.float64)
+    row_dual = np.asarray(sol.row_dual, dtype=np.float64)[: m.n_row]
+    info = h.getInfo()
+    extra_rows = None
+    if stages > 1:
+        extra_rows = (s_cols, np.ones(len(s_cols)), -np.inf, cap)
+    ax, viol, worst = check_solution(m, x, extra_rows=extra_rows)
+    if viol > VIOLATION_TOL:
+        raise SolveError(f"{where}: the returned solution violates {worst} by {viol:.3g} "
+                         f"(relative) > {VIOLATION_TOL:g}")
+    shortfall = float(x[s_cols].sum())
+    return LPSolution(
+        x=x, row_dual=row_dual, row_activity=ax, cost=float(m.cost @ x), shortfall=shortfall,
+        status=h.modelStatusToString(h.getModelStatus()), max_violation=viol, worst=worst,
+        stats={
+            "columns": m.n_col, "rows": m.n_row, "nonzeros": m.nnz, "build_s": m.build_s,
+            "pass_s": pass_s, "solve_s": solve_s, "stages": stages,
+            "simplex_iterations": int(info.simplex_iteration_count),
+            "ipm_iterations": int(info.ipm_iteration_count),
+            "shortfall_star_mt": shortfall_star, "max_violation": viol,
+        },
+    )
+
+
+def check_solution(m: LPModel, x: np.ndarray, extra_rows=None) -> tuple[np.ndarray, float, str]:
+    """A x from the CSC arrays, and the largest relative violation of a row or column bound.
+
+    Relative to max(1, |bound|, sum_j |a_ij x_j|) in LP units (MtCO2, kha, plants), so a
+    violation counts against the size of the quantities in the row, with a floor of one unit.
+    """
+    A = m.matrix()
+    ax = A @ x
+    mag = abs(A) @ np.abs(x)
+    idx = m.index
+
+    def rel(lo, hi, act, size):
+        v_lo = np.where(np.isfinite(lo), lo - act, 0.0)
+        v_hi = np.where(np.isfinite(hi), act - hi, 0.0)
+        v = np.maximum(np.maximum(v_lo, v_hi), 0.0)
+        b = np.maximum(np.where(np.isfinite(lo), np.abs(lo), 0), np.where(np.isfinite(hi), np.abs(hi), 0))
+        return v / np.maximum(np.maximum(1.0, b), size)
+
+    rv = rel(m.row_lower, m.row_upper, ax, mag) if m.n_row else np.zeros(0)
+    cv = rel(m.col_lower, m.col_upper, x, np.abs(x)) if m.n_col else np.zeros(0)
+    best, worst = 0.0, "nothing"
+    if rv.size and rv.max() > best:
+        i = int(rv.argmax())
+        best, worst = float(rv[i]), f"row {idx.describe_row(i)}"
+    if cv.size and cv.max() > best:
+        j = int(cv.argmax())
+        best, worst = float(cv[j]), f"bound of column {idx.describe_column(j)}"
+    if extra_rows is not None:
+        cols, vals, lo, hi = extra_rows
+        act = float(vals @ x[cols])
+        size = float(np.abs(vals) @ np.abs(x[cols]))
+        v = float(rel(np.array([lo]), np.array([hi]), np.array([act]), np.array([size]))[0])
+        if v > best:
+            best, worst = v, "the shortfall row (sum s <= s*)"
+    if not np.all(np.isfinite(x)):
+        j = int(np.flatnonzero(~np.isfinite(x))[0])
+        return ax, np.inf, f"column {idx.describe_column(j)} (non-finite value)"
+    return ax, best, worst
