@@ -1,0 +1,56 @@
+"""The coefficient Dataset of Contract 3 (docs/architecture.md) from inputs + technology.
+
+    build(inputs, tech=None) -> xr.Dataset
+
+``inputs`` is the Contract-2 Dataset of ``fastmonet.data.load()``; ``tech`` a
+``fastmonet.technology.Technology`` (default: the bundled ``data/technology``). Stages:
+AR (``ar.py``), BECCS chains (``beccs.py``), DACCS (``dac.py``); ``summary.py`` reports them.
+"""
+
+from __future__ import annotations
+
+import time
+
+import xarray as xr
+
+from fastmonet import technology
+from fastmonet.coefficients.ar import build_ar
+from fastmonet.coefficients.beccs import build_beccs
+from fastmonet.coefficients.dac import build_dac
+from fastmonet.energy import EnergyTransition
+from fastmonet.errors import InputError
+
+PASS_THROUGH = ("lrp", "ovl", "mal", "lhw", "storage", "target")
+
+__all__ = ["build"]
+
+
+def build(inputs: xr.Dataset, tech: technology.Technology | None = None, *, horizon: int = 100,
+          timings: dict | None = None) -> xr.Dataset:
+    """All LP coefficients (Contract 3). ``timings``, if given, receives seconds per stage."""
+    t0 = time.perf_counter()
+    tech = technology.load() if tech is None else tech
+    if not isinstance(tech, technology.Technology):
+        raise InputError(f"coefficients.build: tech must be a Technology, got {type(tech).__name__}")
+    transition = EnergyTransition.from_technology(tech)
+    t1 = time.perf_counter()
+    ar, _ = build_ar(inputs, tech, transition, horizon=horizon)
+    t2 = time.perf_counter()
+    beccs = build_beccs(inputs, tech, transition)
+    t3 = time.perf_counter()
+    dac = build_dac(inputs, tech, transition)
+    t4 = time.perf_counter()
+    missing = [v for v in PASS_THROUGH if v not in inputs.variables]
+    if missing:
+        raise InputError(f"inputs: missing variable {missing[0]!r} (Contract 2) copied into the coefficients")
+    out = xr.merge([ar, dac, inputs[list(PASS_THROUGH)]], combine_attrs="drop_conflicts", join="exact")
+    for name in beccs.data_vars:
+        out[name] = beccs[name]
+    out.attrs.update(beccs.attrs)
+    out = out.assign_coords(subregion_region=("subregion", inputs["subregion_region"].values))
+    out.attrs["horizon"] = horizon
+    out.attrs["source"] = "fastmonet.coefficients.build (SPEC 2.6-2.8, 3, 4, 5)"
+    if timings is not None:
+        timings.update(technology=t1 - t0, ar=t2 - t1, beccs=t3 - t2, dac=t4 - t3,
+                       assemble=time.perf_counter() - t4)
+    return out
