@@ -32,6 +32,7 @@ SWITCH_YEARS = tuple(range(2030, 2100, 10))  # a switch at the end of any period
 TARGET_CASES = ("p3", "p4")
 STORAGE_CASES = ("low", "medium", "high")
 METHODS = ("dual", "primal", "ipm", "choose")
+LEXICOGRAPHIC = ("zero_first", "two_stage")
 # "High deployment rates" sensitivity (SPEC 6.6): AR x10, BECCS 5 GW/yr, DAC 42 MtCO2/yr.
 HIGH_RATES = (10.0, 2.5, 2.5)
 
@@ -68,6 +69,9 @@ class SolverOptions:
     shortfall_rel_tol: float = 1e-6     # cost stage keeps shortfall <= s* (1 + tol) + tol * target
     threads: int | None = None
     verbose: bool = False
+    # "zero_first": try the cost objective with no shortfall, fall back to the two stages if that
+    # is infeasible; "two_stage": always shortfall then cost.
+    lexicographic: str = "zero_first"
 
 
 @dataclass(frozen=True)
@@ -160,6 +164,9 @@ def validate(s: Scenario, where: str = "scenario") -> None:
     opt = s.solver
     if opt.method not in METHODS:
         raise InputError(f"{where}: solver.method {opt.method!r} must be one of {METHODS}")
+    if opt.lexicographic not in LEXICOGRAPHIC:
+        raise InputError(f"{where}: solver.lexicographic {opt.lexicographic!r} must be one of "
+                         f"{LEXICOGRAPHIC}")
     if opt.time_limit is not None and not (isinstance(opt.time_limit, (int, float))
                                            and opt.time_limit > 0):
         raise InputError(f"{where}: solver.time_limit must be a number > 0, got {opt.time_limit!r}")

@@ -1,0 +1,161 @@
+"""`fastmonet.solve`: data -> coefficients -> LP -> results, for one or several scenarios.
+
+    import fastmonet
+    res = fastmonet.solve(scenario="cooperation", targets="p3", storage="medium")
+    res.metrics["cum_removal"].sel(region="world", option="all")
+    res.summary()                       # the rows of `fastmonet solve --summary-csv`
+
+`solve_coefficients(coeffs, scenario)` skips the data and coefficient stages (tests, ensembles,
+saved coefficient stores).  `solve_many(scenarios, out=...)` writes each scenario to its own zarr
+group as it finishes and skips groups already complete, so a crashed run resumes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Callable, Iterable
+
+import xarray as xr
+
+from fastmonet import lp_builder, metrics, results, scenarios, solver
+from fastmonet.errors import InputError
+from fastmonet.results import Results
+from fastmonet.scenarios import Rates, Scenario, SolverOptions
+
+
+def _select_case(coeffs: xr.Dataset, scenario: Scenario) -> xr.Dataset:
+    """Use `storage_<case>` / `target_<case>` if the Dataset carries all cases."""
+    out = coeffs
+    if f"storage_{scenario.storage}" in coeffs:
+        out = out.assign(storage=coeffs[f"storage_{scenario.storage}"])
+    if f"target_{scenario.targets}" in coeffs:
+        out = out.assign(target=coeffs[f"target_{scenario.targets}"])
+    return out
+
+
+def solve_coefficients(coeffs: xr.Dataset, scenario: Scenario | str = "cooperation",
+                       isolation: Results | None = None) -> Results:
+    """Solve one scenario on a Contract-3 coefficient Dataset.
+
+    SWITCH_Y needs the ISOLATION solution; pass it as `isolation` to avoid solving it again.
+    """
+    if isinstance(scenario, str):
+        scenario = scenarios.make(scenario)
+    coeffs = _select_case(coeffs, scenario)
+    fixings = None
+    if scenario.policy == "switch":
+        if isolation is None:
+            isolation = solve_coefficients(coeffs, scenario.isolation_base())
+        fixings = results.fixings_from(isolation.solution, scenario.switch_year)
+    model = lp_builder.build(coeffs, scenario, fixings=fixings)
+    sol = solver.solve_model(model)
+    solution = results.solution_dataset(coeffs, model, sol)
+    met = metrics.compute(coeffs, solution)
+    return Results(scenario=scenario, solution=solution, metrics=met, stats=dict(sol.stats))
+
+
+def load_coefficients(targets: str = "p3", storage: str = "medium", data_path=None) -> xr.Dataset:
+    """The first two stages: `fastmonet.data.load` then `fastmonet.coefficients.build`."""
+    from fastmonet import coefficients, data
+    inputs = data.load(data_path, storage=storage, targets=targets)
+    return coefficients.build(inputs)
+
+
+def open_coefficients(path: str | Path) -> xr.Dataset:
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: coefficient store not found")
+    try:
+        return xr.open_zarr(str(path)).load()
+    except Exception as exc:  # noqa: BLE001 - report any unreadable store as bad input
+        raise InputError(f"{path}: not a readable zarr coefficient store ({exc})") from None
+
+
+def solve_many(
+    scenario_list: Iterable[Scenario],
+    out: str | Path | None = None,
+    coefficients: xr.Dataset | None = None,
+    data_path=None,
+    on_result: Callable[[Results, bool], None] | None = None,
+) -> list[Results]:
+    """Solve several scenarios; with `out`, write each to its zarr group and skip complete ones.
+
+    `on_result(results, skipped)` is called as each scenario finishes (or is found complete).
+    """
+    cache: dict[tuple[str, str], xr.Dataset] = {}
+    iso_done: dict[tuple, Results] = {}
+    done = []
+
+    def coeffs_for(sc: Scenario) -> xr.Dataset:
+        if coefficients is not None:
+            return coefficients
+        key = (sc.targets, sc.storage)
+        if key not in cache:
+            cache[key] = load_coefficients(sc.targets, sc.storage, data_path)
+        return cache[key]
+
+    def iso_key(sc: Scenario):
+        return (sc.targets, sc.storage, sc.rates)
+
+    for sc in scenario_list:
+        if out is not None and results.is_complete(out, sc.name):
+            res = Results.from_zarr(out, sc.name)
+            skipped = True
+        else:
+            iso = iso_done.get(iso_key(sc)) if sc.policy == "switch" else None
+            res = solve_coefficients(coeffs_for(sc), sc, isolation=iso)
+            skipped = False
+            if out is not None:
+                res.to_zarr(out, sc.name)
+        if sc.policy == "isolation":
+            iso_done[iso_key(sc)] = res
+        done.append(res)
+        if on_result is not None:
+            on_result(res, skipped)
+    return done
+
+
+def solve(
+    scenario: str | Scenario | list = "cooperation",
+    targets: str = "p3",
+    storage: str = "medium",
+    rates: Rates | dict | None = None,
+    solver_options: SolverOptions | dict | None = None,
+    coefficients: xr.Dataset | str | Path | None = None,
+    data_path=None,
+    out: str | Path | None = None,
+    name: str = "",
+) -> Results | list[Results]:
+    """Solve a scenario (or a list of them) end to end.
+
+    `scenario`: COOPERATION, CURRENT_POLICY, ISOLATION, SWITCH_2030/.../2090 (any case), a
+    `Scenario`, or a list of either (then a list of Results is returned).  `rates`: multipliers
+    such as `{"ar": 10, "beccs": 2.5, "dac": 2.5}`.  `coefficients`: a Contract-3 Dataset or the
+    path of a saved zarr store, instead of loading the data.  `out`: a zarr store to write to.
+    """
+    if isinstance(rates, dict):
+        rates = _from_dict(Rates, rates, "rates")
+    if isinstance(solver_options, dict):
+        solver_options = _from_dict(SolverOptions, solver_options, "solver_options")
+    many = isinstance(scenario, (list, tuple))
+    items = list(scenario) if many else [scenario]
+    scs = []
+    for item in items:
+        if isinstance(item, Scenario):
+            scs.append(item)
+        else:
+            scs.append(scenarios.make(item, targets=targets, storage=storage, rates=rates,
+                                      solver=solver_options, name="" if many else name))
+    if isinstance(coefficients, (str, Path)):
+        coefficients = open_coefficients(coefficients)
+    res = solve_many(scs, out=out, coefficients=coefficients, data_path=data_path)
+    return res if many else res[0]
+
+
+def _from_dict(cls, d: dict, where: str):
+    names = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(d) - names)
+    if unknown:
+        raise InputError(f"{where}: unknown key {unknown[0]!r}; allowed: {', '.join(sorted(names))}")
+    return cls(**d)

@@ -1,0 +1,217 @@
+"""The solution as labelled xarray data, the `Results` object, and zarr / netCDF storage.
+
+A scenario's results are two Datasets:
+
+- `solution`: the decisions in natural units on the coefficient Dataset's dimensions
+  (`ar_area`, `beccs_rate`, `dac_rate`, `beccs_plants_built`, `dac_capacity_built`), the shortfall
+  and the duals of the target and storage rows;
+- `metrics`: what SPEC 7 reports (see `fastmonet.metrics`).
+
+In a zarr store each scenario is a group `<name>` with sub-groups `solution` and `metrics`; the
+group attribute `complete = true` is written last, so a run that stops midway leaves no group
+that looks finished, and `solve_many` skips the groups that are.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from fastmonet.errors import InputError
+from fastmonet.lp_builder import Fixings, LPModel
+from fastmonet.lp_index import CO2
+from fastmonet.scenarios import Rates, Scenario, SolverOptions
+from fastmonet.solver import LPSolution
+
+SUMMARY_COLUMNS = ["scenario", "region", "option", "metric", "value", "unit"]
+
+
+def solution_dataset(coeffs: xr.Dataset, model: LPModel, sol: LPSolution) -> xr.Dataset:
+    """Column values and row duals back on their labelled coordinates (natural units)."""
+    idx = model.index
+    c = idx.columns
+    n_sr, n_ez, n_ft = coeffs.sizes["subregion"], coeffs.sizes["ecozone"], coeffs.sizes["forest_type"]
+    n_p, n_tk, n_ch = coeffs.sizes["period"], coeffs.sizes["tech"], coeffs.sizes["chain"]
+    groups = idx.groups
+    x = sol.x
+    shortfall = c["s"].dense(x, (len(groups), n_p), fill=np.nan)
+    tdual = np.full((len(groups), n_p), np.nan)
+    tb = idx.rows["target"]
+    tdual[tb.coords["group"], tb.coords["year"]] = sol.row_dual[tb.slice()]   # M$/Mt = US$/t
+    sdual = np.zeros(n_sr)
+    sb = idx.rows["storage"]
+    sdual[sb.coords["subregion"]] = sol.row_dual[sb.slice()]
+    ds = xr.Dataset(
+        {
+            "ar_area": (("subregion", "ecozone", "forest_type", "vintage"),
+                        c["xA"].dense(x, (n_sr, n_ez, n_ft, n_p)),
+                        {"units": "ha", "long_name": "area planted in the vintage"}),
+            "beccs_rate": ("chain", c["xB"].dense(x, (n_ch,)),
+                           {"units": "tCO2/yr", "long_name": "removal by the chain during its period"}),
+            "dac_rate": (("tech", "subregion", "period"), c["xD"].dense(x, (n_tk, n_sr, n_p)),
+                         {"units": "tCO2/yr", "long_name": "DACCS removal during the period"}),
+            "beccs_plants_built": (("subregion", "period"), c["nB"].dense(x, (n_sr, n_p)),
+                                   {"units": "plants", "long_name": "BECCS plants built"}),
+            "dac_capacity_built": (("tech", "subregion", "period"),
+                                   c["kD"].dense(x, (n_tk, n_sr, n_p)),
+                                   {"units": "tCO2/yr", "long_name": "DAC capacity built"}),
+            "shortfall": (("group", "year"), shortfall,
+                          {"units": "tCO2", "long_name": "target shortfall (NaN: no such row)"}),
+            "target_dual": (("group", "year"), tdual,
+                            {"units": "US$/tCO2", "long_name": "dual of the target row"}),
+            "storage_dual": ("subregion", sdual,
+                             {"units": "US$/tCO2", "long_name": "dual of the storage row"}),
+        },
+        coords={
+            "subregion": coeffs["subregion"].values,
+            "subregion_region": ("subregion", np.asarray(coeffs["subregion_region"].values, str)),
+            "ecozone": coeffs["ecozone"].values, "forest_type": coeffs["forest_type"].values,
+            "vintage": coeffs["vintage"].values, "period": coeffs["period"].values,
+            "year": coeffs["year"].values, "tech": coeffs["tech"].values,
+            "chain": coeffs["chain"].values, "group": list(groups),
+        },
+    )
+    ds.attrs.update(scenario_attrs(model.scenario))
+    ds.attrs.update({f"stat_{k}": v for k, v in sol.stats.items()})
+    ds.attrs["cost_musd"] = sol.cost
+    ds.attrs["shortfall_mt"] = sol.shortfall
+    ds.attrs["status"] = sol.status
+    ds.attrs["worst_violation_at"] = sol.worst
+    return ds
+
+
+def fixings_from(solution: xr.Dataset, switch_year: int) -> Fixings:
+    """SWITCH_Y: the ISOLATION decisions of periods ending on or before Y (SPEC 6.7)."""
+    years = np.asarray(solution["year"].values)
+    last = int(np.flatnonzero(years <= switch_year)[-1])
+    return Fixings(
+        last_period=last,
+        ar_area=np.asarray(solution["ar_area"].values),
+        beccs=np.asarray(solution["beccs_rate"].values),
+        dac=np.asarray(solution["dac_rate"].values),
+        plants=np.asarray(solution["beccs_plants_built"].values),
+        dac_capacity=np.asarray(solution["dac_capacity_built"].values),
+    )
+
+
+def scenario_attrs(s: Scenario) -> dict:
+    return {"scenario": s.name, "policy": s.label, "targets": s.targets, "storage": s.storage,
+            "scenario_json": json.dumps(dataclasses.asdict(s))}
+
+
+def scenario_from_attrs(attrs: dict) -> Scenario:
+    d = json.loads(attrs["scenario_json"])
+    return Scenario(policy=d["policy"], switch_year=d["switch_year"], targets=d["targets"],
+                    storage=d["storage"], rates=Rates(**d["rates"]),
+                    solver=SolverOptions(**d["solver"]), name=d["name"])
+
+
+@dataclass
+class Results:
+    """One scenario's solution, metrics and solve figures."""
+
+    scenario: Scenario
+    solution: xr.Dataset
+    metrics: xr.Dataset
+    stats: dict = field(default_factory=dict)
+
+    def summary(self) -> pd.DataFrame:
+        from fastmonet.metrics import summary_rows
+        return pd.DataFrame(summary_rows(self), columns=SUMMARY_COLUMNS)
+
+    def __repr__(self) -> str:
+        m = self.metrics
+        w = m["cum_removal"].sel(region="world", year=m["year"].values[-1])
+        opts = ", ".join(f"{o} {float(w.sel(option=o)) / 1e9:.1f}" for o in ("ar", "beccs", "daccs"))
+        sf = float(m["shortfall"].sel(region="world", year=m["year"].values[-1])) / 1e9
+        cnc = float(m["cnc"].sel(region="world", option="all", year=m["year"].values[-1]))
+        nep = float(m["nep"])
+        st = self.stats
+        return (
+            f"<fastmonet.Results {self.scenario.name!r}: {self.scenario.label}, targets "
+            f"{self.scenario.targets}, storage {self.scenario.storage}>\n"
+            f"  removal by 2100 (GtCO2): {opts}; shortfall {sf:.2f}\n"
+            f"  CNC 2100 {cnc:.1f} US$/tCO2; NEP {nep:.1f} US$/tCO2\n"
+            f"  LP {st.get('columns', '?')} columns x {st.get('rows', '?')} rows, "
+            f"{st.get('nonzeros', '?')} non-zeros; build {st.get('build_s', float('nan')):.2f} s, "
+            f"solve {st.get('solve_s', float('nan')):.2f} s; max violation "
+            f"{st.get('max_violation', float('nan')):.1e}"
+        )
+
+    # ------------------------------------------------------------------------------ storage
+    def to_zarr(self, path: str | Path, group: str | None = None) -> str:
+        """Write to `path` (a zarr store) under `group` (default: the scenario name)."""
+        import zarr
+        group = group or self.scenario.name
+        root = zarr.open_group(str(path), mode="a")
+        if group in root:
+            del root[group]
+        _zarr_ready(self.solution).to_zarr(str(path), group=f"{group}/solution", mode="w",
+                                           consolidated=False)
+        _zarr_ready(self.metrics).to_zarr(str(path), group=f"{group}/metrics", mode="w",
+                                          consolidated=False)
+        g = zarr.open_group(str(path), mode="a", path=group)
+        g.attrs.update({**{k: _jsonable(v) for k, v in self.stats.items()},
+                        "scenario_json": self.solution.attrs["scenario_json"]})
+        g.attrs["complete"] = True
+        return group
+
+    @classmethod
+    def from_zarr(cls, path: str | Path, group: str) -> "Results":
+        if not is_complete(path, group):
+            raise InputError(f"{path}: group {group!r} is missing or incomplete")
+        sol = xr.open_zarr(str(path), group=f"{group}/solution", consolidated=False).load()
+        met = xr.open_zarr(str(path), group=f"{group}/metrics", consolidated=False).load()
+        import zarr
+        attrs = dict(zarr.open_group(str(path), mode="r", path=group).attrs)
+        stats = {k: v for k, v in attrs.items() if k not in ("complete", "scenario_json")}
+        return cls(scenario=scenario_from_attrs(sol.attrs), solution=sol, metrics=met, stats=stats)
+
+    def to_netcdf(self, path: str | Path) -> list[Path]:
+        """netCDF files: `<path>` holds the metrics, `<stem>.solution.nc` the solution."""
+        path = Path(path)
+        sol_path = path.with_name(path.stem + ".solution.nc")
+        _netcdf_ready(self.metrics).to_netcdf(path)
+        _netcdf_ready(self.solution).to_netcdf(sol_path)
+        return [path, sol_path]
+
+
+def _jsonable(v):
+    if isinstance(v, (np.floating, np.integer)):
+        return v.item()
+    return v
+
+
+def _zarr_ready(ds: xr.Dataset) -> xr.Dataset:
+    """Fixed-width numpy strings have no zarr v3 spec yet; variable-length UTF-8 has."""
+    out = ds.copy()
+    for name, var in list(out.variables.items()):
+        if var.dtype.kind == "U":
+            out[name] = var.astype(object)
+    return out
+
+
+def _netcdf_ready(ds: xr.Dataset) -> xr.Dataset:
+    """netCDF3 (scipy backend) has no int64 or bool: store them as int32 / int8."""
+    out = ds.copy()
+    for name, var in list(out.variables.items()):
+        if var.dtype == np.int64:
+            out[name] = var.astype(np.int32)
+        elif var.dtype == bool:
+            out[name] = var.astype(np.int8)
+    return out
+
+
+def is_complete(path: str | Path, group: str) -> bool:
+    import zarr
+    try:
+        g = zarr.open_group(str(path), mode="r", path=group)
+    except Exception:  # noqa: BLE001 - zarr raises several kinds for "not there"
+        return False
+    return bool(g.attrs.get("complete", False))
