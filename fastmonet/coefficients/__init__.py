@@ -32,7 +32,7 @@ def build(inputs: xr.Dataset, tech: technology.Technology | None = None, *, hori
     tech = technology.load() if tech is None else tech
     if not isinstance(tech, technology.Technology):
         raise InputError(f"coefficients.build: tech must be a Technology, got {type(tech).__name__}")
-    transition = EnergyTransition.from_technology(tech)
+    transition = EnergyTransition.from_inputs(inputs, tech)
     t1 = time.perf_counter()
     ar, _ = build_ar(inputs, tech, transition, horizon=horizon)
     t2 = time.perf_counter()
@@ -46,7 +46,8 @@ def build(inputs: xr.Dataset, tech: technology.Technology | None = None, *, hori
     out = xr.merge([ar, dac, inputs[list(PASS_THROUGH)]], combine_attrs="drop_conflicts", join="exact")
     for name in beccs.data_vars:
         out[name] = beccs[name]
-    out.attrs.update(beccs.attrs)
+    keep = {k: inputs.attrs[k] for k in ("data_path", "storage_case", "target_case") if k in inputs.attrs}
+    out.attrs = {"title": "fastmonet coefficients (Contract 3)", **keep, **beccs.attrs}
     out = out.assign_coords(subregion_region=("subregion", inputs["subregion_region"].values))
     out.attrs["horizon"] = horizon
     out.attrs["source"] = "fastmonet.coefficients.build (SPEC 2.6-2.8, 3, 4, 5)"
