@@ -14,6 +14,9 @@ import sys
 from fastmonet.errors import InputError, SolveError
 
 COMMANDS = [
+    "coefficients",
+    "data",
+    "solve",
     "stand",
 ]
 

@@ -32,7 +32,8 @@ class DataSummary:
         return float(row["value"].iloc[0])
 
     def to_csv(self) -> str:
-        return self.totals.to_csv(index=False, lineterminator="\n")
+        out = self.totals.assign(value=self.totals["value"].map(lambda v: f"{v:.10g}"))
+        return out.to_csv(index=False, lineterminator="\n")
 
     def __str__(self) -> str:
         wide = self.totals.assign(

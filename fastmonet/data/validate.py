@@ -228,6 +228,6 @@ def _check_storage_totals(frames) -> None:
         got = float(storage.loc[members.to_numpy(), header].sum())
         if abs(got - declared_mt) > STORAGE_TOLERANCE_MT + 1e-9 * declared_mt:
             raise InputError(
-                f"{storage.attrs['path']}: column '{header}': sum over {scope} is {got:g} MtCO2 "
+                f"{storage.attrs['path']}: column '{header}': sum over {scope} is {got:.10g} MtCO2 "
                 f"but {totals.attrs['path']} line {row + 2} (scope={raw['scope'].iloc[row]!r}, "
                 f"case={case!r}) declares {totals['total_gtco2'].iloc[row]:g} GtCO2")

@@ -1,0 +1,189 @@
+"""Corrupted copies of the bundled data folder: each gives one clear InputError naming the file,
+the column and the first offending line."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from fastmonet.data import DEFAULT_PATH, check, load
+from fastmonet.errors import InputError
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory) -> Path:
+    dst = tmp_path_factory.mktemp("data") / "data"
+    shutil.copytree(DEFAULT_PATH, dst, ignore=shutil.ignore_patterns("technology", "sources",
+                                                                     "scripts", "*.md"))
+    return dst
+
+
+@pytest.fixture
+def data(pristine, tmp_path) -> Path:
+    dst = tmp_path / "data"
+    shutil.copytree(pristine, dst)
+    return dst
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture text {old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def raises(data: Path, *patterns: str) -> str:
+    with pytest.raises(InputError) as info:
+        check(data)
+    message = str(info.value)
+    for p in patterns:
+        assert re.search(p, message), f"{p!r} not in {message!r}"
+    return message
+
+
+def test_copy_is_valid(pristine):
+    assert check(pristine).n_subregions == 169
+
+
+def test_missing_file(data):
+    (data / "storage.csv").unlink()
+    raises(data, r"storage\.csv: data file not found")
+
+
+def test_missing_folder(tmp_path):
+    with pytest.raises(InputError, match="data folder not found"):
+        check(tmp_path / "nowhere")
+
+
+def test_missing_column(data):
+    path = data / "land.csv"
+    rows = [line.split(",") for line in path.read_text(encoding="utf-8").splitlines()]
+    path.write_text("".join(",".join(r[:1] + r[2:]) + "\n" for r in rows), encoding="utf-8")
+    raises(data, r"land\.csv: missing column 'mal_ha'")
+
+
+def test_wrong_type(data):
+    edit(data / "energy.csv", "BR-AL,75,71.2,", "BR-AL,75,cheap,")
+    raises(data, r"energy\.csv: column 'electricity_price_usd2018_per_mwh', line 3 "
+                 r"\(subregion='BR-AL'\): 'cheap' is not a number")
+
+
+def test_negative_area(data):
+    edit(data / "subregions.csv", "Alagoas,-9.527,-36.445,2784800", "Alagoas,-9.527,-36.445,-5")
+    raises(data, r"subregions\.csv: column 'land_area_ha', line 3 \(subregion='BR-AL'\): "
+                 r"-5(\.0)? is out of range")
+
+
+def test_nan_value(data):
+    edit(data / "storage.csv", "BR-AM,0,0,", "BR-AM,,0,")
+    raises(data, r"storage\.csv: column 'storage_low_mtco2', line 4 \(subregion='BR-AM'\): "
+                 r"missing value")
+
+
+def test_nan_text_value(data):
+    edit(data / "crop_yield.csv", "BR-AC,14,", "BR-AC,nan,")
+    raises(data, r"crop_yield\.csv: column 'miscanthus_tdm_per_ha_yr', line 2.*missing value")
+
+
+def test_duplicate_subregion(data):
+    path = data / "subregions.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:4] + [lines[2]] + lines[4:]), encoding="utf-8")
+    raises(data, r"subregions\.csv: column 'subregion', line 5 \(subregion='BR-AL'\): duplicate")
+
+
+def test_unknown_region(data):
+    edit(data / "subregions.csv", "BR-AP,BRA,", "BR-AP,ATL,")
+    raises(data, r"subregions\.csv: column 'region', line 5 \(subregion='BR-AP'\): unknown region "
+                 r"'ATL'")
+
+
+def test_unknown_zone(data):
+    edit(data / "land_ecozone.csv", "BR-AC,tropical_rainforest,", "BR-AC,tropical_tundra,")
+    raises(data, r"land_ecozone\.csv: column 'ecozone', line 2 \(subregion='BR-AC', "
+                 r"ecozone='tropical_tundra'\): unknown ecozone")
+
+
+def test_unknown_subregion_reference(data):
+    edit(data / "land_ecozone.csv", "BR-AC,tropical_rainforest,", "BR-XX,tropical_rainforest,")
+    raises(data, r"land_ecozone\.csv: column 'subregion', line 2.*unknown subregion 'BR-XX'")
+
+
+def test_share_above_one(data):
+    edit(data / "land.csv", "BR-AL,203415,0,0.4,", "BR-AL,203415,0,1.3,")
+    raises(data, r"land\.csv: column 'straw_removal_share', line 3 \(subregion='BR-AL'\): "
+                 r"1\.3 is out of range \(a share must be in \[0, 1\]\)")
+
+
+def test_wrong_units_label(data):
+    edit(data / "land_ecozone.csv", ",lrp_ha,", ",lrp_kha,")
+    raises(data, r"land_ecozone\.csv: column 'lrp_kha' has units label 'kha', expected 'ha'")
+
+
+def test_empty_table(data):
+    path = data / "energy.csv"
+    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    raises(data, r"energy\.csv: table has no data rows")
+
+
+def test_empty_file(data):
+    (data / "targets.csv").write_text("", encoding="utf-8")
+    raises(data, r"targets\.csv: file is empty")
+
+
+def test_mismatched_national_total(data):
+    edit(data / "storage_totals.csv", "USA,medium,8533", "USA,medium,8530")
+    raises(data, r"storage\.csv: column 'storage_medium_mtco2': sum over USA is 8533000 MtCO2 "
+                 r"but .*storage_totals\.csv line \d+ \(scope='USA', case='medium'\) declares 8530")
+
+
+def test_mismatched_subregion_total(data):
+    edit(data / "storage.csv", "GB,78000,78000,78000", "GB,78000,77000,78000")
+    raises(data, r"sum over (EU|GB) is \d+ MtCO2")
+
+
+def test_missing_subregion_row(data):
+    edit(data / "energy.csv", next(l for l in (data / "energy.csv").read_text().splitlines()
+                                   if l.startswith("US-WY")) + "\n", "")
+    raises(data, r"energy\.csv: column 'subregion': no row for subregion 'US-WY'")
+
+
+def test_forest_type_not_modelled_in_zone(data):
+    edit(data / "land_ecozone.csv", "BR-AC,tropical_rainforest,1,742661,83139,true,false",
+         "BR-AC,tropical_rainforest,1,742661,83139,true,true")
+    raises(data, r"land_ecozone\.csv: column 'conifers_allowed', line 2.*not modelled")
+
+
+def test_bad_boolean(data):
+    edit(data / "land_ecozone.csv", "BR-AC,tropical_rainforest,1,742661,83139,true,false",
+         "BR-AC,tropical_rainforest,1,742661,83139,maybe,false")
+    raises(data, r"column 'broadleaves_allowed', line 2.*'maybe' is not a boolean")
+
+
+def test_target_shape_must_end_at_one(data):
+    edit(data / "target_shape.csv", "2100,1.00", "2100,0.90")
+    raises(data, r"target_shape\.csv: column 'fraction_share', year 2100: must be 1")
+
+
+def test_missing_target(data):
+    edit(data / "targets.csv", "IND,p4,58\n", "")
+    raises(data, r"targets\.csv: column 'region': no row for region='IND', case='p4'")
+
+
+def test_transition_unit(data):
+    edit(data / "energy_transition.csv", "grid_zero_year,2050,year", "grid_zero_year,2050,yr")
+    raises(data, r"energy_transition\.csv: column 'unit', line 3.*'yr' is not one of year")
+
+
+def test_forest_table_problem_is_reported(data):
+    (data / "forest" / "table7_fire.csv").unlink()
+    raises(data, r"table7_fire\.csv")
+
+
+def test_bad_options():
+    with pytest.raises(InputError, match="option storage='huge'"):
+        load(storage="huge")
+    with pytest.raises(InputError, match="option targets='p5'"):
+        load(targets="p5")
