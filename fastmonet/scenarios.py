@@ -66,7 +66,7 @@ class Rates:
 class SolverOptions:
     time_limit: float | None = None     # seconds per LP solve
     method: str = "dual"                # SPEC 10: dual simplex beat interior point
-    shortfall_rel_tol: float = 1e-6     # cost stage keeps shortfall <= s* (1 + tol) + tol * target
+    shortfall_rel_tol: float = 1e-9     # cost stage keeps shortfall <= s* (1 + tol) + tol * world target
     threads: int | None = None
     verbose: bool = False
     # "zero_first": try the cost objective with no shortfall, fall back to the two stages if that

@@ -6,7 +6,7 @@ Shortfall first, cost second (SPEC 6.2), by solves on one HiGHS instance:
    is 0 and this is the answer (one solve, the usual case);
 2. otherwise the shortfall objective (sum of all s(g, t), MtCO2) with the shortfalls free, giving
    s*; then the cost objective with the row  sum s <= s* (1 + tol) + tol * world target  added,
-   warm-started from the shortfall basis.  `tol` is `SolverOptions.shortfall_rel_tol` (1e-6).
+   warm-started from the shortfall basis.  `tol` is `SolverOptions.shortfall_rel_tol` (1e-9).
 
 Every HiGHS call's status is checked (SPEC 10: a rejected model otherwise "solves" as Empty).
 After the solve, `check_solution` recomputes A x from the model's own CSC arrays and the returned
