@@ -12,7 +12,9 @@ import numpy as np
 import pandas as pd
 
 from fastmonet import forest_tables
-from fastmonet.data.schema import REGIONS, STORAGE_CASES, TABLES, TARGET_CASES, TARGET_YEARS, TRANSITION_PARAMETERS, Column, Table
+from fastmonet.data.schema import (
+    REGIONS, STORAGE_CASES, TABLES, TARGET_CASES, TARGET_YEARS, TRANSITION_PARAMETERS, Column, Table,
+)
 from fastmonet.errors import InputError
 
 TRUE = {"true", "1", "yes"}
