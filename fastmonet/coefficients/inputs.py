@@ -36,14 +36,14 @@ def subregion_regions(inputs: xr.Dataset) -> tuple[np.ndarray, np.ndarray]:
     """(region codes per subregion, int index of each into REGIONS)."""
     if "subregion_region" not in inputs.variables:
         raise InputError("inputs: missing coordinate 'subregion_region' (Contract 2)")
-    codes = np.asarray(inputs["subregion_region"].values).astype(str)
-    index = np.empty(codes.size, np.int64)
+    codes = [str(c) for c in np.asarray(inputs["subregion_region"].values)]
+    index = np.empty(len(codes), np.int64)
     for i, c in enumerate(codes):
         if c not in REGIONS:
             raise InputError(f"inputs coordinate 'subregion_region': unknown region {c!r} at "
                              f"subregion={inputs['subregion'].values[i]!s} (expected one of {REGIONS})")
         index[i] = REGIONS.index(c)
-    return codes, index
+    return np.array(codes), index
 
 
 def biomass_order(inputs: xr.Dataset) -> np.ndarray:
