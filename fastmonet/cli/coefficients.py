@@ -44,15 +44,8 @@ def _load(args):
     return inputs, tech
 
 
-def _variable_length_strings(ds):
-    """Fixed-width numpy strings have no zarr-3 specification; store text as variable-length."""
-    conv = {name: ds[name].astype(object) for name in ds.variables if ds[name].dtype.kind == "U"}
-    return ds.assign_coords({k: v for k, v in conv.items() if k in ds.coords}).assign(
-        {k: v for k, v in conv.items() if k not in ds.coords})
-
-
 def run(args) -> int:
-    from fastmonet.coefficients import build
+    from fastmonet.coefficients import build, save
 
     if not args.quiet:
         logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
@@ -65,7 +58,7 @@ def run(args) -> int:
         if out.exists() and not out.is_dir():
             raise InputError(f"--out {out}: exists and is not a directory (zarr store)")
         t1 = time.perf_counter()
-        _variable_length_strings(coeffs).to_zarr(out, mode="w", consolidated=False)
+        save(coeffs, out)
         timings["write"] = time.perf_counter() - t1
         logging.getLogger("fastmonet.coefficients").info(
             "wrote %s (%d chains); timings %s", out, coeffs.sizes["chain"],

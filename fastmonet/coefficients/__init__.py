@@ -10,6 +10,8 @@ AR (``ar.py``), BECCS chains (``beccs.py``), DACCS (``dac.py``); ``summary.py`` 
 from __future__ import annotations
 
 import time
+import warnings
+from pathlib import Path
 
 import xarray as xr
 
@@ -22,7 +24,7 @@ from fastmonet.errors import InputError
 
 PASS_THROUGH = ("lrp", "ovl", "mal", "lhw", "storage", "target")
 
-__all__ = ["build"]
+__all__ = ["build", "save", "open_store"]
 
 
 def build(inputs: xr.Dataset, tech: technology.Technology | None = None, *, horizon: int = 100,
@@ -55,3 +57,25 @@ def build(inputs: xr.Dataset, tech: technology.Technology | None = None, *, hori
         timings.update(technology=t1 - t0, ar=t2 - t1, beccs=t3 - t2, dac=t4 - t3,
                        assemble=time.perf_counter() - t4)
     return out
+
+
+def save(coeffs: xr.Dataset, path: str | Path) -> None:
+    """Write the coefficient Dataset to a zarr (v3) store, replacing it.
+
+    Text coordinates keep their fixed-width numpy dtype so they read back as ``<U`` arrays
+    (variable-length strings read back as numpy StringDType, which ``astype(str)`` rejects);
+    zarr warns that this dtype has no v3 specification yet, which is silenced here.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*does not have a Zarr V3 specification.*")
+        coeffs.to_zarr(Path(path), mode="w", consolidated=False)
+
+
+def open_store(path: str | Path) -> xr.Dataset:
+    """Read a store written by ``save`` (loaded into memory)."""
+    p = Path(path)
+    if not p.is_dir():
+        raise InputError(f"coefficient store {p} not found (write one with 'fastmonet coefficients build --out')")
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*does not have a Zarr V3 specification.*")
+        return xr.open_zarr(p, consolidated=False).load()
