@@ -67,7 +67,10 @@ def open_coefficients(path: str | Path) -> xr.Dataset:
     if not path.exists():
         raise InputError(f"{path}: coefficient store not found")
     try:
-        return xr.open_zarr(str(path)).load()
+        try:
+            return xr.open_zarr(str(path), consolidated=True).load()
+        except (KeyError, FileNotFoundError, ValueError):
+            return xr.open_zarr(str(path), consolidated=False).load()
     except Exception as exc:  # noqa: BLE001 - report any unreadable store as bad input
         raise InputError(f"{path}: not a readable zarr coefficient store ({exc})") from None
 

@@ -115,39 +115,14 @@ def compute(coeffs: xr.Dataset, solution: xr.Dataset) -> xr.Dataset:
     cfg = _configurations(coeffs, solution, area, rem, cst, act, rate_a, c_plant, c_per, b_cost,
                           d_rate, d_cost_c, sr_region)
     c_reg, c_opt, c_rem, c_cost = cfg
-    with np.errstate(divide="ignore", invalid="ignore"):
-        c_mnc = np.where(c_rem > 0, c_cost / np.where(c_rem > 0, c_rem, 1.0), np.nan)
-    order = np.lexsort((np.where(c_rem > 0, c_mnc, -np.inf), c_reg))
-    c_reg, c_opt, c_rem, c_cost, c_mnc = (a[order] for a in (c_reg, c_opt, c_rem, c_cost, c_mnc))
-    c_cum = np.zeros_like(c_rem)
-    c_surplus = np.zeros_like(c_rem)
-    for r in range(n_reg):
-        sel = np.flatnonzero(c_reg == r)
-        if sel.size == 0:
-            continue
-        cum_r = np.cumsum(c_rem[sel])
-        before = cum_r - c_rem[sel]
-        own = np.clip(tgt[r, -1] - before, 0.0, np.maximum(c_rem[sel], 0.0))
-        c_surplus[sel] = np.where(c_rem[sel] > 0, c_rem[sel] - own, 0.0)
-        c_cum[sel] = cum_r
-    tot_surplus = c_surplus.sum()
-    nep = float((c_mnc[c_surplus > 0] * c_surplus[c_surplus > 0]).sum() / tot_surplus) \
-        if tot_surplus > 0 else np.nan
-    surplus = np.zeros(n_reg + 1)
-    np.add.at(surplus, c_reg, c_surplus)
-    surplus[n_reg] = surplus[:n_reg].sum()
-    deficit = np.append(deficit_t[:, -1], deficit_t[:, -1].sum())
-    bought = np.maximum(deficit - short[:, -1], 0.0)
-    bought[n_reg] = bought[:n_reg].sum()
-    # Tonnes sold = tonnes bought; each surplus region sells its share of the surplus.
-    sold = np.zeros(n_reg + 1)
-    if tot_surplus > 0:
-        sold[:n_reg] = surplus[:n_reg] * min(1.0, bought[n_reg] / tot_surplus)
-        sold[n_reg] = sold[:n_reg].sum()
-    price = 0.0 if np.isnan(nep) else nep
-    credited = rem_rg[:, 3, -1] - sold + bought
-    cnc_trading = _safe_div(cost_rg[:, 3, -1] - price * sold + price * bought, credited)
-    cnc_trading[n_reg] = cnc[n_reg, 3, -1]
+    tr = trading(c_reg, c_rem, c_cost, tgt[:, -1], rem_rg[:n_reg, 3, -1], cost_rg[:n_reg, 3, -1],
+                 short[:n_reg, -1])
+    order = tr["order"]
+    c_reg, c_opt, c_rem, c_cost = (a[order] for a in (c_reg, c_opt, c_rem, c_cost))
+    c_mnc, c_cum, c_surplus = tr["mnc"], tr["cum"], tr["surplus_k"]
+    nep = tr["nep"]
+    surplus, deficit, sold, bought = tr["surplus"], tr["deficit"], tr["sold"], tr["bought"]
+    cnc_trading = np.append(tr["cnc_trading"], cnc[n_reg, 3, -1])
 
     # ---- flows, land, storage ------------------------------------------------------------------
     pair = sr_region[c_src] * n_reg + sr_region[c_plant]
@@ -212,12 +187,57 @@ def compute(coeffs: xr.Dataset, solution: xr.Dataset) -> xr.Dataset:
     ds = xr.Dataset(
         data,
         coords={"region": region_lab, "option": list(OPTIONS), "year": years,
-                "subregion": coeffs["subregion"].values, "source_region": regions,
+                "subregion": [str(x) for x in coeffs["subregion"].values], "source_region": regions,
                 "plant_region": regions, "group": solution["group"].values,
                 "config": np.arange(c_rem.size)},
     )
     ds.attrs.update({k: v for k, v in solution.attrs.items() if not k.startswith("stat_")})
     return ds
+
+
+def trading(reg, removal, cost, target, region_removal, region_cost, region_shortfall) -> dict:
+    """NEP and each region's position with negative-emissions trading at 2100 (SPEC 7).
+
+    `reg`, `removal`, `cost`: per configuration (region index, tCO2, US$ by 2100); the others per
+    region.  Returns the configurations' order (region, then own cost per tonne) and, in that
+    order, their MNC, cumulative removal within the region and surplus; per region surplus,
+    deficit, tonnes sold and bought (regions then world) and the CNC with trading (regions only).
+    """
+    n_reg = len(target)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mnc = np.where(removal > 0, cost / np.where(removal > 0, removal, 1.0), np.nan)
+    order = np.lexsort((np.where(removal > 0, mnc, -np.inf), reg))
+    reg, removal, mnc = reg[order], removal[order], mnc[order]
+    cum = np.zeros_like(removal)
+    surplus_k = np.zeros_like(removal)
+    for r in range(n_reg):
+        sel = np.flatnonzero(reg == r)
+        if sel.size == 0:
+            continue
+        cum_r = np.cumsum(removal[sel])
+        own = np.clip(target[r] - (cum_r - removal[sel]), 0.0, np.maximum(removal[sel], 0.0))
+        surplus_k[sel] = np.where(removal[sel] > 0, removal[sel] - own, 0.0)
+        cum[sel] = cum_r
+    tot = surplus_k.sum()
+    nep = float((mnc[surplus_k > 0] * surplus_k[surplus_k > 0]).sum() / tot) if tot > 0 else np.nan
+    surplus = np.zeros(n_reg + 1)
+    np.add.at(surplus, reg, surplus_k)
+    surplus[n_reg] = tot
+    deficit = np.maximum(np.asarray(target) - region_removal, 0.0)
+    bought = np.maximum(deficit - region_shortfall, 0.0)
+    deficit = np.append(deficit, deficit.sum())
+    bought = np.append(bought, bought.sum())
+    # Tonnes sold = tonnes bought; each surplus region sells in proportion to its surplus.
+    sold = np.zeros(n_reg + 1)
+    if tot > 0:
+        sold[:n_reg] = surplus[:n_reg] * min(1.0, bought[n_reg] / tot)
+        sold[n_reg] = sold[:n_reg].sum()
+    price = 0.0 if np.isnan(nep) else nep
+    credited = region_removal - sold[:n_reg] + bought[:n_reg]
+    cnc_trading = _safe_div(region_cost - price * sold[:n_reg] + price * bought[:n_reg], credited)
+    return {"order": order, "mnc": mnc, "cum": cum, "surplus_k": surplus_k, "nep": nep,
+            "surplus": surplus, "deficit": deficit, "sold": sold, "bought": bought,
+            "cnc_trading": cnc_trading}
 
 
 def _configurations(coeffs, solution, area, rem, cst, act, rate_a, c_plant, c_per, b_cost,

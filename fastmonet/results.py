@@ -69,11 +69,11 @@ def solution_dataset(coeffs: xr.Dataset, model: LPModel, sol: LPSolution) -> xr.
                              {"units": "US$/tCO2", "long_name": "dual of the storage row"}),
         },
         coords={
-            "subregion": coeffs["subregion"].values,
-            "subregion_region": ("subregion", np.asarray(coeffs["subregion_region"].values, str)),
-            "ecozone": coeffs["ecozone"].values, "forest_type": coeffs["forest_type"].values,
+            "subregion": _labels(coeffs["subregion"]),
+            "subregion_region": ("subregion", _labels(coeffs["subregion_region"])),
+            "ecozone": _labels(coeffs["ecozone"]), "forest_type": _labels(coeffs["forest_type"]),
             "vintage": coeffs["vintage"].values, "period": coeffs["period"].values,
-            "year": coeffs["year"].values, "tech": coeffs["tech"].values,
+            "year": coeffs["year"].values, "tech": _labels(coeffs["tech"]),
             "chain": coeffs["chain"].values, "group": list(groups),
         },
     )
@@ -84,6 +84,11 @@ def solution_dataset(coeffs: xr.Dataset, model: LPModel, sol: LPSolution) -> xr.
     ds.attrs["status"] = sol.status
     ds.attrs["worst_violation_at"] = sol.worst
     return ds
+
+
+def _labels(da: xr.DataArray) -> list[str]:
+    # Stores may give numpy StringDType or bytes; results always carry plain str labels.
+    return [x.decode() if isinstance(x, bytes) else str(x) for x in da.values]
 
 
 def fixings_from(solution: xr.Dataset, switch_year: int) -> Fixings:
@@ -192,7 +197,7 @@ def _zarr_ready(ds: xr.Dataset) -> xr.Dataset:
     """Fixed-width numpy strings have no zarr v3 spec yet; variable-length UTF-8 has."""
     out = ds.copy()
     for name, var in list(out.variables.items()):
-        if var.dtype.kind == "U":
+        if var.dtype.kind in "UT":
             out[name] = var.astype(object)
     return out
 
