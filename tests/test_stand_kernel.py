@@ -281,3 +281,34 @@ def test_subset_and_dataset():
     assert list(ds.vintage.values) == list(range(2020, 2091, 10))
     assert float(ds.seq_coef.sel(vintage=2020, year=2100)[1]) == pytest.approx(
         full.CO2seq[1, 71:81].mean())
+
+
+# ----------------------------------------------------------------------------- growth phases
+
+def test_phase_seeds_are_the_continuous_optima():
+    """XI_MMAG, XI_HALF: maximiser of the normalised MAG and where it has halved."""
+    from scipy.optimize import brentq, minimize_scalar
+
+    from fastmonet.kernels.stand import XI_HALF, XI_MMAG
+
+    s = lambda x: (1.0 / (1.0 + 99.0 ** (1.0 - 2.0 * x)) - 0.01) / x  # noqa: E731
+    opt = minimize_scalar(lambda x: -s(x), bounds=(0.1, 3.0), method="bounded",
+                          options={"xatol": 1e-12})
+    assert XI_MMAG == pytest.approx(opt.x, abs=1e-6)
+    assert XI_HALF == pytest.approx(brentq(lambda x: s(x) - s(opt.x) / 2, opt.x, 10.0), abs=1e-6)
+
+
+@pytest.mark.parametrize("horizon", [1, 2, 17, 100, 250])
+def test_growth_phases_match_full_scan(horizon):
+    """The seeded walks give the reference's full-scan answer for growing periods from 0.01 yr
+    to 10,000 yr (seeds far off, clipped, or outside the horizon)."""
+    from fastmonet.kernels.stand import growth_phases
+
+    rng = np.random.default_rng(horizon)
+    for T in np.concatenate([np.geomspace(0.01, 1e4, 600), rng.uniform(20, 160, 200)]):
+        B = float(rng.uniform(1.0, 500.0))
+        curve = ref.ReferenceCurve(B, B / T)
+        _, want_mmag, want_half = ref.growth_phases(curve, horizon)
+        got_mmag, got_half = growth_phases(B, B / T, horizon)
+        assert got_mmag == want_mmag, T
+        assert got_half == (want_half if want_half != math.inf else horizon + 1), T
