@@ -205,3 +205,18 @@ def test_inter_region_chains_use_sea_and_cost_more_transport():
     removal = dense_chains(ci)[0]
     # Same source, plant abroad vs at home: the sea leg emits while fuels are fossil (to 2080).
     assert np.all(removal[pa, fr, :, :6] < removal[pa, pa, :, :6])
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.integers(0, 1000))
+def test_source_terms_nonnegative_and_falling_with_the_transition(seed):
+    from fastmonet.coefficients.beccs import source_terms
+
+    ds = make_inputs(seed)
+    valid, em, cost, land = source_terms(ds, TECH, EnergyTransition())
+    ok = valid.astype(bool)
+    assert np.all(em[ok] >= 0) and np.all(cost[ok] > 0) and np.all(land[ok] > 0)
+    assert np.all(land[~ok] == 0)
+    # Emissions only fall as grids, fuels and drying heat decarbonise; costs are constant.
+    assert np.all(np.diff(em[ok], axis=-1) <= 1e-15)
+    np.testing.assert_array_equal(cost[ok][:, 1:], cost[ok][:, :-1])
