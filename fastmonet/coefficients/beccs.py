@@ -22,7 +22,7 @@ import numpy as np
 import xarray as xr
 
 from fastmonet.coefficients.inputs import BIOMASS, REGIONS, biomass_order, require, subregion_regions
-from fastmonet.energy import PERIOD_STARTS, EnergyTransition, period_mid_years
+from fastmonet.energy import EnergyTransition, period_mid_years
 from fastmonet.kernels.supply_chain import chain_coefficients, transport_legs
 from fastmonet.technology import Technology
 
