@@ -130,8 +130,9 @@ def compute(coeffs: xr.Dataset, solution: xr.Dataset) -> xr.Dataset:
     np.add.at(trade, (pair, c_per), rate_a)
     trade = trade.reshape(n_reg, n_reg, n_p)
     data = {}
-    if "beccs_biomass" in coeffs:
-        bio = np.asarray(coeffs["beccs_biomass"].values, f64)[act]
+    if "beccs_removal_tdm" in coeffs:   # Contract 3 extension: tCO2 removed per tDM delivered
+        per_tdm = np.asarray(coeffs["beccs_removal_tdm"].values, f64)[act]
+        bio = np.where(per_tdm > 0, 1.0 / np.where(per_tdm > 0, per_tdm, 1.0), 0.0)
         flow = np.zeros((n_reg * n_reg, n_p))
         np.add.at(flow, (pair, c_per), rate_a * bio)
         data["biomass_flow"] = (("source_region", "plant_region", "year"),

@@ -154,7 +154,7 @@ def instance(
     beccs_stored = rng.uniform(1.05, 1.6, n_chain)
     beccs_units = rng.uniform(1.0, 1.5, n_chain) / PLANT_T_PER_YR
     beccs_land = np.where(c_land == 2, rng.uniform(0.2, 1.0, n_chain), rng.uniform(0.03, 0.2, n_chain))
-    beccs_biomass = rng.uniform(0.9, 1.6, n_chain)  # tDM per tCO2 removed
+    removal_tdm = 1.0 / rng.uniform(0.9, 1.6, n_chain)  # tCO2 removed per tDM delivered
 
     # DAC: CW cheaper after grid decarbonisation; a few (tech, sr, p) not offered (efficiency <= 0).
     dac_cost = np.empty((2, n_sr, n_p))
@@ -194,7 +194,7 @@ def instance(
             "beccs_stored": ("chain", beccs_stored, {"units": "tCO2/tCO2"}),
             "beccs_units": ("chain", beccs_units, {"units": "plants/(tCO2/yr)"}),
             "beccs_land": ("chain", beccs_land, {"units": "ha/(tCO2/yr)"}),
-            "beccs_biomass": ("chain", beccs_biomass, {"units": "tDM/tCO2"}),
+            "beccs_removal_tdm": ("chain", removal_tdm, {"units": "tCO2/tDM"}),
             "dac_cost": (("tech", "subregion", "period"), dac_cost, {"units": "US$/tCO2"}),
             "dac_stored": (("tech", "subregion", "period"), dac_stored, {"units": "tCO2/tCO2"}),
             "dac_captured": (("tech", "subregion", "period"), dac_captured, {"units": "tCO2/tCO2"}),
@@ -216,8 +216,9 @@ def instance(
     return ds
 
 
-def full_size(seed: int = 0, plants_per_source: int = 60) -> xr.Dataset:
-    """169 subregions, 15 ecozones, both forest types, about 1.2 M chains (P3 targets, medium storage)."""
+def full_size(seed: int = 0, plants_per_source: int | None = None) -> xr.Dataset:
+    """169 subregions, 15 ecozones, both forest types, P3 targets, medium storage; every
+    (source, plant) pair by default: 2.06 M chains, of which about 1.2 M have storage at the plant."""
     ds = instance(
         region_sizes=dict(FULL_SUBREGIONS), n_ecozones=len(ECOZONES), seed=seed,
         plants_per_source=plants_per_source, nonneg_cost=False,

@@ -89,7 +89,7 @@ def test_land_and_storage_use_within_capacity(ds, coop):
     assert np.all(m.land_crops.values <= crops_cap[:, None] * (1 + 1e-7) + 1)
     # Biomass flows are tCO2/yr removed times the chain's tDM per tCO2, summed by region pair.
     rate = coop.solution.beccs_rate.values
-    bio = float((rate * ds.beccs_biomass.values).sum())
+    bio = float((rate / ds.beccs_removal_tdm.values).sum())
     assert float(m.biomass_flow.sum()) == pytest.approx(bio, rel=1e-10)
     assert float(m.beccs_trade.sum()) == pytest.approx(float(rate.sum()), rel=1e-10)
 
