@@ -221,9 +221,8 @@ def build(ds: xr.Dataset, scenario: Scenario, fixings: Fixings | None = None,
     n_reg = len(regions)
     sr_region = np.array([regions.index(str(r)) for r in ds["subregion_region"].values],
                          dtype=np.int64)
-    n_sr, n_ez, n_ft = ds.sizes["subregion"], ds.sizes["ecozone"], ds.sizes["forest_type"]
+    n_sr, n_ez = ds.sizes["subregion"], ds.sizes["ecozone"]
     n_p = ds.sizes["period"]
-    n_tk = ds.sizes["tech"]
     years = np.asarray(ds["year"].values)
     f64 = np.float64
 
@@ -474,7 +473,7 @@ def build(ds: xr.Dataset, scenario: Scenario, fixings: Fixings | None = None,
     b_cost = np.asarray(ds["beccs_cost"].values, f64)[xb]
     add_block("xB", ("chain",), (xb,), r, v, 10.0 * b_cost * (CO2 / MONEY), zeros(n_xb),
               np.full(n_xb, inf), CO2, "tCO2/yr", "removal rate of the chain during its period",
-              extra={"period": xb_per})
+              extra={"period": xb_per, "source": xb_src, "plant": xb_plant})
 
     # xD: removal aggregate, storage, DAC build.
     r = np.full((n_xd, 3), -1, np.int64)

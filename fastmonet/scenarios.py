@@ -72,6 +72,8 @@ class SolverOptions:
     # "zero_first": try the cost objective with no shortfall, fall back to the two stages if that
     # is infeasible; "two_stage": always shortfall then cost.
     lexicographic: str = "zero_first"
+    # Sifting (column generation over the BECCS chains): "auto" uses it above 100 k chain columns.
+    sifting: str = "auto"
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,8 @@ def validate(s: Scenario, where: str = "scenario") -> None:
     if opt.lexicographic not in LEXICOGRAPHIC:
         raise InputError(f"{where}: solver.lexicographic {opt.lexicographic!r} must be one of "
                          f"{LEXICOGRAPHIC}")
+    if opt.sifting not in ("auto", "on", "off"):
+        raise InputError(f"{where}: solver.sifting {opt.sifting!r} must be auto, on or off")
     if opt.time_limit is not None and not (isinstance(opt.time_limit, (int, float))
                                            and opt.time_limit > 0):
         raise InputError(f"{where}: solver.time_limit must be a number > 0, got {opt.time_limit!r}")

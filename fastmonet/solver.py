@@ -46,7 +46,6 @@ def _ok(status, what: str, where: str) -> None:
 
 
 def _configure(h, opts, verbose: bool) -> None:
-    import highspy  # noqa: F401
     where = "solver options"
     _ok(h.setOptionValue("output_flag", bool(verbose)), "option output_flag", where)
     if opts.method == "ipm":
@@ -62,25 +61,43 @@ def _configure(h, opts, verbose: bool) -> None:
         _ok(h.setOptionValue("threads", int(opts.threads)), "option threads", where)
 
 
-def pass_model(h, m: LPModel, cost: np.ndarray, col_upper: np.ndarray, where: str) -> None:
-    """The whole LP in one call (array form; integrality all continuous, see SPEC 10)."""
+def _gather(m: LPModel, cols: np.ndarray):
+    """CSC arrays (starts of length k + 1, index, value) of the columns `cols` of the model."""
+    a0 = m.a_start[cols].astype(np.int64)
+    lens = m.a_start[cols + 1].astype(np.int64) - a0
+    starts = np.zeros(cols.size + 1, np.int64)
+    np.cumsum(lens, out=starts[1:])
+    pos = np.repeat(a0 - starts[:-1], lens) + np.arange(starts[-1])
+    return starts, m.a_index[pos], m.a_value[pos]
+
+
+def pass_model(h, m: LPModel, cost: np.ndarray, col_upper: np.ndarray, where: str,
+               cols: np.ndarray | None = None) -> None:
+    """The LP (or its columns `cols`) in one call: array form, integrality all continuous (SPEC 10)."""
+    if cols is None:
+        starts, index, value = m.a_start, m.a_index, m.a_value
+        lower, n_col = m.col_lower, m.n_col
+    else:
+        starts, index, value = _gather(m, cols)
+        cost, col_upper, lower, n_col = cost[cols], col_upper[cols], m.col_lower[cols], cols.size
+    nnz = int(value.size)
     status = h.passModel(
-        int(m.n_col), int(m.n_row), int(m.nnz), 1, 1, 0.0,
+        int(n_col), int(m.n_row), nnz, 1, 1, 0.0,
         np.ascontiguousarray(cost, np.float64),
-        np.ascontiguousarray(m.col_lower, np.float64),
+        np.ascontiguousarray(lower, np.float64),
         np.ascontiguousarray(col_upper, np.float64),
         np.ascontiguousarray(m.row_lower, np.float64),
         np.ascontiguousarray(m.row_upper, np.float64),
-        np.ascontiguousarray(m.a_start[: m.n_col], np.int32),
-        np.ascontiguousarray(m.a_index, np.int32),
-        np.ascontiguousarray(m.a_value, np.float64),
-        np.zeros(m.n_col, np.int32),
+        np.ascontiguousarray(starts[:n_col], np.int32),
+        np.ascontiguousarray(index, np.int32),
+        np.ascontiguousarray(value, np.float64),
+        np.zeros(n_col, np.int32),
     )
-    _ok(status, f"the model ({m.n_col} columns, {m.n_row} rows, {m.nnz} non-zeros)", where)
-    if h.getNumCol() != m.n_col or h.getNumRow() != m.n_row or h.getNumNz() != m.nnz:
+    _ok(status, f"the model ({n_col} columns, {m.n_row} rows, {nnz} non-zeros)", where)
+    if h.getNumCol() != n_col or h.getNumRow() != m.n_row or h.getNumNz() != nnz:
         raise SolveError(f"{where}: HiGHS holds {h.getNumCol()} columns, {h.getNumRow()} rows, "
-                         f"{h.getNumNz()} non-zeros after passModel; expected {m.n_col}, "
-                         f"{m.n_row}, {m.nnz}")
+                         f"{h.getNumNz()} non-zeros after passModel; expected {n_col}, "
+                         f"{m.n_row}, {nnz}")
 
 
 def _run(h, stage: str, where: str, time_left: float | None, allow_infeasible: bool = False):
@@ -88,7 +105,8 @@ def _run(h, stage: str, where: str, time_left: float | None, allow_infeasible: b
     MS = highspy.HighsModelStatus
     if time_left is not None:
         if time_left <= 0:
-            raise SolveError(f"{where}: time limit reached before the {stage} stage")
+            raise SolveError(f"{where}: time limit reached before the {stage} stage; raise "
+                             f"solver.time_limit (--time-limit)")
         _ok(h.setOptionValue("time_limit", float(time_left)), "option time_limit", where)
     status = h.run()
     ms = h.getModelStatus()
@@ -111,8 +129,38 @@ def _run(h, stage: str, where: str, time_left: float | None, allow_infeasible: b
     raise SolveError(f"{where}: {stage} stage: {why}")
 
 
+SIFT_MIN_CHAINS = 100_000     # "auto": sift when the model has more chain columns than this
+SIFT_START_PER_GROUP = 12     # initial chains: the cheapest per (plant, period) and (source, period)
+SIFT_ADD = 40_000             # most negative reduced costs added per round
+SIFT_TOL = 1e-7               # reduced-cost tolerance (HiGHS's dual feasibility tolerance)
+
+
+def _initial_chains(m: LPModel) -> np.ndarray:
+    """Working set of the sifting: the cheapest chains of every plant and source per period."""
+    b = m.index.columns["xB"]
+    cost = m.cost[b.slice()]
+    per = b.coords["period"].astype(np.int64)
+    keep = np.zeros(b.size, bool)
+    for side in ("plant", "source"):
+        g = b.coords[side].astype(np.int64) * 64 + per
+        order = np.lexsort((cost, g))
+        gs = g[order]
+        first = np.r_[0, np.flatnonzero(gs[1:] != gs[:-1]) + 1]
+        rank = np.arange(b.size) - np.repeat(first, np.diff(np.r_[first, b.size]))
+        keep[order[rank < SIFT_START_PER_GROUP]] = True
+    return b.start + np.flatnonzero(keep)
+
+
 def solve_model(m: LPModel) -> LPSolution:
-    """Lexicographic solve (shortfall, then cost) and the independent solution check."""
+    """Lexicographic solve (shortfall, then cost) and the independent solution check.
+
+    With sifting, HiGHS holds a working set of columns (every column but the chains, plus the
+    cheapest chains of each plant and source); after each optimum the reduced costs of all other
+    columns are computed from the row duals (c - A^T y, one sparse product) and the most negative
+    are added, until none is below -1e-7: the optimum of the working set is then the optimum of the
+    whole LP.  Sifting always uses the two stages (a restricted model may be infeasible when the
+    whole one is not, but the shortfall stage is always feasible).
+    """
     import highspy
     sc = m.scenario
     opts = sc.solver
@@ -125,52 +173,105 @@ def solve_model(m: LPModel) -> LPSolution:
     def left():
         return None if deadline is None else deadline - time.perf_counter()
 
-    s_cols = np.arange(m.index.columns["s"].start, m.index.columns["s"].stop, dtype=np.int32)
-    upper0 = m.col_upper.copy()
-    upper0[s_cols] = 0.0
+    n_chain = m.index.columns["xB"].size
+    sift = opts.sifting == "on" or (opts.sifting == "auto" and n_chain > SIFT_MIN_CHAINS)
+    lexi = "two_stage" if sift else opts.lexicographic
+    s_block = m.index.columns["s"]
     t0 = time.perf_counter()
-    pass_model(h, m, m.cost, upper0, where)
+    if sift:
+        xb = m.index.columns["xB"]
+        out_mask = np.zeros(m.n_col, bool)
+        out_mask[xb.slice()] = True
+        out_mask[_initial_chains(m)] = False
+        out_mask &= m.col_lower <= 0          # fixed positive values (SWITCH_Y) stay in
+        work = np.flatnonzero(~out_mask)
+        AT = m.matrix().T.tocsr()             # rows of AT = columns of A, for the pricing
+    else:
+        work = np.arange(m.n_col)
+    pos_of = np.full(m.n_col, -1, np.int64)   # full column -> position in HiGHS
+    pos_of[work] = np.arange(work.size)
+    s_pos = pos_of[s_block.start:s_block.stop].astype(np.int32)
+    upper0 = m.col_upper.copy()
+    if lexi == "zero_first":
+        upper0[s_block.slice()] = 0.0
+    first_obj = m.cost if lexi == "zero_first" else m.shortfall_cost
+    pass_model(h, m, first_obj, upper0, where, cols=None if not sift else work)
     pass_s = time.perf_counter() - t0
+
+    rounds = {"columns_added": 0, "sift_rounds": 0}
+
+    def stage(name, objective, allow_infeasible=False):
+        nonlocal work
+        while True:
+            ms = _run(h, name, where, left(), allow_infeasible=allow_infeasible)
+            if not sift or ms != highspy.HighsModelStatus.kOptimal:
+                return ms
+            y = np.asarray(h.getSolution().row_dual, np.float64)[: m.n_row]
+            out = np.flatnonzero(pos_of < 0)
+            if out.size == 0:
+                return ms
+            d = objective[out] - AT[out] @ y
+            neg = np.flatnonzero(d < -SIFT_TOL * np.maximum(1.0, np.abs(objective[out])))
+            if neg.size == 0:
+                return ms
+            if neg.size > SIFT_ADD:
+                neg = neg[np.argpartition(d[neg], SIFT_ADD)[:SIFT_ADD]]
+            add = np.sort(out[neg])
+            starts, index, value = _gather(m, add)
+            _ok(h.addCols(int(add.size), np.ascontiguousarray(objective[add]),
+                          np.ascontiguousarray(m.col_lower[add]),
+                          np.ascontiguousarray(m.col_upper[add]), int(value.size),
+                          np.ascontiguousarray(starts[:-1], np.int32),
+                          np.ascontiguousarray(index, np.int32), np.ascontiguousarray(value)),
+                f"{add.size} priced-in columns", where)
+            pos_of[add] = np.arange(work.size, work.size + add.size)
+            work = np.concatenate([work, add])
+            rounds["columns_added"] += int(add.size)
+            rounds["sift_rounds"] += 1
+
+    def set_objective(objective):
+        _ok(h.changeColsCost(int(work.size), np.arange(work.size, dtype=np.int32),
+                             np.ascontiguousarray(objective[work])), "objective", where)
 
     t0 = time.perf_counter()
     stage_s = {}
     shortfall_star = 0.0
     optimal = False
-    if opts.lexicographic == "zero_first":
-        optimal = _run(h, "cost (zero shortfall)", where, left(),
-                       allow_infeasible=True) == highspy.HighsModelStatus.kOptimal
+    cap = None
+    if lexi == "zero_first":
+        optimal = stage("cost (zero shortfall)", m.cost,
+                        allow_infeasible=True) == highspy.HighsModelStatus.kOptimal
         stage_s["zero_shortfall"] = time.perf_counter() - t0
     stages = 1
     if not optimal:
-        stages = 3 if opts.lexicographic == "zero_first" else 2
-        n = np.int32(m.n_col)
-        all_cols = np.arange(m.n_col, dtype=np.int32)
-        _ok(h.changeColsBounds(len(s_cols), s_cols, m.col_lower[s_cols], m.col_upper[s_cols]),
-            "shortfall bounds", where)
-        _ok(h.changeColsCost(int(n), all_cols, m.shortfall_cost), "shortfall objective", where)
+        stages = 3 if lexi == "zero_first" else 2
+        if lexi == "zero_first":
+            _ok(h.changeColsBounds(len(s_pos), s_pos, m.col_lower[s_block.slice()],
+                                   m.col_upper[s_block.slice()]), "shortfall bounds", where)
+            set_objective(m.shortfall_cost)
         t1 = time.perf_counter()
-        _run(h, "shortfall", where, left())
+        stage("shortfall", m.shortfall_cost)
         stage_s["shortfall"] = time.perf_counter() - t1
         shortfall_star = float(h.getInfo().objective_function_value)
         tol = opts.shortfall_rel_tol
         cap = shortfall_star * (1.0 + tol) + tol * m.target_total
-        _ok(h.addRow(-highspy.kHighsInf, cap, len(s_cols), s_cols, np.ones(len(s_cols))),
+        _ok(h.addRow(-highspy.kHighsInf, cap, len(s_pos), s_pos, np.ones(len(s_pos))),
             "the shortfall row", where)
-        _ok(h.changeColsCost(int(n), all_cols, m.cost), "cost objective", where)
+        set_objective(m.cost)
         t1 = time.perf_counter()
-        _run(h, "cost", where, left())
+        stage("cost", m.cost)
         stage_s["cost"] = time.perf_counter() - t1
     solve_s = time.perf_counter() - t0
 
     sol = h.getSolution()
     if not sol.value_valid:
         raise SolveError(f"{where}: HiGHS reports optimal but returned no valid primal solution")
-    x = np.asarray(sol.col_value, dtype=np.float64)
+    x = np.zeros(m.n_col)
+    x[work] = np.asarray(sol.col_value, dtype=np.float64)
     row_dual = np.asarray(sol.row_dual, dtype=np.float64)[: m.n_row]
     info = h.getInfo()
-    extra_rows = None
-    if stages > 1:
-        extra_rows = (s_cols, np.ones(len(s_cols)), -np.inf, cap)
+    s_cols = np.arange(s_block.start, s_block.stop)
+    extra_rows = None if cap is None else (s_cols, np.ones(len(s_cols)), -np.inf, cap)
     ax, viol, worst = check_solution(m, x, extra_rows=extra_rows)
     if viol > VIOLATION_TOL:
         raise SolveError(f"{where}: the returned solution violates {worst} by {viol:.3g} "
@@ -185,6 +286,7 @@ def solve_model(m: LPModel) -> LPSolution:
             **{f"stage_{k}_s": v for k, v in stage_s.items()},
             "simplex_iterations": int(info.simplex_iteration_count),
             "ipm_iterations": int(info.ipm_iteration_count),
+            "sifting": bool(sift), "working_columns": int(work.size), **rounds,
             "shortfall_star_mt": shortfall_star, "max_violation": viol,
         },
     )
