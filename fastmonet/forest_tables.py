@@ -13,9 +13,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from fastmonet import bundled
 from fastmonet.errors import InputError
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "forest"
+DATA_DIR = bundled.DATA_DIR / "forest"
 
 #: The 15 FAO global ecological zones of Table 2, in the paper's order.
 ZONES: tuple[str, ...] = (

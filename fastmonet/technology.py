@@ -13,9 +13,10 @@ import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
+from fastmonet import bundled
 from fastmonet.errors import InputError
 
-DEFAULT_DIR = Path(__file__).resolve().parent.parent / "data" / "technology"
+DEFAULT_DIR = bundled.DATA_DIR / "technology"
 
 REGIONS = ("BRA", "CHN", "EU", "IND", "USA")
 BIOMASS = ("miscanthus", "switchgrass", "willow", "poplar", "wheat_straw")

@@ -8,14 +8,13 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from fastmonet import forest_tables
+from fastmonet import bundled, forest_tables
 from fastmonet.data.schema import BIOMASS, STORAGE_CASES, TARGET_CASES, TRANSITION_PARAMETERS
 from fastmonet.data.validate import read_all
 from fastmonet.errors import InputError
 
-#: The repository's `data/` folder.  Resolved from this file, so it exists when fastmonet is
-#: installed editable (`pip install -e .`) or run from a checkout; otherwise pass `path`.
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data"
+#: The bundled `data/` folder (see `fastmonet.bundled`).
+DEFAULT_PATH = bundled.DATA_DIR
 
 SRC = "data/SOURCES.md: "
 
@@ -24,8 +23,8 @@ def resolve(path: str | Path | None) -> Path:
     if path is not None:
         return Path(path)
     if not DEFAULT_PATH.is_dir():
-        raise InputError(f"default data folder {DEFAULT_PATH} not found (fastmonet is meant to be "
-                         f"installed editable from its repository); pass the data folder path")
+        raise InputError(f"bundled data folder {DEFAULT_PATH} not found (a broken install?); "
+                         f"pass the data folder path")
     return DEFAULT_PATH
 
 
