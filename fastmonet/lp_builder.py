@@ -185,7 +185,7 @@ def check_coefficients(ds: xr.Dataset, where: str = "coefficients") -> None:
 # ------------------------------------------------------------------------------------- helpers
 def _ids(mask: np.ndarray, start: int) -> tuple[np.ndarray, int]:
     """Row numbers for the True cells of `mask` (C order), -1 elsewhere."""
-    ids = np.full(mask.shape, -1, dtype=np.int64)
+    ids = np.full(mask.shape, -1, dtype=np.int32)
     n = int(np.count_nonzero(mask))
     ids[mask] = np.arange(start, start + n)
     return ids, start + n
@@ -262,10 +262,11 @@ def build(ds: xr.Dataset, scenario: Scenario, fixings: Fixings | None = None,
     n_xa = xa_sr.size
 
     # xB: chains with storage at the plant, land at the source, trade allowed, plants buildable.
-    c_src = np.asarray(ds["chain_source"].values, np.int64)
-    c_plant = np.asarray(ds["chain_plant"].values, np.int64)
-    c_land = np.asarray(ds["chain_land"].values, np.int64)
-    c_per = np.asarray(ds["chain_period"].values, np.int64)
+    # Native int32 / int8 index arrays: 2 M chains, no widening copies.
+    c_src = np.asarray(ds["chain_source"].values)
+    c_plant = np.asarray(ds["chain_plant"].values)
+    c_land = np.asarray(ds["chain_land"].values)
+    c_per = np.asarray(ds["chain_period"].values)
     b_land = np.asarray(ds["beccs_land"].values, f64)
     b_stored = np.asarray(ds["beccs_stored"].values, f64)
     keep = (storage[c_plant] > 0) & (b_stored > 0) & (rates.beccs_plants_per_period() > 0)
@@ -273,7 +274,7 @@ def build(ds: xr.Dataset, scenario: Scenario, fixings: Fixings | None = None,
     keep &= (b_land == 0) | (land_cap_src > 0)
     keep &= trade[c_per] | (sr_region[c_src] == sr_region[c_plant])
     has_b = np.zeros(n_sr * n_p, bool)
-    has_b[(c_plant * n_p + c_per)[keep]] = True
+    has_b[c_plant[keep].astype(np.int64) * n_p + c_per[keep]] = True
     nb_ok, fed_b = _window_ok(has_b.reshape(n_sr, n_p))
     keep &= fed_b[c_plant, c_per]
     xb = np.flatnonzero(keep)
@@ -421,7 +422,7 @@ def build(ds: xr.Dataset, scenario: Scenario, fixings: Fixings | None = None,
         row_upper[rows[name].slice()] = cap
 
     # ---- column entries -------------------------------------------------------------------------
-    # Each block: rows (n, K) int64 with -1 for none, values (n, K), cost, lower, upper.
+    # Each block: rows (n, K) int32 with -1 for none, values (n, K), cost, lower, upper.
     blocks = []
     cols: dict[str, Block] = {}
     col_start = 0
@@ -438,7 +439,7 @@ def build(ds: xr.Dataset, scenario: Scenario, fixings: Fixings | None = None,
     zeros = np.zeros
     # xA: target rows (t >= a), land_ar, land_total (p >= a), ar_rate.
     K = 2 * n_p + 2
-    r = np.full((n_xa, K), -1, np.int64)
+    r = np.full((n_xa, K), -1, np.int32)
     v = zeros((n_xa, K))
     cell_rem = rem[xa_sr, xa_ez, xa_ft, xa_a, :]                    # (n_xa, t)
     reg = sr_region[xa_sr]
@@ -458,7 +459,7 @@ def build(ds: xr.Dataset, scenario: Scenario, fixings: Fixings | None = None,
               "area planted in the vintage")
 
     # xB: removal aggregate, storage, plant build, land (crop aggregate or straw).
-    r = np.full((n_xb, 4), -1, np.int64)
+    r = np.full((n_xb, 4), -1, np.int32)
     v = zeros((n_xb, 4))
     r[:, 0] = agg_id[sr_region[xb_plant], xb_per]
     v[:, 0] = 1.0
@@ -476,7 +477,7 @@ def build(ds: xr.Dataset, scenario: Scenario, fixings: Fixings | None = None,
               extra={"period": xb_per, "source": xb_src, "plant": xb_plant})
 
     # xD: removal aggregate, storage, DAC build.
-    r = np.full((n_xd, 3), -1, np.int64)
+    r = np.full((n_xd, 3), -1, np.int32)
     v = zeros((n_xd, 3))
     r[:, 0] = agg_id[sr_region[xd_sr], xd_p]
     v[:, 0] = 1.0
@@ -501,7 +502,7 @@ def build(ds: xr.Dataset, scenario: Scenario, fixings: Fixings | None = None,
     # kD: DAC build rows of the periods it operates in, plus the shared rate row.
     pq = kd_q[:, None] + np.arange(nd)[None, :]
     inside = pq < n_p
-    r = np.full((kd_q.size, nd + 1), -1, np.int64)
+    r = np.full((kd_q.size, nd + 1), -1, np.int32)
     v = zeros((kd_q.size, nd + 1))
     r[:, :nd] = np.where(inside, db_id[kd_tk[:, None], kd_sr[:, None], np.minimum(pq, n_p - 1)], -1)
     v[:, :nd] = -OPERATING_SHARE
@@ -514,7 +515,7 @@ def build(ds: xr.Dataset, scenario: Scenario, fixings: Fixings | None = None,
 
     # r: -1 in its aggregate row, 10 in the target rows of every reporting year after the period.
     ag_c, ag_p = np.nonzero(agg_mask)
-    r = np.full((ag_c.size, 1 + n_p), -1, np.int64)
+    r = np.full((ag_c.size, 1 + n_p), -1, np.int32)
     v = zeros((ag_c.size, 1 + n_p))
     r[:, 0] = agg_id[ag_c, ag_p]
     v[:, 0] = -1.0
@@ -532,7 +533,7 @@ def build(ds: xr.Dataset, scenario: Scenario, fixings: Fixings | None = None,
 
     # s: one per target row.
     s_g, s_t = rows["target"].coords["group"], rows["target"].coords["year"]
-    r = target_id[s_g, s_t][:, None].astype(np.int64)
+    r = target_id[s_g, s_t][:, None]
     v = np.ones((s_g.size, 1))
     add_block("s", ("group", "year"), (s_g, s_t), r, v, zeros(s_g.size), zeros(s_g.size),
               np.full(s_g.size, inf), CO2, "tCO2", "target shortfall")
@@ -547,7 +548,7 @@ def build(ds: xr.Dataset, scenario: Scenario, fixings: Fixings | None = None,
         val.append(v[m])
     a_start = np.zeros(n_col + 1, np.int64)
     np.cumsum(np.concatenate(counts), out=a_start[1:])
-    a_index = np.concatenate(idx).astype(np.int32)
+    a_index = np.concatenate(idx).astype(np.int32, copy=False)
     a_value = np.concatenate(val).astype(f64)
     if a_start[-1] >= 2**31:
         raise InputError("coefficients: the LP has more than 2^31 non-zeros; reduce the chains")
