@@ -219,12 +219,20 @@ def trading(reg, removal, cost, target, region_removal, region_cost, region_shor
         own = np.clip(target[r] - (cum_r - removal[sel]), 0.0, np.maximum(removal[sel], 0.0))
         surplus_k[sel] = np.where(removal[sel] > 0, removal[sel] - own, 0.0)
         cum[sel] = cum_r
+    # Solver noise (the 2100 equality holds to ~1e-9) is no surplus: a region's surplus or
+    # deficit below 1e-6 of its target (or 1 t) is zero.
+    tiny = 1e-6 * np.maximum(np.asarray(target, np.float64), 1e6)
+    for r in range(n_reg):
+        sel = reg == r
+        if surplus_k[sel].sum() < tiny[r]:
+            surplus_k[sel] = 0.0
     tot = surplus_k.sum()
     nep = float((mnc[surplus_k > 0] * surplus_k[surplus_k > 0]).sum() / tot) if tot > 0 else np.nan
     surplus = np.zeros(n_reg + 1)
     np.add.at(surplus, reg, surplus_k)
     surplus[n_reg] = tot
     deficit = np.maximum(np.asarray(target) - region_removal, 0.0)
+    deficit = np.where(deficit < tiny, 0.0, deficit)
     bought = np.maximum(deficit - region_shortfall, 0.0)
     deficit = np.append(deficit, deficit.sum())
     bought = np.append(bought, bought.sum())

@@ -258,9 +258,16 @@ def solve_model(m: LPModel) -> LPSolution:
         stage_s["shortfall"] = time.perf_counter() - t1
         shortfall_star = float(h.getInfo().objective_function_value)
         tol = opts.shortfall_rel_tol
-        cap = shortfall_star * (1.0 + tol) + tol * m.target_total
-        _ok(h.addRow(-highspy.kHighsInf, cap, len(s_pos), s_pos, np.ones(len(s_pos))),
-            "the shortfall row", where)
+        if shortfall_star <= tol * m.target_total:
+            # No shortfall: fix every s at 0 (exact, and no extra row in the duals).
+            shortfall_star = 0.0
+            n_s = len(s_pos)
+            _ok(h.changeColsBounds(n_s, s_pos, np.zeros(n_s), np.zeros(n_s)), "shortfall bounds",
+                where)
+        else:
+            cap = shortfall_star * (1.0 + tol) + tol * m.target_total
+            _ok(h.addRow(-highspy.kHighsInf, cap, len(s_pos), s_pos, np.ones(len(s_pos))),
+                "the shortfall row", where)
         set_objective(m.cost)
         t1 = time.perf_counter()
         stage("cost", m.cost)

@@ -157,6 +157,10 @@ def test_shortfall_allocated_to_deficit_regions():
     s = iso.shortfall.sel(year=2100).values
     assert s[-1] == pytest.approx(s[:-1].sum())
     assert s[-1] >= world[-1] * (1 - 1e-9)
+    # Regional targets are met exactly (or missed): no surplus, hence no NEP and no trading.
+    assert np.isnan(float(iso.nep)) and float(iso.surplus_2100.sel(region="world")) == 0.0
+    np.testing.assert_allclose(iso.cnc_trading_2100.values[:-1],
+                               iso.cnc.sel(option="all", year=2100).values[:-1], rtol=1e-12)
 
 
 def test_summary_rows(coop):
