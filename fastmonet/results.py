@@ -25,7 +25,6 @@ import xarray as xr
 
 from fastmonet.errors import InputError
 from fastmonet.lp_builder import Fixings, LPModel
-from fastmonet.lp_index import CO2
 from fastmonet.scenarios import Rates, Scenario, SolverOptions
 from fastmonet.solver import LPSolution
 
