@@ -92,6 +92,9 @@ class LPModel:
     target_total: float                # world 2100 target, LP units (MtCO2)
     build_s: float = 0.0
     info: dict = field(default_factory=dict)
+    #: Columns a column-generation solver should start with: under SWITCH_Y, the chains the
+    #: ISOLATION solution uses in any period, a known feasible completion of the fixed decisions.
+    warm_columns: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
     @property
     def nnz(self) -> int:
@@ -558,8 +561,9 @@ def build(ds: xr.Dataset, scenario: Scenario, fixings: Fixings | None = None,
     shortfall_cost = np.zeros(n_col)
     shortfall_cost[cols["s"].slice()] = 1.0
 
+    warm_columns = np.zeros(0, np.int64)
     if fixings is not None:
-        _apply_fixings(fixings, cols, col_lower, col_upper)
+        warm_columns = _apply_fixings(fixings, cols, col_lower, col_upper)
 
     groups = regions + [GROUP_WORLD]
     labels = {
@@ -579,13 +583,18 @@ def build(ds: xr.Dataset, scenario: Scenario, fixings: Fixings | None = None,
         a_value=a_value, cost=cost, shortfall_cost=shortfall_cost, col_lower=col_lower,
         col_upper=col_upper, row_lower=row_lower, row_upper=row_upper, index=index,
         scenario=scenario, target_total=float(target[:, -1].sum() / CO2),
+        warm_columns=warm_columns,
     )
     model.build_s = time.perf_counter() - t0
     return model
 
 
-def _apply_fixings(fx: Fixings, cols: dict[str, Block], lower: np.ndarray, upper: np.ndarray):
-    """Fix every decision of periods <= fx.last_period to its value (LP units, clipped at 0)."""
+def _apply_fixings(fx: Fixings, cols: dict[str, Block], lower: np.ndarray,
+                   upper: np.ndarray) -> np.ndarray:
+    """Fix every decision of periods <= fx.last_period to its value (LP units, clipped at 0).
+
+    Returns the chain columns the fixed solution uses in any period (see LPModel.warm_columns).
+    """
     def fix(name, values_nat, period_dim):
         b = cols[name]
         early = b.coords[period_dim] <= fx.last_period
@@ -595,9 +604,11 @@ def _apply_fixings(fx: Fixings, cols: dict[str, Block], lower: np.ndarray, upper
         v = np.minimum(val[early], upper[sl])
         lower[sl] = v
         upper[sl] = v
+        return b.start + np.flatnonzero(val > 0)
 
     fix("xA", fx.ar_area, "vintage")
-    fix("xB", fx.beccs, "period")
+    used_chains = fix("xB", fx.beccs, "period")
     fix("xD", fx.dac, "period")
     fix("nB", fx.plants, "period")
     fix("kD", fx.dac_capacity, "period")
+    return used_chains

@@ -159,7 +159,11 @@ def solve_model(m: LPModel) -> LPSolution:
     columns are computed from the row duals (c - A^T y, one sparse product) and the most negative
     are added, until none is below -1e-7: the optimum of the working set is then the optimum of the
     whole LP.  Sifting always uses the two stages (a restricted model may be infeasible when the
-    whole one is not, but the shortfall stage is always feasible).
+    whole one is not, but the shortfall stage is always feasible).  Under SWITCH_Y the working set
+    also holds the chains of the ISOLATION solution, without which the fixed plants may have no
+    feasible fuel supply in the working set; should a restricted stage still be infeasible, every
+    remaining column is added and the stage re-run, so infeasibility is only ever reported for the
+    whole LP.
     """
     import highspy
     sc = m.scenario
@@ -184,6 +188,7 @@ def solve_model(m: LPModel) -> LPSolution:
         out_mask[xb.slice()] = True
         out_mask[_initial_chains(m)] = False
         out_mask &= m.col_lower <= 0          # fixed positive values (SWITCH_Y) stay in
+        out_mask[m.warm_columns] = False
         work = np.flatnonzero(~out_mask)
         import scipy.sparse as sp
         # The CSC arrays of A read as CSR are A^T: the pricing matrix at no cost.
@@ -202,25 +207,27 @@ def solve_model(m: LPModel) -> LPSolution:
     pass_model(h, m, first_obj, upper0, where, cols=None if not sift else work)
     pass_s = time.perf_counter() - t0
 
-    rounds = {"columns_added": 0, "sift_rounds": 0}
+    rounds = {"columns_added": 0, "sift_rounds": 0, "infeasible_rounds": 0}
 
     def stage(name, objective, allow_infeasible=False):
         nonlocal work
         while True:
-            ms = _run(h, name, where, left(), allow_infeasible=allow_infeasible)
-            if not sift or ms != highspy.HighsModelStatus.kOptimal:
-                return ms
-            y = np.asarray(h.getSolution().row_dual, np.float64)[: m.n_row]
-            out = np.flatnonzero(pos_of < 0)
+            out = np.flatnonzero(pos_of < 0) if sift else np.zeros(0, np.int64)
+            ms = _run(h, name, where, left(), allow_infeasible=allow_infeasible or out.size > 0)
             if out.size == 0:
                 return ms
-            d = objective[out] - (AT @ y)[out]
-            neg = np.flatnonzero(d < -SIFT_TOL * np.maximum(1.0, np.abs(objective[out])))
-            if neg.size == 0:
-                return ms
-            if neg.size > SIFT_ADD:
-                neg = neg[np.argpartition(d[neg], SIFT_ADD)[:SIFT_ADD]]
-            add = np.sort(out[neg])
+            if ms != highspy.HighsModelStatus.kOptimal:
+                add = out                 # restricted set infeasible: price in everything
+                rounds["infeasible_rounds"] += 1
+            else:
+                y = np.asarray(h.getSolution().row_dual, np.float64)[: m.n_row]
+                d = objective[out] - (AT @ y)[out]
+                neg = np.flatnonzero(d < -SIFT_TOL * np.maximum(1.0, np.abs(objective[out])))
+                if neg.size == 0:
+                    return ms
+                if neg.size > SIFT_ADD:
+                    neg = neg[np.argpartition(d[neg], SIFT_ADD)[:SIFT_ADD]]
+                add = np.sort(out[neg])
             starts, index, value = _gather(m, add)
             _ok(h.addCols(int(add.size), np.ascontiguousarray(objective[add]),
                           np.ascontiguousarray(m.col_lower[add]),
