@@ -24,13 +24,33 @@ from fastmonet.results import Results
 from fastmonet.scenarios import Rates, Scenario, SolverOptions
 
 
+def _dataset_case(coeffs: xr.Dataset, var: str, attr: str) -> str | None:
+    """The storage / target case a Dataset was built for, if it says (attrs or the variable's)."""
+    case = coeffs.attrs.get(attr)
+    if case is None and var in coeffs:
+        case = coeffs[var].attrs.get("case")
+    return None if case is None else str(case).lower()
+
+
 def _select_case(coeffs: xr.Dataset, scenario: Scenario) -> xr.Dataset:
-    """Use `storage_<case>` / `target_<case>` if the Dataset carries all cases."""
+    """Use `storage_<case>` / `target_<case>` if the Dataset carries all cases.
+
+    Otherwise the Dataset's own `storage` / `target` are used, and a Dataset that states another
+    case (attrs `storage_case` / `target_case`, as `coefficients.build` writes them) is an error:
+    solving it would label one case's results with another's name.
+    """
     out = coeffs
-    if f"storage_{scenario.storage}" in coeffs:
-        out = out.assign(storage=coeffs[f"storage_{scenario.storage}"])
-    if f"target_{scenario.targets}" in coeffs:
-        out = out.assign(target=coeffs[f"target_{scenario.targets}"])
+    for var, attr, want in (("storage", "storage_case", scenario.storage),
+                            ("target", "target_case", scenario.targets)):
+        if f"{var}_{want}" in coeffs:
+            out = out.assign({var: coeffs[f"{var}_{want}"]})
+            continue
+        have = _dataset_case(coeffs, var, attr)
+        if have is not None and have != want:
+            option = "--storage" if var == "storage" else "--targets"
+            raise InputError(
+                f"coefficients: built for {attr} {have!r}, but scenario {scenario.name!r} asks "
+                f"for {want!r}; rebuild the coefficients for {want!r} or use {option} {have}")
     return out
 
 
