@@ -67,12 +67,30 @@ def solve_coefficients(coeffs: xr.Dataset, scenario: Scenario | str = "cooperati
     if scenario.policy == "switch":
         if isolation is None:
             isolation = solve_coefficients(coeffs, scenario.isolation_base())
+        _check_isolation(isolation, scenario, coeffs)
         fixings = results.fixings_from(isolation.solution, scenario.switch_year)
     model = lp_builder.build(coeffs, scenario, fixings=fixings)
     sol = solver.solve_model(model)
     solution = results.solution_dataset(coeffs, model, sol)
     met = metrics.compute(coeffs, solution)
     return Results(scenario=scenario, solution=solution, metrics=met, stats=dict(sol.stats))
+
+
+def _check_isolation(iso: Results, scenario: Scenario, coeffs: xr.Dataset) -> None:
+    """SWITCH_Y fixes its early decisions to ISOLATION's: the base must be that very scenario."""
+    base, got = scenario.isolation_base(), iso.scenario
+    where = f"isolation: scenario {scenario.name!r} needs the ISOLATION solution"
+    if got.policy != "isolation":
+        raise InputError(f"{where}, got {got.label} ({got.name!r})")
+    for key in ("targets", "storage", "rates"):
+        if getattr(got, key) != getattr(base, key):
+            raise InputError(f"{where} with the same {key}: {getattr(base, key)!r}, got "
+                             f"{getattr(got, key)!r}")
+    for dim in ("chain", "subregion", "ecozone", "period", "tech"):
+        n_sol, n_co = iso.solution.sizes.get(dim), coeffs.sizes.get(dim)
+        if n_sol != n_co:
+            raise InputError(f"{where} of these coefficients: {n_sol} {dim} entries in the "
+                             f"solution, {n_co} in the coefficients")
 
 
 def load_coefficients(targets: str = "p3", storage: str = "medium", data_path=None) -> xr.Dataset:

@@ -28,3 +28,18 @@ def test_coefficients_of_another_case_are_refused(kw, match):
     res = api.solve_coefficients(both, scenarios.make("cooperation", storage="low", targets="p4"))
     assert float(res.metrics["target"].sel(region="world").values[-1]) == \
         pytest.approx(2.0 * float(ds["target"].values[:, -1].sum()))
+
+
+def test_switch_refuses_a_base_that_is_not_its_isolation():
+    ds = small(5)
+    coop = api.solve_coefficients(ds, scenarios.make("cooperation"))
+    iso = api.solve_coefficients(ds, scenarios.make("isolation"))
+    with pytest.raises(InputError, match=r"isolation: .*COOPERATION"):
+        api.solve_coefficients(ds, scenarios.make("switch_2050"), isolation=coop)
+    with pytest.raises(InputError, match=r"isolation: .*rates"):
+        api.solve_coefficients(ds, scenarios.make("switch_2050",
+                                                  rates=scenarios.Rates(ar=2.0)), isolation=iso)
+    with pytest.raises(InputError, match=r"isolation: .*chain"):
+        api.solve_coefficients(small(6), scenarios.make("switch_2050"), isolation=iso)
+    sw = api.solve_coefficients(ds, scenarios.make("switch_2050"), isolation=iso)
+    assert sw.solution.attrs["policy"] == "SWITCH_2050"
