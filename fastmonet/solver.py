@@ -265,19 +265,28 @@ def solve_model(m: LPModel) -> LPSolution:
         stage_s["shortfall"] = time.perf_counter() - t1
         shortfall_star = float(h.getInfo().objective_function_value)
         tol = opts.shortfall_rel_tol
-        if shortfall_star <= tol * m.target_total:
-            # No shortfall: fix every s at 0 (exact, and no extra row in the duals).
-            shortfall_star = 0.0
+        set_objective(m.cost)
+        t1 = time.perf_counter()
+        done = False
+        # A shortfall within the tolerance may be solver noise: then fix every s at 0 (exact, and
+        # no extra row in the duals).  It may also be a real one (a target just out of reach):
+        # then s = 0 is infeasible (zero_first has shown it already) and the cap row is used.
+        if shortfall_star <= tol * m.target_total and lexi != "zero_first":
             n_s = len(s_pos)
             _ok(h.changeColsBounds(n_s, s_pos, np.zeros(n_s), np.zeros(n_s)), "shortfall bounds",
                 where)
-        else:
+            done = stage("cost", m.cost, allow_infeasible=True) == highspy.HighsModelStatus.kOptimal
+            if done:
+                shortfall_star = 0.0
+            else:
+                stages += 1
+                _ok(h.changeColsBounds(n_s, s_pos, m.col_lower[s_block.slice()],
+                                       m.col_upper[s_block.slice()]), "shortfall bounds", where)
+        if not done:
             cap = shortfall_star * (1.0 + tol) + tol * m.target_total
             _ok(h.addRow(-highspy.kHighsInf, cap, len(s_pos), s_pos, np.ones(len(s_pos))),
                 "the shortfall row", where)
-        set_objective(m.cost)
-        t1 = time.perf_counter()
-        stage("cost", m.cost)
+            stage("cost", m.cost)
         stage_s["cost"] = time.perf_counter() - t1
     solve_s = time.perf_counter() - t0 + setup_s
     stage_s["setup"] = setup_s

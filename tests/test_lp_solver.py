@@ -152,3 +152,26 @@ def test_sifting_reaches_the_full_optimum(monkeypatch, seed, target, policy):
     at_zero = sift.x <= 1e-9
     at_zero[m.index.columns["s"].slice()] = False
     assert d[at_zero].min() >= -1e-6 * max(1.0, np.abs(m.cost).max())
+
+
+@pytest.mark.parametrize("lex", ["zero_first", "two_stage"])
+def test_small_positive_shortfall_below_the_tolerance_is_solved(lex):
+    # A target just out of reach: the least shortfall s* is positive but below tol x world
+    # target, so fixing every s at 0 for the cost stage is infeasible; the stated cap
+    # sum s <= s* (1 + tol) + tol x target must be used instead.
+    ds = inst(1, n_subregions=3, chain_keep=0.5, target_gt_per_subregion=50.0)
+    t = ds["target"].values.copy()
+    t[:, :-1] = 0.0                                   # only the 2100 row can miss
+    big = solver.solve_model(lp_builder.build(ds.assign(target=(("region", "year"), t)),
+                                              scenarios.make("cooperation")))
+    reach = t[:, -1].sum() / 1e6 - big.shortfall      # MtCO2 removable by 2100
+    tol = 1e-3
+    t[:, -1] *= (reach + 0.3 * tol * reach) / (t[:, -1].sum() / 1e6)
+    ds2 = ds.assign(target=(("region", "year"), t))
+    sc = scenarios.make("cooperation", solver=SolverOptions(lexicographic=lex,
+                                                            shortfall_rel_tol=tol))
+    sol = solver.solve_model(lp_builder.build(ds2, sc))
+    s_star = sol.stats["shortfall_star_mt"]
+    assert s_star == pytest.approx(0.3 * tol * reach, rel=1e-3)
+    assert s_star <= sol.shortfall <= s_star * (1 + tol) + tol * t[:, -1].sum() / 1e6
+    assert sol.max_violation <= 1e-6
