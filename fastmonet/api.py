@@ -61,7 +61,11 @@ def solve_coefficients(coeffs: xr.Dataset, scenario: Scenario | str = "cooperati
     SWITCH_Y needs the ISOLATION solution; pass it as `isolation` to avoid solving it again.
     """
     if isinstance(scenario, str):
-        scenario = scenarios.make(scenario)
+        # A bare policy name takes the cases the Dataset was built for (default p3, medium).
+        cases = {k: c for k, c in (("storage", _dataset_case(coeffs, "storage", "storage_case")),
+                                   ("targets", _dataset_case(coeffs, "target", "target_case")))
+                 if c is not None}
+        scenario = scenarios.make(scenario, **cases)
     coeffs = _select_case(coeffs, scenario)
     fixings = None
     if scenario.policy == "switch":

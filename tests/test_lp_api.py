@@ -43,3 +43,11 @@ def test_switch_refuses_a_base_that_is_not_its_isolation():
         api.solve_coefficients(small(6), scenarios.make("switch_2050"), isolation=iso)
     sw = api.solve_coefficients(ds, scenarios.make("switch_2050"), isolation=iso)
     assert sw.solution.attrs["policy"] == "SWITCH_2050"
+
+
+def test_a_policy_name_takes_the_cases_of_the_coefficients():
+    ds = small()
+    ds.attrs.update(storage_case="high", target_case="p4")
+    res = api.solve_coefficients(ds, "cooperation")
+    assert (res.scenario.storage, res.scenario.targets) == ("high", "p4")
+    assert res.scenario.name == "cooperation-p4-high"
