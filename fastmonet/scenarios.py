@@ -102,11 +102,6 @@ class Scenario:
     def regional_targets(self) -> bool:
         return self.policy in ("current_policy", "isolation", "switch")
 
-    @property
-    def trade(self) -> bool:
-        """Biomass may cross regions (for switch: only after the switch year)."""
-        return self.policy != "isolation"
-
     def isolation_base(self) -> "Scenario":
         """The ISOLATION scenario a SWITCH_Y scenario fixes its early decisions from."""
         return dataclasses.replace(self, policy="isolation", switch_year=None, name="")
