@@ -32,9 +32,8 @@ def test_scenario_properties_and_names():
     s = scenarios.make("switch_2050", targets="P4", storage="High")
     assert (s.policy, s.switch_year, s.targets, s.storage) == ("switch", 2050, "p4", "high")
     assert s.label == "SWITCH_2050" and s.name == "switch_2050-p4-high"
-    assert s.regional_targets and s.trade
+    assert s.regional_targets
     assert s.isolation_base().policy == "isolation"
-    assert not scenarios.make("isolation").trade
     assert not scenarios.make("cooperation").regional_targets
     hi = scenarios.make("cooperation", rates=Rates(*scenarios.HIGH_RATES))
     assert hi.name == "cooperation-p3-medium-rates10x2.5x2.5"
