@@ -82,18 +82,14 @@ class LPIndex:
         raise IndexError(i)
 
     def describe_row(self, i: int) -> str:
-        b = self.block_of_row(i)
-        k = i - b.start
-        parts = []
-        for d in b.dims:
-            lab = self.labels.get(d)
-            v = int(b.coords[d][k])
-            parts.append(f"{d}={lab[v] if lab is not None else v}")
-        return f"{b.name}[{', '.join(parts)}]"
+        return self._describe(self.block_of_row(i), i)
 
     def describe_column(self, j: int) -> str:
-        b = self.block_of_column(j)
-        k = j - b.start
+        return self._describe(self.block_of_column(j), j)
+
+    def _describe(self, b: Block, position: int) -> str:
+        """`name[dim=label, ...]` of the entry at `position` of the model in block `b`."""
+        k = position - b.start
         parts = []
         for d in b.dims:
             lab = self.labels.get(d)
