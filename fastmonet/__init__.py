@@ -1,6 +1,11 @@
 """fastmonet: least-cost CO2 removal (AR, BECCS, DACCS) for the Paris 1.5 C targets."""
 
-__version__ = "0.1.0"
+from importlib import metadata as _metadata
+
+try:  # one source of truth: the installed package's metadata (pyproject.toml)
+    __version__ = _metadata.version("fastmonet")
+except _metadata.PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0+unknown"
 
 
 def __getattr__(name):

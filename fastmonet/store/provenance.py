@@ -1,0 +1,123 @@
+"""What a stored result was made from, as JSON-able attributes.
+
+    hash_file(path) -> "sha256:<hex>"
+    hash_files(paths, root) -> {relative path: "sha256:<hex>"}
+    hash_tree(folder) -> the same for every file under a folder (the fallback when a loader did
+                         not say which files it read)
+    hash_json(obj) -> "sha256:<hex>" of a canonical JSON encoding (scenario definitions)
+    input_files_attr(files) / input_files_from(attrs): the `input_files` attribute, a JSON string
+                         {relative path: hash} carried by input and coefficient Datasets
+    environment() -> fastmonet and HiGHS versions, platform, python
+
+Loaders record the files they actually read with `input_files_attr`, so a result can always be
+traced to its inputs and a resume compares contents, never names.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import sys
+from pathlib import Path
+from typing import Iterable, Mapping
+
+INPUT_FILES_ATTR = "input_files"
+_CHUNK = 1 << 20
+# Files that never describe data (editor and OS litter) are left out of folder hashes.
+_IGNORED = {".DS_Store", "Thumbs.db"}
+
+
+def hash_bytes(data: bytes) -> str:
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def hash_file(path: str | Path) -> str:
+    """sha256 of a file's bytes, as "sha256:<hex>"."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(_CHUNK), b""):
+            h.update(block)
+    return "sha256:" + h.hexdigest()
+
+
+def _relative(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.as_posix()
+
+
+def hash_files(paths: Iterable[str | Path], root: str | Path | None = None) -> dict[str, str]:
+    """{path relative to `root` (posix): hash} for the given files, sorted by path."""
+    root = None if root is None else Path(root)
+    out = {_relative(Path(p), root): hash_file(p) for p in paths}
+    return dict(sorted(out.items()))
+
+
+def hash_tree(folder: str | Path, suffixes: tuple[str, ...] = (".csv", ".toml")) -> dict[str, str]:
+    """Every data file (by suffix) under `folder`, hashed, keyed by relative path."""
+    folder = Path(folder)
+    files = [p for p in folder.rglob("*")
+             if p.is_file() and p.suffix in suffixes and p.name not in _IGNORED
+             and not any(part.startswith(".") for part in p.relative_to(folder).parts)]
+    return hash_files(files, folder)
+
+
+def canonical_json(obj) -> str:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def hash_json(obj) -> str:
+    """Hash of a JSON-able object, independent of key order."""
+    return hash_bytes(canonical_json(obj).encode())
+
+
+def input_files_attr(files: Mapping[str, str]) -> str:
+    """The `input_files` attribute value: a JSON string {relative path: hash}, sorted."""
+    return json.dumps(dict(sorted(files.items())), sort_keys=True)
+
+
+def merge_input_files(*attrs_values: str | Mapping[str, str] | None) -> str:
+    """Union of several `input_files` values (JSON strings or dicts); later ones win on a key."""
+    out: dict[str, str] = {}
+    for v in attrs_values:
+        if v is None:
+            continue
+        out.update(json.loads(v) if isinstance(v, str) else dict(v))
+    return input_files_attr(out)
+
+
+def input_files_from(attrs: Mapping) -> dict[str, str] | None:
+    """The {path: hash} map recorded in `attrs`, or None when the producer did not record it."""
+    v = attrs.get(INPUT_FILES_ATTR)
+    if v is None:
+        return None
+    return json.loads(v) if isinstance(v, str) else dict(v)
+
+
+def fastmonet_version() -> str:
+    from fastmonet import __version__
+    return __version__
+
+
+def highs_version() -> str:
+    try:
+        import highspy
+        h = highspy.Highs()
+        return f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
+    except Exception:  # noqa: BLE001 - provenance must not fail a run; say it is unknown
+        return "unknown"
+
+
+def environment() -> dict[str, str]:
+    """Versions and host: fastmonet, HiGHS, python, platform (strings)."""
+    return {
+        "fastmonet_version": fastmonet_version(),
+        "highs_version": highs_version(),
+        "python_version": sys.version.split()[0],
+        "platform": platform.platform(),
+        "host": platform.node(),
+    }

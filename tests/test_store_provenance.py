@@ -1,0 +1,48 @@
+"""fastmonet.store.provenance: file hashes, folder hashes, the input_files attribute, versions."""
+
+from __future__ import annotations
+
+import json
+
+import fastmonet
+from fastmonet.store import provenance as pv
+
+
+def test_hash_file_changes_with_content(tmp_path):
+    f = tmp_path / "a.csv"
+    f.write_text("x,y\n1,2\n")
+    h1 = pv.hash_file(f)
+    assert h1.startswith("sha256:") and len(h1) == 7 + 64
+    f.write_text("x,y\n1,3\n")
+    assert pv.hash_file(f) != h1
+
+
+def test_hash_tree_relative_sorted_and_data_files_only(tmp_path):
+    (tmp_path / "technology").mkdir()
+    (tmp_path / "b.csv").write_text("1")
+    (tmp_path / "technology" / "dac.toml").write_text("a = 1")
+    (tmp_path / "notes.txt").write_text("ignored")
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / ".hidden" / "c.csv").write_text("ignored")
+    got = pv.hash_tree(tmp_path)
+    assert list(got) == ["b.csv", "technology/dac.toml"]
+
+
+def test_input_files_attr_round_trip_and_merge():
+    a = pv.input_files_attr({"z.csv": "sha256:1", "a.csv": "sha256:2"})
+    assert list(json.loads(a)) == ["a.csv", "z.csv"]
+    assert pv.input_files_from({"input_files": a}) == {"a.csv": "sha256:2", "z.csv": "sha256:1"}
+    assert pv.input_files_from({}) is None
+    merged = json.loads(pv.merge_input_files(a, {"t.toml": "sha256:3"}, None))
+    assert set(merged) == {"a.csv", "z.csv", "t.toml"}
+
+
+def test_hash_json_ignores_key_order():
+    assert pv.hash_json({"a": 1, "b": [1, 2]}) == pv.hash_json({"b": [1, 2], "a": 1})
+    assert pv.hash_json({"a": 1}) != pv.hash_json({"a": 2})
+
+
+def test_environment_reports_package_version():
+    env = pv.environment()
+    assert env["fastmonet_version"] == fastmonet.__version__ != "0+unknown"
+    assert env["highs_version"].count(".") == 2
