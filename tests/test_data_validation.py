@@ -168,7 +168,7 @@ def test_target_shape_must_end_at_one(data):
 
 
 def test_missing_target(data):
-    edit(data / "targets.csv", "IND,p4,58\n", "")
+    edit(data / "targets.csv", "IND,p4,58,sourced\n", "")
     raises(data, r"targets\.csv: column 'region': no row for region='IND', case='p4'")
 
 

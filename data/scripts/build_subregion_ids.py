@@ -93,10 +93,12 @@ def main(out: Path = OUT) -> None:
     order = {"BRA": 0, "CHN": 1, "EU": 2, "IND": 3, "USA": 4}
     with open(out, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["subregion", "region", "name", "lat_deg", "lon_deg", "n_places"])
+        w.writerow(["subregion", "region", "name", "lat_deg", "lon_deg", "n_places", "status"])
         for code in sorted(names, key=lambda c: (order[names[c][0]], c)):
             lat, lon, n = sums[code]
-            w.writerow([code, names[code][0], names[code][1], f"{lat / n:.3f}", f"{lon / n:.3f}", n])
+            # computed from GeoNames places by this script: status derived
+            w.writerow([code, names[code][0], names[code][1], f"{lat / n:.3f}", f"{lon / n:.3f}", n,
+                        "derived"])
 
 
 if __name__ == "__main__":

@@ -7,6 +7,13 @@ Reads `sources/*.csv` and `storage_totals.csv`; writes `subregions.csv`, `land_e
 (`tests/test_data_build.py` checks that the committed files equal a rebuild).  Pure standard
 library so that it runs anywhere.  Every proxy and assumption used below is documented in
 `data/SOURCES.md`.
+
+Status propagation (`data/SOURCES.md`, "Status"): every written value gets the status of the inputs
+it is made from, by `combine` (a copy of `fastmonet.data.status.combine`, so this script needs no
+install): assumed if any input is assumed, else derived when computed, sourced for a copy or unit
+conversion.  A national total split to subregions by proxy weights takes the weakest status over
+the whole region's weights.  Each derived file carries `status_<column>` per value column and a
+row `status` (the weakest of them).
 """
 
 from __future__ import annotations
@@ -25,6 +32,23 @@ STRAW_SLOPE, STRAW_INTERCEPT, GRAIN_DM = 1.51, 0.52, 0.89
 GAL_L = 3.785411784  # litres per US gallon
 MMBTU_GJ = 1.055056  # GJ per MMBtu
 GAS_GJ_PER_M3 = 0.0359  # lower heating value of Chinese pipeline gas (~35.9 MJ/m3)
+STATUSES = ("sourced", "derived", "assumed")
+# Status of the constants above: the IPCC straw regression and the Chinese gas heating value are
+# not yet checked against the documents here (SOURCES.md, crop_yield.csv and energy.csv sections);
+# the gallon and the MMBtu are exact definitions.
+STRAW_STATUS = "assumed"
+GAS_LHV_STATUS = "assumed"
+
+
+def combine(*statuses: str, computed: bool = True) -> str:
+    """assumed if any input is assumed; else derived if computed (or any input derived)."""
+    worst = max(statuses, key=STATUSES.index)
+    return "derived" if worst == "sourced" and computed else worst
+
+
+def status_of(row: dict[str, str], column: str) -> str:
+    """A source row's status for one value column (`status_<column>` if present, else `status`)."""
+    return row.get(f"status_{column}") or row["status"]
 
 
 def read(path: Path) -> list[dict[str, str]]:
@@ -37,6 +61,18 @@ def write(path: Path, header: list[str], rows: list[list[object]]) -> None:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(header)
         w.writerows(rows)
+
+
+def write_status(path: Path, keys: list[str], values: list[str],
+                 rows: list[tuple[list[object], list[tuple[object, str]]]]) -> None:
+    """A derived table: key columns, value columns, `status_<value>` columns and `status`.
+    Each row is (key cells, [(value cell, status), ...])."""
+    header = keys + values + [f"status_{v}" for v in values] + ["status"]
+    out = []
+    for key, cells in rows:
+        statuses = [s for _, s in cells]
+        out.append(key + [v for v, _ in cells] + statuses + [max(statuses, key=STATUSES.index)])
+    write(path, header, out)
 
 
 def num(x: float, digits: int) -> str:
@@ -81,126 +117,189 @@ def convert(value: float, unit: str, fx: float | None) -> float:
     return value / fx
 
 
+class Inputs:
+    """The hand-entered tables of `sources/`, indexed, with the status of every number."""
+
+    def __init__(self, data: Path):
+        src = data / "sources"
+        self.ids = read(src / "subregion_ids.csv")
+        self.facts = {r["subregion"]: r for r in read(src / "subregion_facts.csv")}
+        self.codes = [r["subregion"] for r in self.ids]
+        self.region = {r["subregion"]: r["region"] for r in self.ids}
+        if set(self.codes) != set(self.facts):
+            raise SystemExit("subregion_ids.csv and subregion_facts.csv list different subregions")
+        self.national: dict[tuple[str, str], tuple[float, str, str]] = {}
+        for r in read(src / "national_values.csv"):
+            self.national[(r["region"], r["field"])] = (float(r["value"]), r["unit"], r["status"])
+        self.fx = {reg: (v, st) for (reg, field), (v, _, st) in self.national.items()
+                   if field == "exchange_rate"}
+        self.override: dict[tuple[str, str], tuple[float, str, str]] = {}
+        for r in read(src / "subregion_values.csv"):
+            self.override[(r["subregion"], r["field"])] = (float(r["value"]), r["unit"], r["status"])
+        self.zw = {r["ecozone"]: (float(r["rp_weight"]), float(r["mal_weight"]),
+                                  status_of(r, "rp_weight"), status_of(r, "mal_weight"))
+                   for r in read(src / "ecozone_weights.csv")}
+        self.shares: dict[str, dict[str, tuple[float, str]]] = defaultdict(dict)
+        for r in read(src / "ecozone_shares.csv"):
+            self.shares[r["subregion"]][r["ecozone"]] = (float(r["area_share"]), r["status"])
+        self.fact = {(c, f): (float(r[f]), status_of(r, f)) for c, r in self.facts.items()
+                     for f in ("land_area_km2", "water_low_risk_share", "wheat_area_kha")}
+
+    def members(self, reg: str) -> list[str]:
+        return [c for c in self.codes if self.region[c] == reg]
+
+    def value(self, c: str, field: str) -> tuple[float, str]:
+        """A subregion's energy/economics value in model units (subregional value if given,
+        else national) and its status."""
+        got = self.override.get((c, field)) or self.national.get((self.region[c], field))
+        if got is None:
+            raise SystemExit(f"{c}: no value for {field} (subregional or national)")
+        value, unit, status = got
+        fx, fx_status = self.fx.get(self.region[c], (None, "sourced"))
+        if unit.startswith(("brl", "cny", "inr")):
+            extra = (fx_status, GAS_LHV_STATUS) if unit.endswith("_per_m3") else (fx_status,)
+            status = combine(status, *extra)
+        return convert(value, unit, fx), status
+
+
 def build(data: Path = DATA) -> None:
-    src = data / "sources"
-    ids = read(src / "subregion_ids.csv")
-    facts = {r["subregion"]: r for r in read(src / "subregion_facts.csv")}
-    codes = [r["subregion"] for r in ids]
-    region = {r["subregion"]: r["region"] for r in ids}
-    if set(codes) != set(facts):
-        raise SystemExit("subregion_ids.csv and subregion_facts.csv list different subregions")
+    inp = Inputs(data)
+    write_status(data / "subregions.csv", ["subregion", "region", "name"],
+                 ["lat_deg", "lon_deg", "land_area_ha"],
+                 [([r["subregion"], r["region"], r["name"]],
+                   [(r["lat_deg"], status_of(r, "lat_deg")), (r["lon_deg"], status_of(r, "lon_deg")),
+                    (num(inp.fact[(r["subregion"], "land_area_km2")][0] * 100.0, 0),
+                     inp.fact[(r["subregion"], "land_area_km2")][1])])
+                  for r in inp.ids])
+    build_land(data, inp)
+    build_storage(data, inp)
+    fields = [("grid_intensity_2020", "kgco2_per_mwh", 1), ("electricity_price", "usd2018_per_mwh", 2),
+              ("diesel_price", "usd2018_per_l", 3), ("gas_price", "usd2018_per_gj", 2),
+              ("labour_cost", "usd2018_per_h", 2), ("ppp_factor", "ratio", 3)]
+    rows = []
+    for c in inp.codes:
+        cells = []
+        for f, _, d in fields:
+            v, st = inp.value(c, f)
+            cells.append((num(v, d), st))
+        rows.append(([c], cells))
+    write_status(data / "energy.csv", ["subregion"], [f"{f}_{u}" for f, u, _ in fields], rows)
+    build_crop_yield(data, inp)
 
-    national: dict[tuple[str, str], tuple[float, str]] = {}
-    for r in read(src / "national_values.csv"):
-        national[(r["region"], r["field"])] = (float(r["value"]), r["unit"])
-    fx = {reg: v for (reg, field), (v, _) in national.items() if field == "exchange_rate"}
 
-    # --- subregions ---------------------------------------------------------------------------
-    write(data / "subregions.csv",
-          ["subregion", "region", "name", "lat_deg", "lon_deg", "land_area_ha"],
-          [[r["subregion"], r["region"], r["name"], r["lat_deg"], r["lon_deg"],
-            num(float(facts[r["subregion"]]["land_area_km2"]) * 100.0, 0)] for r in ids])
+def _split_status(inp: Inputs, reg: str, total: str, weight: int) -> str:
+    """Status of a national total split over a region by land area x zone share x zone weight
+    (`weight` 2: rp_weight's status, 3: mal_weight's)."""
+    parts = [inp.national[(reg, total)][2]]
+    for c in inp.members(reg):
+        parts.append(inp.fact[(c, "land_area_km2")][1])
+        for z, (_, st) in inp.shares[c].items():
+            parts += [st, inp.zw[z][weight]]
+    return combine(*parts)
 
-    # --- land ---------------------------------------------------------------------------------
-    zw = {r["ecozone"]: (float(r["rp_weight"]), float(r["mal_weight"]))
-          for r in read(src / "ecozone_weights.csv")}
-    zones = list(zw)
-    shares: dict[str, dict[str, float]] = defaultdict(dict)
-    for r in read(src / "ecozone_shares.csv"):
-        shares[r["subregion"]][r["ecozone"]] = float(r["area_share"])
-    area_km2 = {c: float(facts[c]["land_area_km2"]) for c in codes}
-    water = {c: float(facts[c]["water_low_risk_share"]) for c in codes}
 
-    rp_w = {(c, z): area_km2[c] * s * zw[z][0] for c in codes for z, s in shares[c].items()}
-    mal_w = {c: sum(area_km2[c] * s * zw[z][1] for z, s in shares[c].items()) for c in codes}
+def build_land(data: Path, inp: Inputs) -> None:
+    codes, region, shares, zw = inp.codes, inp.region, inp.shares, inp.zw
+    area_km2 = {c: inp.fact[(c, "land_area_km2")][0] for c in codes}
+    water = {c: inp.fact[(c, "water_low_risk_share")] for c in codes}
+    rp_w = {(c, z): area_km2[c] * s * zw[z][0] for c in codes for z, (s, _) in shares[c].items()}
+    mal_w = {c: sum(area_km2[c] * s * zw[z][1] for z, (s, _) in shares[c].items()) for c in codes}
     rp_sum: dict[str, float] = defaultdict(float)
     mal_sum: dict[str, float] = defaultdict(float)
     for (c, _), w in rp_w.items():
         rp_sum[region[c]] += w
     for c, w in mal_w.items():
         mal_sum[region[c]] += w
+    regions = list(dict.fromkeys(region.values()))
+    rp_st = {reg: _split_status(inp, reg, "reforestation_potential_total", 2) for reg in regions}
+    mal_st = {reg: _split_status(inp, reg, "marginal_land_total", 3) for reg in regions}
 
     rp = {}  # reforestation land (ha, water risk < 3) per (sr, ez), before removing the overlap
     for (c, z), w in rp_w.items():
-        total_ha = national[(region[c], "reforestation_potential_total")][0] * 1e6
-        rp[(c, z)] = total_ha * w / rp_sum[region[c]] * water[c]
-    mal_tot = {c: national[(region[c], "marginal_land_total")][0] * 1e6 * mal_w[c]
-               / mal_sum[region[c]] * water[c] for c in codes}
+        total_ha = inp.national[(region[c], "reforestation_potential_total")][0] * 1e6
+        rp[(c, z)] = total_ha * w / rp_sum[region[c]] * water[c][0]
+    mal_tot = {c: inp.national[(region[c], "marginal_land_total")][0] * 1e6 * mal_w[c]
+               / mal_sum[region[c]] * water[c][0] for c in codes}
 
     eco_rows, land_rows = [], []
     for c in codes:
+        reg = region[c]
+        ovl_frac, _, ovl_st = inp.national[(reg, "overlap_fraction")]
+        # LRP, OVL and MAL all depend on both splits through the overlap (a min of the two)
+        land_st = combine(rp_st[reg], mal_st[reg], ovl_st, water[c][1])
         rp_c = sum(rp[(c, z)] for z in shares[c])
-        ovl_c = national[(region[c], "overlap_fraction")][0] * min(rp_c, mal_tot[c])
-        for z in zones:
+        ovl_c = ovl_frac * min(rp_c, mal_tot[c])
+        for z in zw:
             if z not in shares[c]:
                 continue
+            share, share_st = shares[c][z]
             ovl = ovl_c * rp[(c, z)] / rp_c if rp_c > 0 else 0.0
             climate = z.split("_", 1)[0]
             broad = climate != "boreal"
             conif = climate in ("temperate", "boreal")
-            eco_rows.append([c, z, num(shares[c][z], 4), num(rp[(c, z)] - ovl, 0), num(ovl, 0),
-                             str(broad).lower(), str(conif).lower()])
-        lhw = float(facts[c]["wheat_area_kha"]) * 1000.0 * water[c]
-        land_rows.append([c, num(mal_tot[c] - ovl_c, 0), num(lhw, 0),
-                          num(national[(region[c], "straw_removal_share")][0], 4),
-                          num(water[c], 4)])
-    write(data / "land_ecozone.csv",
-          ["subregion", "ecozone", "area_share", "lrp_ha", "ovl_ha", "broadleaves_allowed",
-           "conifers_allowed"], eco_rows)
-    write(data / "land.csv",
-          ["subregion", "mal_ha", "lhw_ha", "straw_removal_share", "water_low_risk_share"],
-          land_rows)
+            # the allowed types follow from the zone by the SPEC 1 rule
+            eco_rows.append(([c, z], [(num(share, 4), share_st), (num(rp[(c, z)] - ovl, 0), land_st),
+                                      (num(ovl, 0), land_st), (str(broad).lower(), combine(share_st)),
+                                      (str(conif).lower(), combine(share_st))]))
+        wheat, wheat_st = inp.fact[(c, "wheat_area_kha")]
+        straw, _, straw_st = inp.national[(reg, "straw_removal_share")]
+        land_rows.append(([c], [(num(mal_tot[c] - ovl_c, 0), land_st),
+                                (num(wheat * 1000.0 * water[c][0], 0), combine(wheat_st, water[c][1])),
+                                (num(straw, 4), straw_st), (num(water[c][0], 4), water[c][1])]))
+    write_status(data / "land_ecozone.csv", ["subregion", "ecozone"],
+                 ["area_share", "lrp_ha", "ovl_ha", "broadleaves_allowed", "conifers_allowed"],
+                 eco_rows)
+    write_status(data / "land.csv", ["subregion"],
+                 ["mal_ha", "lhw_ha", "straw_removal_share", "water_low_risk_share"], land_rows)
 
-    # --- storage ------------------------------------------------------------------------------
-    totals: dict[tuple[str, str], int] = {}
+
+def build_storage(data: Path, inp: Inputs) -> None:
+    codes, region = inp.codes, inp.region
+    totals: dict[tuple[str, str], tuple[int, str]] = {}
     for r in read(data / "storage_totals.csv"):
-        totals[(r["scope"], r["case"])] = round(float(r["total_gtco2"]) * 1000.0)
-    weights: dict[tuple[str, str], float] = defaultdict(float)
-    for r in read(src / "storage_weights.csv"):
-        weights[(r["subregion"], r["case"])] = float(r["weight"])
+        totals[(r["scope"], r["case"])] = (round(float(r["total_gtco2"]) * 1000.0), r["status"])
+    weights: dict[tuple[str, str], tuple[float, str]] = {}
+    for r in read(data / "sources" / "storage_weights.csv"):
+        weights[(r["subregion"], r["case"])] = (float(r["weight"]), r["status"])
     cases = ("low", "medium", "high")
-    storage = {case: {} for case in cases}
+    storage: dict[str, dict[str, tuple[int, str]]] = {case: {} for case in cases}
     for case in cases:
         pinned = {c: totals[(c, case)] for c in codes if (c, case) in totals}
         for reg in dict.fromkeys(region.values()):
-            members = [c for c in codes if region[c] == reg]
-            rest = totals[(reg, case)] - sum(pinned.get(c, 0) for c in members)
-            free = {c: weights[(c, case)] for c in members if c not in pinned}
-            storage[case].update(largest_remainder(rest, free))
+            members = inp.members(reg)
+            rest = totals[(reg, case)][0] - sum(pinned[c][0] for c in members if c in pinned)
+            free = {c: weights.get((c, case), (0.0, "sourced")) for c in members if c not in pinned}
+            # a zero remainder is zero everywhere whatever the weights
+            weight_st = [s for _, s in free.values()] if rest else []
+            st = combine(totals[(reg, case)][1], *(pinned[c][1] for c in members if c in pinned),
+                         *weight_st)
+            split = largest_remainder(rest, {c: w for c, (w, _) in free.items()})
+            storage[case].update({c: (v, st) for c, v in split.items()})
             storage[case].update({c: pinned[c] for c in members if c in pinned})
-    write(data / "storage.csv",
-          ["subregion", "storage_low_mtco2", "storage_medium_mtco2", "storage_high_mtco2"],
-          [[c] + [storage[case][c] for case in cases] for c in codes])
+    write_status(data / "storage.csv", ["subregion"],
+                 [f"storage_{case}_mtco2" for case in cases],
+                 [([c], [storage[case][c] for case in cases]) for c in codes])
 
-    # --- energy and economics -----------------------------------------------------------------
-    override: dict[tuple[str, str], tuple[float, str]] = {}
-    for r in read(src / "subregion_values.csv"):
-        override[(r["subregion"], r["field"])] = (float(r["value"]), r["unit"])
-    fields = [("grid_intensity_2020", "kgco2_per_mwh", 1), ("electricity_price", "usd2018_per_mwh", 2),
-              ("diesel_price", "usd2018_per_l", 3), ("gas_price", "usd2018_per_gj", 2),
-              ("labour_cost", "usd2018_per_h", 2), ("ppp_factor", "ratio", 3)]
 
-    def value(c: str, field: str) -> float:
-        got = override.get((c, field)) or national.get((region[c], field))
-        if got is None:
-            raise SystemExit(f"{c}: no value for {field} (subregional or national)")
-        return convert(got[0], got[1], fx.get(region[c]))
-
-    write(data / "energy.csv", ["subregion"] + [f"{f}_{u}" for f, u, _ in fields],
-          [[c] + [num(value(c, f), d) for f, _, d in fields] for c in codes])
-
-    # --- crop yields --------------------------------------------------------------------------
-    zone_yield = {r["ecozone"]: [float(r[f"{b}_tdm_per_ha_yr"]) for b in BIOMASS_CROPS]
-                  for r in read(src / "crop_yield_by_ecozone.csv")}
+def build_crop_yield(data: Path, inp: Inputs) -> None:
+    zone_yield = {r["ecozone"]: [(float(r[f"{b}_tdm_per_ha_yr"]), status_of(r, f"{b}_tdm_per_ha_yr"))
+                                 for b in BIOMASS_CROPS]
+                  for r in read(data / "sources" / "crop_yield_by_ecozone.csv")}
     rows = []
-    for c in codes:
-        wsum = sum(shares[c].values())
-        crops = [sum(s * zone_yield[z][i] for z, s in shares[c].items()) / wsum
-                 for i in range(len(BIOMASS_CROPS))]
-        straw = STRAW_SLOPE * value(c, "wheat_grain_yield") * GRAIN_DM + STRAW_INTERCEPT
-        rows.append([c] + [num(y, 3) for y in crops] + [num(straw, 3)])
-    write(data / "crop_yield.csv",
-          ["subregion"] + [f"{b}_tdm_per_ha_yr" for b in BIOMASS_CROPS + ("wheat_straw",)], rows)
+    for c in inp.codes:
+        shares = inp.shares[c]
+        wsum = sum(s for s, _ in shares.values())
+        cells = []
+        for i in range(len(BIOMASS_CROPS)):
+            y = sum(s * zone_yield[z][i][0] for z, (s, _) in shares.items()) / wsum
+            st = combine(*(zone_yield[z][i][1] for z in shares), *(s for _, s in shares.values()))
+            cells.append((num(y, 3), st))
+        grain, grain_st = inp.value(c, "wheat_grain_yield")
+        straw = STRAW_SLOPE * grain * GRAIN_DM + STRAW_INTERCEPT
+        cells.append((num(straw, 3), combine(grain_st, STRAW_STATUS)))
+        rows.append(([c], cells))
+    write_status(data / "crop_yield.csv", ["subregion"],
+                 [f"{b}_tdm_per_ha_yr" for b in BIOMASS_CROPS + ("wheat_straw",)], rows)
 
 
 if __name__ == "__main__":

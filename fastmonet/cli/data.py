@@ -1,4 +1,5 @@
-"""`fastmonet data check [PATH]` and `fastmonet data summary [PATH] [--csv]`."""
+"""`fastmonet data check [PATH]`, `fastmonet data summary [PATH] [--csv]` and
+`fastmonet data sources [PATH] [--csv]`."""
 
 from __future__ import annotations
 
@@ -20,6 +21,12 @@ def register(subparsers) -> None:
     summary.add_argument("--csv", action="store_true",
                          help="CSV with header region,field,case,value,unit")
     summary.set_defaults(func=_summary)
+    sources = sub.add_parser("sources", help="count the values of each file and field by status "
+                                             "(sourced, derived, assumed)")
+    sources.add_argument("path", nargs="?", default=None, help="data folder (default: bundled data/)")
+    sources.add_argument("--csv", action="store_true",
+                         help="CSV with header file,field,sourced,derived,assumed,total")
+    sources.set_defaults(func=_sources)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -37,4 +44,13 @@ def _summary(args: argparse.Namespace) -> int:
         sys.stdout.write(result.to_csv())
     else:
         print(result)
+    return 0
+
+
+def _sources(args: argparse.Namespace) -> int:
+    from fastmonet.data import status
+    from fastmonet.data.loader import resolve
+
+    rows = status.report(resolve(args.path))
+    sys.stdout.write(status.to_csv(rows) if args.csv else status.to_text(rows) + "\n")
     return 0

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from fastmonet import forest_tables
+from fastmonet.data import status
 from fastmonet.data.schema import (
     REGIONS, STORAGE_CASES, TABLES, TARGET_CASES, TARGET_YEARS, TRANSITION_PARAMETERS, Column, Table,
 )
@@ -171,6 +172,7 @@ def read_all(directory: str | Path) -> dict[str, pd.DataFrame]:
     _check_complete(frames["energy_transition"], ("parameter",), [(p,) for p in TRANSITION_PARAMETERS])
     _check_shape(frames["target_shape"])
     _check_storage_totals(frames)
+    status.check_folder(directory, {t.file: t.key for t in TABLES.values()})
     frames["forest"] = forest  # type: ignore[assignment]
     return frames
 
