@@ -97,11 +97,16 @@ def _check_isolation(iso: Results, scenario: Scenario, coeffs: xr.Dataset) -> No
                              f"solution, {n_co} in the coefficients")
 
 
-def load_coefficients(targets: str = "p3", storage: str = "medium", data_path=None) -> xr.Dataset:
-    """The first two stages: `fastmonet.data.load` then `fastmonet.coefficients.build`."""
+def load_coefficients(targets: str = "p3", storage: str = "medium", data_path=None,
+                      technology=None) -> xr.Dataset:
+    """The first two stages: `fastmonet.data.load` then `fastmonet.coefficients.build`.
+
+    `technology`: the folder of technology TOMLs; default `<data_path>/technology` when it
+    exists, else the bundled one (`fastmonet.technology.resolve_dir`)."""
     from fastmonet import coefficients, data
+    from fastmonet import technology as tech_mod
     inputs = data.load(data_path, storage=storage, targets=targets)
-    return coefficients.build(inputs)
+    return coefficients.build(inputs, tech_mod.resolve_dir(technology, data_path))
 
 
 def open_coefficients(path: str | Path) -> xr.Dataset:
@@ -123,6 +128,7 @@ def solve_many(
     coefficients: xr.Dataset | None = None,
     data_path=None,
     on_result: Callable[[Results, bool], None] | None = None,
+    technology=None,
 ) -> list[Results]:
     """Solve several scenarios; with `out`, write each to its zarr group and skip complete ones.
 
@@ -137,7 +143,7 @@ def solve_many(
             return coefficients
         key = (sc.targets, sc.storage)
         if key not in cache:
-            cache[key] = load_coefficients(sc.targets, sc.storage, data_path)
+            cache[key] = load_coefficients(sc.targets, sc.storage, data_path, technology)
         return cache[key]
 
     def iso_key(sc: Scenario):
@@ -171,6 +177,7 @@ def solve(
     data_path=None,
     out: str | Path | None = None,
     name: str = "",
+    technology: str | Path | None = None,
 ) -> Results | list[Results]:
     """Solve a scenario (or a list of them) end to end.
 
@@ -178,7 +185,12 @@ def solve(
     `Scenario`, or a list of either (then a list of Results is returned).  `rates`: multipliers
     such as `{"ar": 10, "beccs": 2.5, "dac": 2.5}`.  `coefficients`: a Contract-3 Dataset or the
     path of a saved zarr store, instead of loading the data.  `out`: a zarr store to write to.
+    `technology`: folder of technology TOMLs (default: `<data_path>/technology` if it exists,
+    else the bundled one).
     """
+    if technology is not None and coefficients is not None:
+        raise InputError("technology: not with coefficients (they were built with their own "
+                         "technology folder; rebuild them instead)")
     if isinstance(rates, dict):
         rates = _from_dict(Rates, rates, "rates")
     if isinstance(solver_options, dict):
@@ -194,7 +206,8 @@ def solve(
                                       solver=solver_options, name="" if many else name))
     if isinstance(coefficients, (str, Path)):
         coefficients = open_coefficients(coefficients)
-    res = solve_many(scs, out=out, coefficients=coefficients, data_path=data_path)
+    res = solve_many(scs, out=out, coefficients=coefficients, data_path=data_path,
+                     technology=technology)
     return res if many else res[0]
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from fastmonet import bundled
+from fastmonet.data import input_files
 from fastmonet.errors import InputError
 
 DEFAULT_DIR = bundled.DATA_DIR / "technology"
@@ -252,6 +253,9 @@ class Technology:
     sea_km: dict[tuple[str, str], float]
     dac: dict[str, DACTech]
     provenance: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
+    #: The folder the TOMLs were read from, and {"technology/<file>.toml": sha256} of each.
+    path: str = ""
+    input_files: dict[str, str] = field(default_factory=dict, repr=False)
 
     def ar_for_region(self, region: str) -> AROperations:
         """AR operation parameters of one region (defaults with its overrides applied)."""
@@ -279,18 +283,18 @@ def _number(entry, where: str) -> tuple[float, str, str]:
 def _section(cls, table, file: Path, section: str, prov: dict, partial: bool = False, base=None):
     """Build dataclass ``cls`` from a TOML table; every field must be present unless ``partial``."""
     if not isinstance(table, dict):
-        raise InputError(f"{file.name} [{section}]: missing section")
+        raise InputError(f"{file} [{section}]: missing section")
     names = [f.name for f in fields(cls)]
     unknown = sorted(set(table) - set(names))
     if unknown:
-        raise InputError(f"{file.name} [{section}]: unknown key {unknown[0]!r} (expected one of {names})")
+        raise InputError(f"{file} [{section}]: unknown key {unknown[0]!r} (expected one of {names})")
     values = {}
     for name in names:
         if name not in table:
             if partial:
                 continue
-            raise InputError(f"{file.name} [{section}]: missing key {name!r}")
-        where = f"{file.name} [{section}] {name}"
+            raise InputError(f"{file} [{section}]: missing key {name!r}")
+        where = f"{file} [{section}] {name}"
         v, unit, source = _number(table[name], where)
         values[name] = v
         prov[f"{file.stem}.{section}.{name}"] = (unit, source)
@@ -299,14 +303,16 @@ def _section(cls, table, file: Path, section: str, prov: dict, partial: bool = F
     return cls(**values)
 
 
-def _read(path: Path) -> dict:
+def _read(path: Path, seen: list | None = None) -> dict:
+    if seen is not None:
+        seen.append(path)
     if not path.is_file():
         raise InputError(f"technology file {path} not found")
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path.name}: not valid TOML: {exc}") from None
+        raise InputError(f"{path}: not valid TOML: {exc}") from None
 
 
 def _check_share(value: float, where: str) -> None:
@@ -314,49 +320,63 @@ def _check_share(value: float, where: str) -> None:
         raise InputError(f"{where}: share must be < 1, got {value}")
 
 
+def resolve_dir(technology: str | Path | None = None, data_path: str | Path | None = None) -> Path:
+    """The technology folder a run uses: `technology` if given, else ``<data_path>/technology``
+    when that folder exists, else the bundled ``data/technology``."""
+    if technology is not None:
+        return Path(technology)
+    if data_path is not None and (Path(data_path) / "technology").is_dir():
+        return Path(data_path) / "technology"
+    return DEFAULT_DIR
+
+
 def load(path: str | Path | None = None) -> Technology:
     """Read the technology parameters from a directory of TOML files (default: bundled data)."""
+    if path is not None and not isinstance(path, (str, Path)):
+        raise InputError(f"technology.load: path must be a folder path (str or Path), "
+                         f"got {type(path).__name__}")
     d = Path(path) if path is not None else DEFAULT_DIR
     if not d.is_dir():
         raise InputError(f"technology directory {d} not found")
     prov: dict[str, tuple[str, str]] = {}
+    seen: list[Path] = []
 
     f = d / "finance.toml"
-    finance = _section(Finance, _read(f).get("finance"), f, "finance", prov)
+    finance = _section(Finance, _read(f, seen).get("finance"), f, "finance", prov)
     if finance.lifetime < 1:
-        raise InputError(f"{f.name} [finance] lifetime: must be >= 1 year, got {finance.lifetime}")
+        raise InputError(f"{f} [finance] lifetime: must be >= 1 year, got {finance.lifetime}")
 
     f = d / "energy_transition.toml"
-    transition = _section(Transition, _read(f).get("transition"), f, "transition", prov)
+    transition = _section(Transition, _read(f, seen).get("transition"), f, "transition", prov)
     for name in ("grid_zero_year", "fossil_fuel_zero_year", "drying_gas_zero_year"):
         if getattr(transition, name) <= transition.start_year:
-            raise InputError(f"{f.name} [transition] {name}: must be after start_year")
+            raise InputError(f"{f} [transition] {name}: must be after start_year")
 
     f = d / "emission_factors.toml"
-    t = _read(f)
+    t = _read(f, seen)
     fuels = _section(Fuels, t.get("fuels"), f, "fuels", prov)
     nitrogen = _section(Nitrogen, t.get("nitrogen"), f, "nitrogen", prov)
     materials = _section(Materials, t.get("materials"), f, "materials", prov)
     luc = _section(LandUseChange, t.get("land_use_change"), f, "land_use_change", prov)
 
     f = d / "ar_operations.toml"
-    t = _read(f)
+    t = _read(f, seen)
     parts = {"establishment": AREstablishment, "roads": ARRoads, "thinning": ARThinning}
     ar = AROperations(**{k: _section(c, t.get(k), f, k, prov) for k, c in parts.items()})
     for name in ("stem_share", "residue_left", "dm_loss"):
-        _check_share(getattr(ar.thinning, name), f"{f.name} [thinning] {name}")
+        _check_share(getattr(ar.thinning, name), f"{f} [thinning] {name}")
     for name in ("basic_density", "harvester_productivity", "forwarder_productivity", "bundler_productivity"):
         if getattr(ar.thinning, name) <= 0:
-            raise InputError(f"{f.name} [thinning] {name}: must be > 0")
+            raise InputError(f"{f} [thinning] {name}: must be > 0")
     ar_region = {}
     for region, over in (t.get("region") or {}).items():
         if region not in REGIONS:
-            raise InputError(f"{f.name} [region.{region}]: unknown region (expected one of {REGIONS})")
+            raise InputError(f"{f} [region.{region}]: unknown region (expected one of {REGIONS})")
         if not isinstance(over, dict):
-            raise InputError(f"{f.name} [region.{region}]: must be a table of sections")
+            raise InputError(f"{f} [region.{region}]: must be a table of sections")
         bad = sorted(set(over) - set(parts))
         if bad:
-            raise InputError(f"{f.name} [region.{region}.{bad[0]}]: unknown section (expected one of {list(parts)})")
+            raise InputError(f"{f} [region.{region}.{bad[0]}]: unknown section (expected one of {list(parts)})")
         ar_region[region] = AROperations(**{
             k: _section(c, over[k], f, f"region.{region}.{k}", prov, partial=True, base=getattr(ar, k))
             if k in over else getattr(ar, k)
@@ -364,44 +384,44 @@ def load(path: str | Path | None = None) -> Technology:
         })
 
     f = d / "beccs.toml"
-    t = _read(f)
+    t = _read(f, seen)
     plant = _section(BECCSPlant, t.get("plant"), f, "plant", prov)
     storage = _section(TransportStorage, t.get("transport_storage"), f, "transport_storage", prov)
     for name in ("capacity", "capacity_factor", "net_efficiency", "capture_rate"):
         if getattr(plant, name) <= 0:
-            raise InputError(f"{f.name} [plant] {name}: must be > 0")
+            raise InputError(f"{f} [plant] {name}: must be > 0")
     for name in ("capacity_factor", "net_efficiency", "capture_rate"):
         if getattr(plant, name) > 1:
-            raise InputError(f"{f.name} [plant] {name}: must be <= 1, got {getattr(plant, name)}")
+            raise InputError(f"{f} [plant] {name}: must be <= 1, got {getattr(plant, name)}")
 
     f = d / "biomass.toml"
-    t = _read(f)
+    t = _read(f, seen)
     common = _section(BiomassCommon, t.get("common"), f, "common", prov)
-    _check_share(common.pellet_moisture, f"{f.name} [common] pellet_moisture")
-    _check_share(common.dm_loss, f"{f.name} [common] dm_loss")
+    _check_share(common.pellet_moisture, f"{f} [common] pellet_moisture")
+    _check_share(common.dm_loss, f"{f} [common] dm_loss")
     crops = {}
     for b in BIOMASS:
         crops[b] = _section(Crop, t.get(b), f, b, prov)
-        _check_share(crops[b].harvest_moisture, f"{f.name} [{b}] harvest_moisture")
+        _check_share(crops[b].harvest_moisture, f"{f} [{b}] harvest_moisture")
         if crops[b].lhv <= 0 or crops[b].carbon <= 0:
-            raise InputError(f"{f.name} [{b}]: lhv and carbon must be > 0")
+            raise InputError(f"{f} [{b}]: lhv and carbon must be > 0")
 
     f = d / "transport.toml"
-    t = _read(f)
+    t = _read(f, seen)
     road = _section(Road, t.get("road"), f, "road", prov)
     if road.winding < 1:
-        raise InputError(f"{f.name} [road] winding: must be >= 1, got {road.winding}")
+        raise InputError(f"{f} [road] winding: must be >= 1, got {road.winding}")
     sea = _section(Sea, t.get("sea"), f, "sea", prov)
     ports = {}
     for region in REGIONS:
         p = (t.get("ports") or {}).get(region)
         if not isinstance(p, dict) or "name" not in p:
-            raise InputError(f"{f.name} [ports.{region}]: missing (needs name, lat, lon)")
+            raise InputError(f"{f} [ports.{region}]: missing (needs name, lat, lon)")
         lat_v = p["lat"].get("value") if isinstance(p.get("lat"), dict) else None
         lon_v = p["lon"].get("value") if isinstance(p.get("lon"), dict) else None
         for key, v, lim in (("lat", lat_v, 90.0), ("lon", lon_v, 180.0)):
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not abs(v) <= lim:
-                raise InputError(f"{f.name} [ports.{region}] {key}: expected a value in [-{lim}, {lim}], got {v!r}")
+                raise InputError(f"{f} [ports.{region}] {key}: expected a value in [-{lim}, {lim}], got {v!r}")
         ports[region] = Port(str(p["name"]), float(lat_v), float(lon_v))
     sea_nm = t.get("sea_distance_nm") or {}
     sea_km = {}
@@ -410,20 +430,21 @@ def load(path: str | Path | None = None) -> Technology:
             key = f"{a}-{b}"
             v = sea_nm.get(key)
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not (math.isfinite(v) and v > 0):
-                raise InputError(f"{f.name} [sea_distance_nm] {key}: expected a positive number, got {v!r}")
+                raise InputError(f"{f} [sea_distance_nm] {key}: expected a positive number, got {v!r}")
             sea_km[(a, b)] = float(v) * NM_TO_KM
     unknown = sorted(set(sea_nm) - {f"{a}-{b}" for a, b in sea_km})
     if unknown:
-        raise InputError(f"{f.name} [sea_distance_nm] {unknown[0]}: unknown pair (use A-B with A before B in {REGIONS})")
+        raise InputError(f"{f} [sea_distance_nm] {unknown[0]}: unknown pair (use A-B with A before B in {REGIONS})")
 
     f = d / "dac.toml"
-    t = _read(f)
+    t = _read(f, seen)
     dac = {k: _section(DACTech, t.get(k), f, k, prov) for k in DAC_TECHS}
     for k, tech in dac.items():
         if tech.heat > 0 and tech.heat_cop <= 0:
-            raise InputError(f"{f.name} [{k}] heat_cop: must be > 0 when heat > 0")
+            raise InputError(f"{f} [{k}] heat_cop: must be > 0 when heat > 0")
         if tech.combustion_captured > 1:
-            raise InputError(f"{f.name} [{k}] combustion_captured: must be 0 or 1 (share), got {tech.combustion_captured}")
+            raise InputError(f"{f} [{k}] combustion_captured: must be 0 or 1 (share), got {tech.combustion_captured}")
 
+    files = {f"technology/{p.name}": input_files.hash_file(p) for p in seen}
     return Technology(finance, transition, fuels, nitrogen, materials, luc, ar, ar_region, plant, storage,
-                      common, crops, road, sea, ports, sea_km, dac, prov)
+                      common, crops, road, sea, ports, sea_km, dac, prov, str(d.resolve()), files)

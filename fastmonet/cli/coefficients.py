@@ -24,7 +24,8 @@ def register(subparsers) -> None:
                            ("build", "write the Contract-3 coefficient Dataset to a zarr store")):
         q = sub.add_parser(name, help=helptext)
         q.add_argument("--data", default=None, help="data directory (default: the bundled data/)")
-        q.add_argument("--technology", default=None, help="technology TOML directory (default: data/technology)")
+        q.add_argument("--technology", default=None, help="technology TOML directory (default: DATA/technology if it "
+                       "exists, else the bundled data/technology)")
         q.add_argument("--storage", default="medium", choices=["low", "medium", "high"], help="storage case")
         q.add_argument("--targets", default="p3", choices=["p3", "p4"], help="target case")
         q.add_argument("--quiet", action="store_true", help="no log lines on stderr")
@@ -40,7 +41,7 @@ def _load(args):
     from fastmonet.data import load
 
     inputs = load(args.data, storage=args.storage, targets=args.targets)
-    tech = technology.load(args.technology)
+    tech = technology.load(technology.resolve_dir(args.technology, args.data))
     return inputs, tech
 
 

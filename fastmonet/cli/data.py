@@ -15,6 +15,9 @@ def register(subparsers) -> None:
     sub = parser.add_subparsers(dest="data_command", metavar="ACTION", required=True)
     check = sub.add_parser("check", help="validate a data folder and print a summary")
     check.add_argument("path", nargs="?", default=None, help="data folder (default: bundled data/)")
+    check.add_argument("--technology", default=None,
+                       help="technology TOML folder to validate (default: PATH/technology if it "
+                            "exists, else the bundled data/technology)")
     check.set_defaults(func=_check)
     summary = sub.add_parser("summary", help="print national totals per region")
     summary.add_argument("path", nargs="?", default=None, help="data folder (default: bundled data/)")
@@ -32,7 +35,7 @@ def register(subparsers) -> None:
 def _check(args: argparse.Namespace) -> int:
     from fastmonet.data import check
 
-    print(check(args.path))
+    print(check(args.path, technology=args.technology))
     return 0
 
 

@@ -37,6 +37,9 @@ def register(subparsers) -> None:
     p.add_argument("--coefficients", type=Path, default=None,
                    help="solve from a saved coefficient zarr store instead of the data")
     p.add_argument("--data", type=Path, default=None, help="data directory (default: bundled)")
+    p.add_argument("--technology", type=Path, default=None,
+                   help="technology TOML directory (default: DATA/technology if it exists, "
+                        "else the bundled data/technology)")
     p.add_argument("--out", type=Path, default=None,
                    help="zarr store: one group per scenario; complete groups are skipped on rerun")
     p.add_argument("--netcdf", type=Path, default=None,
@@ -80,6 +83,9 @@ def _scenarios(args):
 def run(args: argparse.Namespace) -> int:
     from fastmonet import api
     scs = _scenarios(args)
+    if args.coefficients and (args.technology or args.data):
+        raise InputError("--coefficients: not with --data or --technology (the store was built "
+                         "from its own inputs; rebuild it with 'fastmonet coefficients build')")
     coeffs = api.open_coefficients(args.coefficients) if args.coefficients else None
     writer = None
     if args.summary_csv:
@@ -103,5 +109,5 @@ def run(args: argparse.Namespace) -> int:
             print(res)
 
     api.solve_many(scs, out=args.out, coefficients=coeffs, data_path=args.data,
-                   on_result=on_result)
+                   on_result=on_result, technology=args.technology)
     return 0

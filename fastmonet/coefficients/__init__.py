@@ -19,6 +19,7 @@ from fastmonet import technology
 from fastmonet.coefficients.ar import build_ar
 from fastmonet.coefficients.beccs import build_beccs
 from fastmonet.coefficients.dac import build_dac
+from fastmonet.data import input_files
 from fastmonet.energy import EnergyTransition
 from fastmonet.errors import InputError
 
@@ -27,13 +28,22 @@ PASS_THROUGH = ("lrp", "ovl", "mal", "lhw", "storage", "target")
 __all__ = ["build", "save", "open_store"]
 
 
-def build(inputs: xr.Dataset, tech: technology.Technology | None = None, *, horizon: int = 100,
-          timings: dict | None = None) -> xr.Dataset:
-    """All LP coefficients (Contract 3). ``timings``, if given, receives seconds per stage."""
+def build(inputs: xr.Dataset, tech: technology.Technology | str | Path | None = None, *,
+          horizon: int = 100, timings: dict | None = None) -> xr.Dataset:
+    """All LP coefficients (Contract 3). ``timings``, if given, receives seconds per stage.
+
+    ``tech``: a Technology, or the folder of its TOMLs; default: ``technology.resolve_dir`` of
+    the inputs' data folder (its ``technology/`` when it has one, else the bundled one).
+    """
     t0 = time.perf_counter()
-    tech = technology.load() if tech is None else tech
+    if not isinstance(inputs, xr.Dataset):
+        raise InputError(f"coefficients.build: inputs must be the xarray Dataset of "
+                         f"fastmonet.data.load(), got {type(inputs).__name__}")
+    if tech is None or isinstance(tech, (str, Path)):
+        tech = technology.load(technology.resolve_dir(tech, inputs.attrs.get("data_path")))
     if not isinstance(tech, technology.Technology):
-        raise InputError(f"coefficients.build: tech must be a Technology, got {type(tech).__name__}")
+        raise InputError(f"coefficients.build: tech must be a Technology or a folder path, "
+                         f"got {type(tech).__name__}")
     transition = EnergyTransition.from_inputs(inputs, tech)
     t1 = time.perf_counter()
     ar, _ = build_ar(inputs, tech, transition, horizon=horizon)
@@ -52,6 +62,9 @@ def build(inputs: xr.Dataset, tech: technology.Technology | None = None, *, hori
     out.attrs = {"title": "fastmonet coefficients (Contract 3)", **keep, **beccs.attrs}
     out = out.assign_coords(subregion_region=("subregion", inputs["subregion_region"].values))
     out.attrs["horizon"] = horizon
+    out.attrs[input_files.ATTR] = input_files.merge(inputs.attrs.get(input_files.ATTR),
+                                                    input_files.to_json(tech.input_files))
+    out.attrs["technology_path"] = tech.path
     out.attrs["source"] = "fastmonet.coefficients.build (SPEC 2.6-2.8, 3, 4, 5)"
     if timings is not None:
         timings.update(technology=t1 - t0, ar=t2 - t1, beccs=t3 - t2, dac=t4 - t3,

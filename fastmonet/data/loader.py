@@ -10,7 +10,8 @@ import xarray as xr
 
 from fastmonet import bundled, forest_tables
 from fastmonet.data.schema import BIOMASS, STORAGE_CASES, TARGET_CASES, TRANSITION_PARAMETERS
-from fastmonet.data.validate import read_all
+from fastmonet.data import input_files
+from fastmonet.data.validate import input_paths, read_all
 from fastmonet.errors import InputError
 
 #: The bundled `data/` folder (see `fastmonet.bundled`).
@@ -38,7 +39,10 @@ def load(path: str | Path | None = None, storage: str = "medium", targets: str =
         raise InputError(f"option targets={targets!r}: expected one of {', '.join(TARGET_CASES)}")
     directory = resolve(path)
     frames = read_all(directory)
-    return _dataset(frames, directory, storage, targets)
+    ds = _dataset(frames, directory, storage, targets)
+    ds.attrs[input_files.ATTR] = input_files.to_json(
+        input_files.record(input_paths(directory), directory))
+    return ds
 
 
 def _by_subregion(frame: pd.DataFrame, order: list[str], header: str) -> np.ndarray:

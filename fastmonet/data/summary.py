@@ -23,6 +23,7 @@ class DataSummary:
     path: Path
     n_subregions: int
     totals: pd.DataFrame
+    technology: Path | None = None
 
     def value(self, region: str, field: str, case: str = "-") -> float:
         t = self.totals
@@ -41,8 +42,10 @@ class DataSummary:
         ).pivot(index="region", columns="column", values="value")
         order = list(dict.fromkeys(self.totals["field"] + self.totals["case"].map(
             lambda c: "" if c == "-" else f"[{c}]")))
-        lines = [f"data folder {self.path}: valid, {self.n_subregions} subregions",
-                 wide[order].to_string(float_format=lambda v: f"{v:,.2f}")]
+        lines = [f"data folder {self.path}: valid, {self.n_subregions} subregions"]
+        if self.technology is not None:
+            lines.append(f"technology folder {self.technology}: valid")
+        lines.append(wide[order].to_string(float_format=lambda v: f"{v:,.2f}"))
         return "\n".join(lines)
 
 
@@ -69,10 +72,15 @@ def totals_table(ds: xr.Dataset) -> pd.DataFrame:
     return table
 
 
-def check(path: str | Path | None = None) -> DataSummary:
-    """Validate the data folder at `path` (default: the repository's `data/`); raise
-    `InputError` on the first problem, else return its summary."""
+def check(path: str | Path | None = None, technology: str | Path | None = None) -> DataSummary:
+    """Validate the data folder at `path` (default: the repository's `data/`) and the technology
+    folder a solve would use with it (`technology`, else `<path>/technology` when it exists,
+    else the bundled one); raise `InputError` on the first problem, else return its summary."""
+    from fastmonet import technology as tech_mod  # imports fastmonet.data: not at module level
+
     directory = resolve(path)
     ds = _dataset(read_all(directory), directory, "medium", "p3")
+    tech_dir = tech_mod.resolve_dir(technology, directory)
+    tech_mod.load(tech_dir)
     return DataSummary(path=directory, n_subregions=int(ds.sizes["subregion"]),
-                       totals=totals_table(ds))
+                       totals=totals_table(ds), technology=tech_dir)

@@ -143,6 +143,13 @@ def _check_refs(frame: pd.DataFrame, name: str, known: dict[str, list[str]]) -> 
                              f"(listed in subregions.csv)")
 
 
+def input_paths(directory: Path) -> list[Path]:
+    """Every file `read_all` reads: the tables of `schema.TABLES` and the forest tables."""
+    directory = Path(directory)
+    return ([directory / t.file for t in TABLES.values()]
+            + [directory / "forest" / f for f in forest_tables.FILES.values()])
+
+
 def read_all(directory: str | Path) -> dict[str, pd.DataFrame]:
     """Read, validate and cross-check every table of a data folder (plus `forest/`)."""
     directory = Path(directory)
