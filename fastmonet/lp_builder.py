@@ -212,384 +212,523 @@ def _window_ok(has: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return ok & has, fed & has
 
 
-# --------------------------------------------------------------------------------------- build
-def build(ds: xr.Dataset, scenario: Scenario, fixings: Fixings | None = None,
-          check: bool = True) -> LPModel:
-    """The LP of SPEC 6 for `scenario` on the Contract-3 coefficient Dataset `ds`."""
-    t0 = time.perf_counter()
-    if check:
-        check_coefficients(ds)
-    rates = scenario.rates
+class _Rows:
+    """Row families in the order they are added; each gets a contiguous range and its bounds."""
+
+    def __init__(self):
+        self.blocks: dict[str, Block] = {}
+        self.lower: list[np.ndarray] = []
+        self.upper: list[np.ndarray] = []
+        self.n = 0
+
+    def add(self, name, mask, dims, scale, units, meaning, lower, upper) -> np.ndarray:
+        """Rows at the True cells of `mask`; `lower`/`upper` are scalars or arrays shaped like
+        `mask` (natural units, taken at the mask's cells).  Returns the row id of every cell."""
+        ids, nxt = _ids(mask, self.n)
+        self.blocks[name] = Block(name, self.n, nxt, dims, _coords(mask, dims), scale, units,
+                                  meaning)
+        for out, b in ((self.lower, lower), (self.upper, upper)):
+            out.append(np.broadcast_to(np.asarray(b, np.float64), mask.shape)[mask] / scale)
+        self.n = nxt
+        return ids
+
+
+class _Columns:
+    """Column blocks in order.  Each block is a fixed-width table of (row, value) entries per
+    column with row -1 where there is none, plus its cost and bounds (LP units)."""
+
+    def __init__(self):
+        self.blocks: dict[str, Block] = {}
+        self.tables: list[tuple] = []
+        self.n = 0
+
+    def add(self, name, dims, coords, r, v, cost, lower, upper, scale, units, meaning,
+            extra=None):
+        n = r.shape[0]
+        c = {d: np.asarray(coords[i], np.int32) for i, d in enumerate(dims)}
+        c.update({k: np.asarray(a, np.int32) for k, a in (extra or {}).items()})
+        self.blocks[name] = Block(name, self.n, self.n + n, dims, c, scale, units, meaning)
+        self.tables.append((r, v, cost, lower, upper))
+        self.n += n
+
+
+# ------------------------------------------------------------------------------ the instance
+@dataclass
+class _Instance:
+    """What every family reads: sizes, policy switches per period, and capacities (natural units)."""
+
+    rates: object
+    regions: list[str]
+    sr_region: np.ndarray            # (sr,) region index
+    n_sr: int
+    n_ez: int
+    n_p: int
+    years: np.ndarray
+    regional: np.ndarray             # (p,) regional targets in the reporting year
+    trade: np.ndarray                # (p,) biomass trade between regions in the period
+    lrp: np.ndarray
+    mal: np.ndarray
+    lhw: np.ndarray
+    storage: np.ndarray
+    target: np.ndarray               # (region, year) tCO2
+    crop_cap: np.ndarray             # row (36), ha
+    total_cap: np.ndarray            # row (37), ha
+    ar_cap: np.ndarray               # row (35), ha
+    ar_rate: float                   # ha per period
+
+    @property
+    def n_reg(self) -> int:
+        return len(self.regions)
+
+
+def _instance(ds: xr.Dataset, scenario: Scenario) -> _Instance:
+    f64 = np.float64
     regions = [str(r) for r in ds["region"].values]
-    n_reg = len(regions)
     sr_region = np.array([regions.index(str(r)) for r in ds["subregion_region"].values],
                          dtype=np.int64)
-    n_sr, n_ez = ds.sizes["subregion"], ds.sizes["ecozone"]
     n_p = ds.sizes["period"]
     years = np.asarray(ds["year"].values)
-    f64 = np.float64
-
     # Target groups per reporting year: regions (group index c) or the world (group n_reg).
-    if scenario.policy == "cooperation":
-        regional = np.zeros(n_p, bool)
-    elif scenario.policy == "switch":
-        regional = years <= scenario.switch_year
-    else:
-        regional = np.ones(n_p, bool)
     # Biomass trade per period: cooperation / current policy always, switch after the switch year.
-    if scenario.policy == "isolation":
-        trade = np.zeros(n_p, bool)
-    elif scenario.policy == "switch":
+    if scenario.policy == "switch":
+        regional = years <= scenario.switch_year
         trade = years > scenario.switch_year
     else:
-        trade = np.ones(n_p, bool)
-
+        regional = np.full(n_p, scenario.policy != "cooperation")
+        trade = np.full(n_p, scenario.policy != "isolation")
     lrp = np.asarray(ds["lrp"].values, f64)
     ovl = np.asarray(ds["ovl"].values, f64)
     mal = np.asarray(ds["mal"].values, f64)
-    lhw = np.asarray(ds["lhw"].values, f64)
-    storage = np.asarray(ds["storage"].values, f64)
-    target = np.asarray(ds["target"].values, f64)
-    crop_cap = mal + ovl.sum(axis=1)                 # row (36), ha
-    total_cap = mal + (lrp + ovl).sum(axis=1)        # row (37), ha
-    ar_cap = lrp + ovl                               # row (35), ha
+    return _Instance(
+        rates=scenario.rates, regions=regions, sr_region=sr_region, n_sr=ds.sizes["subregion"],
+        n_ez=ds.sizes["ecozone"], n_p=n_p, years=years, regional=regional, trade=trade,
+        lrp=lrp, mal=mal, lhw=np.asarray(ds["lhw"].values, f64),
+        storage=np.asarray(ds["storage"].values, f64),
+        target=np.asarray(ds["target"].values, f64),
+        crop_cap=mal + ovl.sum(axis=1), total_cap=mal + (lrp + ovl).sum(axis=1),
+        ar_cap=lrp + ovl, ar_rate=scenario.rates.ar_per_period_ha())
 
-    # ---- candidate columns -------------------------------------------------------------------
-    # xA: allowed cells with AR land and some positive removal, one column per vintage.
-    ar_rate = rates.ar_per_period_ha()
-    allowed = np.asarray(ds["ar_allowed"].values, bool) & (ar_cap > 0)[:, :, None]
-    rem = np.asarray(ds["ar_removal"].values, f64)   # (sr, ez, ft, a, t)
+
+# ------------------------------------------------------------------------- candidate columns
+@dataclass
+class _Candidates:
+    """The decision columns that can be non-zero (see the module docstring)."""
+
+    rem: np.ndarray                  # ar_removal (sr, ez, ft, a, t)
+    xa: tuple                        # (sr, ez, ft, a) of the xA columns
+    xb: np.ndarray                   # chain index of the xB columns
+    xb_src: np.ndarray
+    xb_plant: np.ndarray
+    xb_land: np.ndarray
+    xb_per: np.ndarray
+    xb_landc: np.ndarray             # LandB of the xB columns, ha per (tCO2/yr)
+    b_stored: np.ndarray             # (chain,)
+    nb_ok: np.ndarray                # (sr, q) a plant build is possible
+    fed_b: np.ndarray                # (sr, p) chains at the plant can be fed by a build
+    xd: tuple                        # (tk, sr, p) of the xD columns
+    has_d: np.ndarray                # (tk, sr, p)
+    kd_ok: np.ndarray                # (tk, sr, q) a DAC build is possible
+    d_cost: np.ndarray
+    d_capt: np.ndarray
+    d_stor: np.ndarray
+
+
+def _nonzero64(mask):
+    return tuple(c.astype(np.int64) for c in np.nonzero(mask))
+
+
+def _ar_candidates(ds, inst: _Instance):
+    """xA: allowed cells with AR land and some positive removal, one column per vintage."""
+    allowed = np.asarray(ds["ar_allowed"].values, bool) & (inst.ar_cap > 0)[:, :, None]
+    rem = np.asarray(ds["ar_removal"].values, np.float64)      # (sr, ez, ft, a, t)
     best = np.max(np.where(np.isfinite(rem), rem, -np.inf), axis=-1)
-    useful = allowed[..., None] & (best > 0) & (ar_rate > 0)
-    xa_sr, xa_ez, xa_ft, xa_a = (c.astype(np.int64) for c in np.nonzero(useful))
-    n_xa = xa_sr.size
+    useful = allowed[..., None] & (best > 0) & (inst.ar_rate > 0)
+    return rem, _nonzero64(useful)
 
-    # xB: chains with storage at the plant, land at the source, trade allowed, plants buildable.
-    # Native int32 / int8 index arrays: 2 M chains, no widening copies.
+
+def _beccs_candidates(ds, inst: _Instance):
+    """xB: chains with storage at the plant, land at the source, trade allowed, plants buildable.
+    Native int32 / int8 index arrays: 2 M chains, no widening copies."""
     c_src = np.asarray(ds["chain_source"].values)
     c_plant = np.asarray(ds["chain_plant"].values)
     c_land = np.asarray(ds["chain_land"].values)
     c_per = np.asarray(ds["chain_period"].values)
-    b_land = np.asarray(ds["beccs_land"].values, f64)
-    b_stored = np.asarray(ds["beccs_stored"].values, f64)
-    keep = (storage[c_plant] > 0) & (b_stored > 0) & (rates.beccs_plants_per_period() > 0)
-    land_cap_src = np.where(c_land == 2, lhw[c_src], crop_cap[c_src])
+    b_land = np.asarray(ds["beccs_land"].values, np.float64)
+    b_stored = np.asarray(ds["beccs_stored"].values, np.float64)
+    keep = ((inst.storage[c_plant] > 0) & (b_stored > 0)
+            & (inst.rates.beccs_plants_per_period() > 0))
+    land_cap_src = np.where(c_land == 2, inst.lhw[c_src], inst.crop_cap[c_src])
     keep &= (b_land == 0) | (land_cap_src > 0)
-    keep &= trade[c_per] | (sr_region[c_src] == sr_region[c_plant])
-    has_b = np.zeros(n_sr * n_p, bool)
-    has_b[c_plant[keep].astype(np.int64) * n_p + c_per[keep]] = True
-    nb_ok, fed_b = _window_ok(has_b.reshape(n_sr, n_p))
+    keep &= inst.trade[c_per] | (inst.sr_region[c_src] == inst.sr_region[c_plant])
+    has_b = np.zeros(inst.n_sr * inst.n_p, bool)
+    has_b[c_plant[keep].astype(np.int64) * inst.n_p + c_per[keep]] = True
+    nb_ok, fed_b = _window_ok(has_b.reshape(inst.n_sr, inst.n_p))
     keep &= fed_b[c_plant, c_per]
     xb = np.flatnonzero(keep)
-    n_xb = xb.size
-    xb_src, xb_plant, xb_land, xb_per = c_src[xb], c_plant[xb], c_land[xb], c_per[xb]
-    xb_landc = b_land[xb]
+    return dict(xb=xb, xb_src=c_src[xb], xb_plant=c_plant[xb], xb_land=c_land[xb],
+                xb_per=c_per[xb], xb_landc=b_land[xb], b_stored=b_stored, nb_ok=nb_ok,
+                fed_b=fed_b)
 
-    # xD: (tech, sr, p) with a coefficient, storage, a DAC rate and a buildable capacity.
-    d_cost = np.asarray(ds["dac_cost"].values, f64)
-    d_capt = np.asarray(ds["dac_captured"].values, f64)
-    d_stor = np.asarray(ds["dac_stored"].values, f64)
-    has_d = np.isfinite(d_cost) & (storage > 0)[None, :, None] & (d_capt > 0) & (d_stor >= 0)
-    has_d &= rates.dac_capacity_per_period_t() > 0
+
+def _dac_candidates(ds, inst: _Instance):
+    """xD: (tech, sr, p) with a coefficient, storage, a DAC rate and a buildable capacity."""
+    d_cost = np.asarray(ds["dac_cost"].values, np.float64)
+    d_capt = np.asarray(ds["dac_captured"].values, np.float64)
+    d_stor = np.asarray(ds["dac_stored"].values, np.float64)
+    has_d = (np.isfinite(d_cost) & (inst.storage > 0)[None, :, None] & (d_capt > 0)
+             & (d_stor >= 0))
+    has_d &= inst.rates.dac_capacity_per_period_t() > 0
     kd_ok, has_d = _window_ok(has_d)
-    xd_tk, xd_sr, xd_p = (c.astype(np.int64) for c in np.nonzero(has_d))
-    n_xd = xd_tk.size
-    nb_sr, nb_q = (c.astype(np.int64) for c in np.nonzero(nb_ok))
-    kd_tk, kd_sr, kd_q = (c.astype(np.int64) for c in np.nonzero(kd_ok))
+    return dict(xd=_nonzero64(has_d), has_d=has_d, kd_ok=kd_ok, d_cost=d_cost, d_capt=d_capt,
+                d_stor=d_stor)
 
-    # ---- rows ---------------------------------------------------------------------------------
-    rows: dict[str, Block] = {}
-    start = 0
+
+def _candidates(ds, inst: _Instance) -> _Candidates:
+    rem, xa = _ar_candidates(ds, inst)
+    return _Candidates(rem=rem, xa=xa, **_beccs_candidates(ds, inst), **_dac_candidates(ds, inst))
+
+
+# -------------------------------------------------------------------------- row families
+@dataclass
+class _RowIds:
+    """Row id arrays (-1: no row) of every family, indexed by the family's own dims."""
+
+    target: np.ndarray = None        # (group, t)
+    target_of_region: np.ndarray = None   # (region, t): the target row a region's removal enters
+    removal_agg: np.ndarray = None   # (region, p)
+    agg_mask: np.ndarray = None
+    storage: np.ndarray = None       # (sr,)
+    land_ar: np.ndarray = None       # (sr, ez)        row (35)
+    land_crop_agg: np.ndarray = None  # (sr, p)        defines u; row (36) is u's bound
+    u_mask: np.ndarray = None
+    land_total: np.ndarray = None    # (sr, p)         row (37)
+    land_straw: np.ndarray = None    # (sr, p)         row (38)
+    beccs_build: np.ndarray = None   # (sr, p)
+    dac_build: np.ndarray = None     # (tk, sr, p)
+    dac_rate: np.ndarray = None      # (sr, q)
+    ar_rate: np.ndarray = None       # (sr, a)
+
+
+def target_rows(inst: _Instance, cand: _Candidates, rows: _Rows, ids: _RowIds) -> None:
+    """SPEC 6.3: cumulative removal + shortfall >= target per (group, t), = in 2100; and the
+    removal aggregate rows r(c, p) = BECCS + DACCS removal of region c in period p (SPEC 10)."""
+    n_reg, n_p = inst.n_reg, inst.n_p
     # Target rows (g, t): g < n_reg a region, g == n_reg the world.
     tmask = np.zeros((n_reg + 1, n_p), bool)
-    tmask[:n_reg, regional] = True
-    tmask[n_reg, ~regional] = True
-    target_id, nxt = _ids(tmask, start)
-    tgt_group = np.where(regional[None, :], np.arange(n_reg)[:, None], n_reg)   # (c, t)
-    tgt_row_of_region = target_id[tgt_group, np.arange(n_p)[None, :]]          # (c, t)
-    rows["target"] = Block("target", start, nxt, ("group", "year"), _coords(tmask, ("group", "year")),
-                           CO2, "tCO2", "cumulative removal + shortfall >= target (= in 2100)")
-    start = nxt
-    # Removal aggregates (c, p).
+    tmask[:n_reg, inst.regional] = True
+    tmask[n_reg, ~inst.regional] = True
+    tval = np.concatenate([inst.target, inst.target.sum(axis=0, keepdims=True)], axis=0)
+    last = np.arange(n_p)[None, :] == n_p - 1
+    ids.target = rows.add("target", tmask, ("group", "year"), CO2, "tCO2",
+                          "cumulative removal + shortfall >= target (= in 2100)",
+                          tval, np.where(last, tval, np.inf))
+    tgt_group = np.where(inst.regional[None, :], np.arange(n_reg)[:, None], n_reg)   # (c, t)
+    ids.target_of_region = ids.target[tgt_group, np.arange(n_p)[None, :]]
     agg_mask = np.zeros((n_reg, n_p), bool)
-    agg_mask[sr_region[xb_plant], xb_per] = True
-    agg_mask[sr_region[xd_sr], xd_p] = True
-    agg_id, nxt = _ids(agg_mask, start)
-    rows["removal_agg"] = Block("removal_agg", start, nxt, ("region", "period"),
-                                _coords(agg_mask, ("region", "period")), CO2, "tCO2/yr",
-                                "BECCS + DACCS removal of the region in the period = r")
-    start = nxt
-    # Storage (sr'), 2100 only.
-    st_mask = np.zeros(n_sr, bool)
-    st_mask[xb_plant] = True
-    st_mask[xd_sr] = True
-    st_id, nxt = _ids(st_mask, start)
-    rows["storage"] = Block("storage", start, nxt, ("subregion",), _coords(st_mask, ("subregion",)),
-                            CO2, "tCO2", "cumulative stored CO2 <= capacity (SPEC 6.4)")
-    start = nxt
-    # (35) AR land per (sr, ez), unless the expansion rate already bounds it.
-    xa_cell_ez = np.zeros((n_sr, n_ez), bool)
+    agg_mask[inst.sr_region[cand.xb_plant], cand.xb_per] = True
+    agg_mask[inst.sr_region[cand.xd[1]], cand.xd[2]] = True
+    ids.agg_mask = agg_mask
+    ids.removal_agg = rows.add("removal_agg", agg_mask, ("region", "period"), CO2, "tCO2/yr",
+                               "BECCS + DACCS removal of the region in the period = r", 0.0, 0.0)
+
+
+def storage_rows(inst: _Instance, cand: _Candidates, rows: _Rows, ids: _RowIds) -> None:
+    """SPEC 6.4: cumulative stored CO2 <= capacity per plant subregion, 2100 only."""
+    st_mask = np.zeros(inst.n_sr, bool)
+    st_mask[cand.xb_plant] = True
+    st_mask[cand.xd[1]] = True
+    ids.storage = rows.add("storage", st_mask, ("subregion",), CO2, "tCO2",
+                           "cumulative stored CO2 <= capacity (SPEC 6.4)", -np.inf, inst.storage)
+
+
+def land_ar_rows(inst: _Instance, cand: _Candidates, rows: _Rows, ids: _RowIds) -> None:
+    """Row (35), AR area per (sr, ez) <= LRP + OVL, unless the expansion rate already bounds it."""
+    xa_sr, xa_ez, _, xa_a = cand.xa
+    xa_cell_ez = np.zeros((inst.n_sr, inst.n_ez), bool)
     xa_cell_ez[xa_sr, xa_ez] = True
-    vint_present = np.zeros((n_sr, n_ez, n_p), bool)
+    vint_present = np.zeros((inst.n_sr, inst.n_ez, inst.n_p), bool)
     vint_present[xa_sr, xa_ez, xa_a] = True
     n_vint = vint_present.sum(axis=2)
-    land_ar_mask = xa_cell_ez & (ar_cap < n_vint * ar_rate)
-    land_ar_id, nxt = _ids(land_ar_mask, start)
-    rows["land_ar"] = Block("land_ar", start, nxt, ("subregion", "ecozone"),
-                            _coords(land_ar_mask, ("subregion", "ecozone")), AREA, "ha",
-                            "(35) AR area <= LRP + OVL")
-    start = nxt
-    # Crop land aggregate (sr, p): defines u; row (36) is u's upper bound.
-    crop = xb_land <= 1
-    u_mask = np.zeros((n_sr, n_p), bool)
-    u_mask[xb_src[crop & (xb_landc > 0)], xb_per[crop & (xb_landc > 0)]] = True
-    crop_id, nxt = _ids(u_mask, start)
-    rows["land_crop_agg"] = Block("land_crop_agg", start, nxt, ("subregion", "period"),
-                                  _coords(u_mask, ("subregion", "period")), AREA, "ha",
-                                  "crop land of the source subregion in the period = u")
-    start = nxt
-    # (37) AR + crops per (sr, p), where both compete and the AR side could exceed LRP.
+    mask = xa_cell_ez & (inst.ar_cap < n_vint * inst.ar_rate)
+    ids.land_ar = rows.add("land_ar", mask, ("subregion", "ecozone"), AREA, "ha",
+                           "(35) AR area <= LRP + OVL", -np.inf, inst.ar_cap)
+
+
+def land_crop_rows(inst: _Instance, cand: _Candidates, rows: _Rows, ids: _RowIds) -> None:
+    """Row (36) as an aggregate: u(sr, p) = crop land (mal + overlap) of the chains sourced in sr
+    during p, one equality row each; row (36) itself is u's upper bound (see `u_columns`)."""
+    crop = (cand.xb_land <= 1) & (cand.xb_landc > 0)
+    u_mask = np.zeros((inst.n_sr, inst.n_p), bool)
+    u_mask[cand.xb_src[crop], cand.xb_per[crop]] = True
+    ids.u_mask = u_mask
+    ids.land_crop_agg = rows.add("land_crop_agg", u_mask, ("subregion", "period"), AREA, "ha",
+                                 "crop land of the source subregion in the period = u", 0.0, 0.0)
+
+
+def land_total_rows(inst: _Instance, cand: _Candidates, rows: _Rows, ids: _RowIds) -> None:
+    """Row (37), AR + crop land per (sr, p) <= MAL + LRP + OVL, where both compete and the AR
+    side could exceed LRP (u <= MAL + sum OVL, so otherwise the row cannot bind)."""
+    xa_sr, xa_ez, _, xa_a = cand.xa
+    n_sr, n_p = inst.n_sr, inst.n_p
     vp = np.zeros((n_sr, n_p), np.int64)
     np.add.at(vp, (xa_sr, xa_a), 1)
     ar_by_p = np.cumsum(vp, axis=1) > 0
+    xa_cell_ez = np.zeros((n_sr, inst.n_ez), bool)
+    xa_cell_ez[xa_sr, xa_ez] = True
     vint_sr = np.zeros((n_sr, n_p), bool)
     vint_sr[xa_sr, xa_a] = True
-    ar_max = np.minimum(np.where(xa_cell_ez, ar_cap, 0.0).sum(axis=1)[:, None],
-                        np.cumsum(vint_sr, axis=1) * ar_rate)          # (sr, p), ha
-    # u <= MAL + sum OVL, so (37) binds only if AR could take more than all of LRP.
-    tot_mask = u_mask & ar_by_p & (ar_max > lrp.sum(axis=1)[:, None])
-    tot_id, nxt = _ids(tot_mask, start)
-    rows["land_total"] = Block("land_total", start, nxt, ("subregion", "period"),
-                               _coords(tot_mask, ("subregion", "period")), AREA, "ha",
-                               "(37) AR + crop land <= MAL + LRP + OVL")
-    start = nxt
-    # (38) straw land per (sr, p).
-    straw = (xb_land == 2) & (xb_landc > 0)
-    sw_mask = np.zeros((n_sr, n_p), bool)
-    sw_mask[xb_src[straw], xb_per[straw]] = True
-    sw_id, nxt = _ids(sw_mask, start)
-    rows["land_straw"] = Block("land_straw", start, nxt, ("subregion", "period"),
-                               _coords(sw_mask, ("subregion", "period")), AREA, "ha",
-                               "(38) wheat land for straw <= LHW")
-    start = nxt
-    # BECCS build/lifetime equalities (sr', p).
-    bb_mask = fed_b
-    bb_id, nxt = _ids(bb_mask, start)
-    rows["beccs_build"] = Block("beccs_build", start, nxt, ("subregion", "period"),
-                                _coords(bb_mask, ("subregion", "period")), 1.0, "plants",
-                                "plants operating = built in p-3..p times operating share")
-    start = nxt
-    db_id, nxt = _ids(has_d, start)
-    rows["dac_build"] = Block("dac_build", start, nxt, ("tech", "subregion", "period"),
-                              _coords(has_d, ("tech", "subregion", "period")), CO2, "tCO2/yr",
-                              "capture capacity operating = built in p-3..p times operating share")
-    start = nxt
-    # DAC build rate per (sr, q): a row only where two technologies share it.
-    dr_mask = kd_ok.sum(axis=0) >= 2
-    dr_id, nxt = _ids(dr_mask, start)
-    rows["dac_rate"] = Block("dac_rate", start, nxt, ("subregion", "period"),
-                             _coords(dr_mask, ("subregion", "period")), CO2, "tCO2/yr",
-                             "DAC capacity built in the period <= 10 x annual rate")
-    start = nxt
-    # AR expansion rate per (sr, a): a row only where two or more cells share it.
-    ar_cnt = np.zeros((n_sr, n_p), np.int64)
-    np.add.at(ar_cnt, (xa_sr, xa_a), 1)
-    arr_mask = ar_cnt >= 2
-    arr_id, nxt = _ids(arr_mask, start)
-    rows["ar_rate"] = Block("ar_rate", start, nxt, ("subregion", "vintage"),
-                            _coords(arr_mask, ("subregion", "vintage")), AREA, "ha",
-                            "area planted in the period <= 10 x expansion rate")
-    n_row = nxt
+    ar_max = np.minimum(np.where(xa_cell_ez, inst.ar_cap, 0.0).sum(axis=1)[:, None],
+                        np.cumsum(vint_sr, axis=1) * inst.ar_rate)          # (sr, p), ha
+    mask = ids.u_mask & ar_by_p & (ar_max > inst.lrp.sum(axis=1)[:, None])
+    ids.land_total = rows.add("land_total", mask, ("subregion", "period"), AREA, "ha",
+                              "(37) AR + crop land <= MAL + LRP + OVL", -np.inf,
+                              inst.total_cap[:, None])
 
-    row_lower = np.empty(n_row)
-    row_upper = np.empty(n_row)
-    inf = np.inf
-    tg = rows["target"].coords
-    tval = np.where(tg["group"] < n_reg, target[np.minimum(tg["group"], n_reg - 1), tg["year"]],
-                    target.sum(axis=0)[tg["year"]]) / CO2
-    row_lower[rows["target"].slice()] = tval
-    row_upper[rows["target"].slice()] = np.where(tg["year"] == n_p - 1, tval, inf)
-    for name in ("removal_agg", "land_crop_agg", "beccs_build", "dac_build"):
-        row_lower[rows[name].slice()] = 0.0
-        row_upper[rows[name].slice()] = 0.0
-    caps = {
-        "storage": storage[rows["storage"].coords["subregion"]] / CO2,
-        "land_ar": ar_cap[rows["land_ar"].coords["subregion"], rows["land_ar"].coords["ecozone"]] / AREA,
-        "land_total": total_cap[rows["land_total"].coords["subregion"]] / AREA,
-        "land_straw": lhw[rows["land_straw"].coords["subregion"]] / AREA,
-        "dac_rate": np.full(rows["dac_rate"].size, rates.dac_capacity_per_period_t() / CO2),
-        "ar_rate": np.full(rows["ar_rate"].size, ar_rate / AREA),
-    }
-    for name, cap in caps.items():
-        row_lower[rows[name].slice()] = -inf
-        row_upper[rows[name].slice()] = cap
 
-    # ---- column entries -------------------------------------------------------------------------
-    # Each block: rows (n, K) int32 with -1 for none, values (n, K), cost, lower, upper.
-    blocks = []
-    cols: dict[str, Block] = {}
-    col_start = 0
+def land_straw_rows(inst: _Instance, cand: _Candidates, rows: _Rows, ids: _RowIds) -> None:
+    """Row (38), wheat land for straw per (sr, p) <= LHW."""
+    straw = (cand.xb_land == 2) & (cand.xb_landc > 0)
+    mask = np.zeros((inst.n_sr, inst.n_p), bool)
+    mask[cand.xb_src[straw], cand.xb_per[straw]] = True
+    ids.land_straw = rows.add("land_straw", mask, ("subregion", "period"), AREA, "ha",
+                              "(38) wheat land for straw <= LHW", -np.inf, inst.lhw[:, None])
 
-    def add_block(name, dims, coords, r, v, cost, lower, upper, scale, units, meaning, extra=None):
-        nonlocal col_start
-        n = r.shape[0]
-        c = {d: np.asarray(coords[i], np.int32) for i, d in enumerate(dims)}
-        c.update({k: np.asarray(a, np.int32) for k, a in (extra or {}).items()})
-        cols[name] = Block(name, col_start, col_start + n, dims, c, scale, units, meaning)
-        blocks.append((r, v, cost, lower, upper))
-        col_start += n
 
-    zeros = np.zeros
-    # xA: target rows (t >= a), land_ar, land_total (p >= a), ar_rate.
+def fleet_rows(inst: _Instance, cand: _Candidates, rows: _Rows, ids: _RowIds) -> None:
+    """SPEC 6.6 fleets: plants / capture capacity operating = built in p-3..p x operating share."""
+    ids.beccs_build = rows.add("beccs_build", cand.fed_b, ("subregion", "period"), 1.0, "plants",
+                               "plants operating = built in p-3..p times operating share",
+                               0.0, 0.0)
+    ids.dac_build = rows.add("dac_build", cand.has_d, ("tech", "subregion", "period"), CO2,
+                             "tCO2/yr",
+                             "capture capacity operating = built in p-3..p times operating share",
+                             0.0, 0.0)
+
+
+def build_rate_rows(inst: _Instance, cand: _Candidates, rows: _Rows, ids: _RowIds) -> None:
+    """SPEC 6.6 build rates shared by several columns (a single column's rate is its bound):
+    DAC capacity per (sr, q) where two technologies share it, AR area per (sr, a) where two or
+    more cells do."""
+    dac_mask = cand.kd_ok.sum(axis=0) >= 2
+    ids.dac_rate = rows.add("dac_rate", dac_mask, ("subregion", "period"), CO2, "tCO2/yr",
+                            "DAC capacity built in the period <= 10 x annual rate", -np.inf,
+                            inst.rates.dac_capacity_per_period_t())
+    ar_cnt = np.zeros((inst.n_sr, inst.n_p), np.int64)
+    np.add.at(ar_cnt, (cand.xa[0], cand.xa[3]), 1)
+    ids.ar_rate = rows.add("ar_rate", ar_cnt >= 2, ("subregion", "vintage"), AREA, "ha",
+                           "area planted in the period <= 10 x expansion rate", -np.inf,
+                           inst.ar_rate)
+
+
+ROW_FAMILIES = (target_rows, storage_rows, land_ar_rows, land_crop_rows, land_total_rows,
+                land_straw_rows, fleet_rows, build_rate_rows)
+
+
+# ------------------------------------------------------------------------------ column blocks
+def ar_columns(ds, inst: _Instance, cand: _Candidates, ids: _RowIds, cols: _Columns) -> None:
+    """xA: target rows (t >= a), (35), (37) for p >= a, and the AR rate row (or its bound)."""
+    xa_sr, xa_ez, xa_ft, xa_a = cand.xa
+    n_p, n = inst.n_p, xa_sr.size
     K = 2 * n_p + 2
-    r = np.full((n_xa, K), -1, np.int32)
-    v = zeros((n_xa, K))
-    cell_rem = rem[xa_sr, xa_ez, xa_ft, xa_a, :]                    # (n_xa, t)
-    reg = sr_region[xa_sr]
-    r[:, :n_p] = np.where(cell_rem != 0, tgt_row_of_region[reg, :], -1)
+    r = np.full((n, K), -1, np.int32)
+    v = np.zeros((n, K))
+    cell_rem = cand.rem[xa_sr, xa_ez, xa_ft, xa_a, :]                    # (n_xa, t)
+    reg = inst.sr_region[xa_sr]
+    r[:, :n_p] = np.where(cell_rem != 0, ids.target_of_region[reg, :], -1)
     v[:, :n_p] = cell_rem * (AREA / CO2)
-    r[:, n_p] = land_ar_id[xa_sr, xa_ez]
+    r[:, n_p] = ids.land_ar[xa_sr, xa_ez]
     v[:, n_p] = 1.0
     pp = np.arange(n_p)[None, :]
-    r[:, n_p + 1: 2 * n_p + 1] = np.where(pp >= xa_a[:, None], tot_id[xa_sr, :], -1)
+    r[:, n_p + 1: 2 * n_p + 1] = np.where(pp >= xa_a[:, None], ids.land_total[xa_sr, :], -1)
     v[:, n_p + 1: 2 * n_p + 1] = 1.0
-    r[:, 2 * n_p + 1] = arr_id[xa_sr, xa_a]
+    r[:, 2 * n_p + 1] = ids.ar_rate[xa_sr, xa_a]
     v[:, 2 * n_p + 1] = 1.0
-    ar_cost = np.asarray(ds["ar_cost"].values, f64)[xa_sr, xa_ez, xa_ft, xa_a, n_p - 1]
-    upper = np.where(arr_id[xa_sr, xa_a] < 0, ar_rate / AREA, inf)
-    add_block("xA", ("subregion", "ecozone", "forest_type", "vintage"), (xa_sr, xa_ez, xa_ft, xa_a),
-              r, v, ar_cost * (AREA / MONEY), zeros(n_xa), upper, AREA, "ha",
-              "area planted in the vintage")
+    cost = np.asarray(ds["ar_cost"].values, np.float64)[xa_sr, xa_ez, xa_ft, xa_a, n_p - 1]
+    upper = np.where(ids.ar_rate[xa_sr, xa_a] < 0, inst.ar_rate / AREA, np.inf)
+    cols.add("xA", ("subregion", "ecozone", "forest_type", "vintage"), cand.xa, r, v,
+             cost * (AREA / MONEY), np.zeros(n), upper, AREA, "ha", "area planted in the vintage")
 
-    # xB: removal aggregate, storage, plant build, land (crop aggregate or straw).
-    r = np.full((n_xb, 4), -1, np.int32)
-    v = zeros((n_xb, 4))
-    r[:, 0] = agg_id[sr_region[xb_plant], xb_per]
+
+def beccs_columns(ds, inst: _Instance, cand: _Candidates, ids: _RowIds, cols: _Columns) -> None:
+    """xB: removal aggregate, storage, plant fleet, land (crop aggregate u or straw row 38)."""
+    xb, n = cand.xb, cand.xb.size
+    r = np.full((n, 4), -1, np.int32)
+    v = np.zeros((n, 4))
+    r[:, 0] = ids.removal_agg[inst.sr_region[cand.xb_plant], cand.xb_per]
     v[:, 0] = 1.0
-    r[:, 1] = st_id[xb_plant]
-    v[:, 1] = 10.0 * b_stored[xb]
-    r[:, 2] = bb_id[xb_plant, xb_per]
-    v[:, 2] = np.asarray(ds["beccs_units"].values, f64)[xb] * CO2
-    has_land = xb_landc > 0
-    r[:, 3] = np.where(~has_land, -1, np.where(xb_land == 2, sw_id[xb_src, xb_per],
-                                               crop_id[xb_src, xb_per]))
-    v[:, 3] = xb_landc * (CO2 / AREA)
-    b_cost = np.asarray(ds["beccs_cost"].values, f64)[xb]
-    add_block("xB", ("chain",), (xb,), r, v, 10.0 * b_cost * (CO2 / MONEY), zeros(n_xb),
-              np.full(n_xb, inf), CO2, "tCO2/yr", "removal rate of the chain during its period",
-              extra={"period": xb_per, "source": xb_src, "plant": xb_plant})
+    r[:, 1] = ids.storage[cand.xb_plant]
+    v[:, 1] = 10.0 * cand.b_stored[xb]
+    r[:, 2] = ids.beccs_build[cand.xb_plant, cand.xb_per]
+    v[:, 2] = np.asarray(ds["beccs_units"].values, np.float64)[xb] * CO2
+    land_row = np.where(cand.xb_land == 2, ids.land_straw[cand.xb_src, cand.xb_per],
+                        ids.land_crop_agg[cand.xb_src, cand.xb_per])
+    r[:, 3] = np.where(cand.xb_landc > 0, land_row, -1)
+    v[:, 3] = cand.xb_landc * (CO2 / AREA)
+    cost = np.asarray(ds["beccs_cost"].values, np.float64)[xb]
+    cols.add("xB", ("chain",), (xb,), r, v, 10.0 * cost * (CO2 / MONEY), np.zeros(n),
+             np.full(n, np.inf), CO2, "tCO2/yr", "removal rate of the chain during its period",
+             extra={"period": cand.xb_per, "source": cand.xb_src, "plant": cand.xb_plant})
 
-    # xD: removal aggregate, storage, DAC build.
-    r = np.full((n_xd, 3), -1, np.int32)
-    v = zeros((n_xd, 3))
-    r[:, 0] = agg_id[sr_region[xd_sr], xd_p]
+
+def dac_columns(ds, inst: _Instance, cand: _Candidates, ids: _RowIds, cols: _Columns) -> None:
+    """xD: removal aggregate, storage, DAC fleet."""
+    tk, sr, p = cand.xd
+    n = tk.size
+    r = np.full((n, 3), -1, np.int32)
+    v = np.zeros((n, 3))
+    r[:, 0] = ids.removal_agg[inst.sr_region[sr], p]
     v[:, 0] = 1.0
-    r[:, 1] = st_id[xd_sr]
-    v[:, 1] = 10.0 * d_stor[xd_tk, xd_sr, xd_p]
-    r[:, 2] = db_id[xd_tk, xd_sr, xd_p]
-    v[:, 2] = d_capt[xd_tk, xd_sr, xd_p]
-    add_block("xD", ("tech", "subregion", "period"), (xd_tk, xd_sr, xd_p), r, v,
-              10.0 * d_cost[xd_tk, xd_sr, xd_p] * (CO2 / MONEY), zeros(n_xd), np.full(n_xd, inf),
-              CO2, "tCO2/yr", "DACCS removal rate during the period")
+    r[:, 1] = ids.storage[sr]
+    v[:, 1] = 10.0 * cand.d_stor[tk, sr, p]
+    r[:, 2] = ids.dac_build[tk, sr, p]
+    v[:, 2] = cand.d_capt[tk, sr, p]
+    cols.add("xD", ("tech", "subregion", "period"), cand.xd, r, v,
+             10.0 * cand.d_cost[tk, sr, p] * (CO2 / MONEY), np.zeros(n), np.full(n, np.inf),
+             CO2, "tCO2/yr", "DACCS removal rate during the period")
 
-    # nB: build rows of the periods it operates in.
-    nd = len(OPERATING_SHARE)
-    pq = nb_q[:, None] + np.arange(nd)[None, :]
-    inside = pq < n_p
-    r = np.where(inside, bb_id[nb_sr[:, None], np.minimum(pq, n_p - 1)], -1)
+
+def _operating(build_ids_of, q: np.ndarray, n_p: int) -> np.ndarray:
+    """Fleet rows of the periods q..q+3 a unit built in q operates in (-1 past the horizon)."""
+    pq = q[:, None] + np.arange(len(OPERATING_SHARE))[None, :]
+    return np.where(pq < n_p, build_ids_of(np.minimum(pq, n_p - 1)), -1)
+
+
+def fleet_columns(ds, inst: _Instance, cand: _Candidates, ids: _RowIds, cols: _Columns) -> None:
+    """nB (plants built) and kD (DAC capacity built): fleet rows of the periods they operate in;
+    kD also the shared DAC rate row (or the rate as its bound)."""
+    n_p, nd = inst.n_p, len(OPERATING_SHARE)
+    nb_sr, nb_q = _nonzero64(cand.nb_ok)
+    r = _operating(lambda pq: ids.beccs_build[nb_sr[:, None], pq], nb_q, n_p)
     v = -np.broadcast_to(OPERATING_SHARE, r.shape).copy()
-    add_block("nB", ("subregion", "period"), (nb_sr, nb_q), r, v, zeros(nb_sr.size),
-              zeros(nb_sr.size), np.full(nb_sr.size, rates.beccs_plants_per_period()), 1.0,
-              "plants", "BECCS plants built in the period")
-
-    # kD: DAC build rows of the periods it operates in, plus the shared rate row.
-    pq = kd_q[:, None] + np.arange(nd)[None, :]
-    inside = pq < n_p
-    r = np.full((kd_q.size, nd + 1), -1, np.int32)
-    v = zeros((kd_q.size, nd + 1))
-    r[:, :nd] = np.where(inside, db_id[kd_tk[:, None], kd_sr[:, None], np.minimum(pq, n_p - 1)], -1)
+    n = nb_sr.size
+    cols.add("nB", ("subregion", "period"), (nb_sr, nb_q), r, v, np.zeros(n), np.zeros(n),
+             np.full(n, inst.rates.beccs_plants_per_period()), 1.0, "plants",
+             "BECCS plants built in the period")
+    kd_tk, kd_sr, kd_q = _nonzero64(cand.kd_ok)
+    n = kd_q.size
+    r = np.full((n, nd + 1), -1, np.int32)
+    v = np.zeros((n, nd + 1))
+    r[:, :nd] = _operating(lambda pq: ids.dac_build[kd_tk[:, None], kd_sr[:, None], pq], kd_q, n_p)
     v[:, :nd] = -OPERATING_SHARE
-    r[:, nd] = dr_id[kd_sr, kd_q]
+    r[:, nd] = ids.dac_rate[kd_sr, kd_q]
     v[:, nd] = 1.0
-    kd_upper = np.where(dr_id[kd_sr, kd_q] < 0, rates.dac_capacity_per_period_t() / CO2, inf)
-    add_block("kD", ("tech", "subregion", "period"), (kd_tk, kd_sr, kd_q), r, v,
-              zeros(kd_q.size), zeros(kd_q.size), kd_upper, CO2, "tCO2/yr",
-              "DAC capture capacity built in the period")
+    upper = np.where(ids.dac_rate[kd_sr, kd_q] < 0,
+                     inst.rates.dac_capacity_per_period_t() / CO2, np.inf)
+    cols.add("kD", ("tech", "subregion", "period"), (kd_tk, kd_sr, kd_q), r, v, np.zeros(n),
+             np.zeros(n), upper, CO2, "tCO2/yr", "DAC capture capacity built in the period")
 
-    # r: -1 in its aggregate row, 10 in the target rows of every reporting year after the period.
-    ag_c, ag_p = np.nonzero(agg_mask)
-    r = np.full((ag_c.size, 1 + n_p), -1, np.int32)
-    v = zeros((ag_c.size, 1 + n_p))
-    r[:, 0] = agg_id[ag_c, ag_p]
+
+def removal_columns(ds, inst: _Instance, cand: _Candidates, ids: _RowIds, cols: _Columns) -> None:
+    """r: -1 in its aggregate row, 10 in the target rows of every reporting year after the period."""
+    ag_c, ag_p = np.nonzero(ids.agg_mask)
+    n_p, n = inst.n_p, ag_c.size
+    r = np.full((n, 1 + n_p), -1, np.int32)
+    v = np.zeros((n, 1 + n_p))
+    r[:, 0] = ids.removal_agg[ag_c, ag_p]
     v[:, 0] = -1.0
-    r[:, 1:] = np.where(pp >= ag_p[:, None], tgt_row_of_region[ag_c, :], -1)
+    r[:, 1:] = np.where(np.arange(n_p)[None, :] >= ag_p[:, None], ids.target_of_region[ag_c, :],
+                        -1)
     v[:, 1:] = 10.0
-    add_block("r", ("region", "period"), (ag_c, ag_p), r, v, zeros(ag_c.size), zeros(ag_c.size),
-              np.full(ag_c.size, inf), CO2, "tCO2/yr", "BECCS + DACCS removal of the region")
+    cols.add("r", ("region", "period"), (ag_c, ag_p), r, v, np.zeros(n), np.zeros(n),
+             np.full(n, np.inf), CO2, "tCO2/yr", "BECCS + DACCS removal of the region")
 
-    # u: -1 in its crop aggregate row, 1 in row (37); row (36) is its upper bound.
-    u_sr, u_p = np.nonzero(u_mask)
-    r = np.stack([crop_id[u_sr, u_p], tot_id[u_sr, u_p]], axis=1)
-    v = np.tile([-1.0, 1.0], (u_sr.size, 1))
-    add_block("u", ("subregion", "period"), (u_sr, u_p), r, v, zeros(u_sr.size), zeros(u_sr.size),
-              crop_cap[u_sr] / AREA, AREA, "ha", "crop land (mal + overlap) of the source")
 
-    # s: one per target row.
-    s_g, s_t = rows["target"].coords["group"], rows["target"].coords["year"]
-    r = target_id[s_g, s_t][:, None]
-    v = np.ones((s_g.size, 1))
-    add_block("s", ("group", "year"), (s_g, s_t), r, v, zeros(s_g.size), zeros(s_g.size),
-              np.full(s_g.size, inf), CO2, "tCO2", "target shortfall")
+def u_columns(ds, inst: _Instance, cand: _Candidates, ids: _RowIds, cols: _Columns) -> None:
+    """u: -1 in its crop aggregate row, 1 in row (37); row (36) is its upper bound."""
+    u_sr, u_p = np.nonzero(ids.u_mask)
+    n = u_sr.size
+    r = np.stack([ids.land_crop_agg[u_sr, u_p], ids.land_total[u_sr, u_p]], axis=1)
+    v = np.tile([-1.0, 1.0], (n, 1))
+    cols.add("u", ("subregion", "period"), (u_sr, u_p), r, v, np.zeros(n), np.zeros(n),
+             inst.crop_cap[u_sr] / AREA, AREA, "ha", "crop land (mal + overlap) of the source")
 
-    # ---- assemble CSC ----------------------------------------------------------------------------
-    n_col = col_start
+
+def shortfall_columns(ds, inst: _Instance, cand: _Candidates, ids: _RowIds,
+                      cols: _Columns) -> None:
+    """s: one per target row (SPEC 6.2's first objective)."""
+    g, t = np.nonzero(ids.target >= 0)
+    n = g.size
+    cols.add("s", ("group", "year"), (g, t), ids.target[g, t][:, None], np.ones((n, 1)),
+             np.zeros(n), np.zeros(n), np.full(n, np.inf), CO2, "tCO2", "target shortfall")
+
+
+COLUMN_BLOCKS = (ar_columns, beccs_columns, dac_columns, fleet_columns, removal_columns,
+                 u_columns, shortfall_columns)
+
+
+# --------------------------------------------------------------------------------------- build
+def _assemble(cols: _Columns):
+    """CSC arrays from the blocks' (row, value) tables: one pass over the non-zeros, no sort."""
     counts, idx, val = [], [], []
-    for r, v, *_ in blocks:
+    for r, v, *_ in cols.tables:
         m = (r >= 0) & (v != 0)
         counts.append(m.sum(axis=1))
         idx.append(r[m])
         val.append(v[m])
-    a_start = np.zeros(n_col + 1, np.int64)
+    a_start = np.zeros(cols.n + 1, np.int64)
     np.cumsum(np.concatenate(counts), out=a_start[1:])
-    a_index = np.concatenate(idx).astype(np.int32, copy=False)
-    a_value = np.concatenate(val).astype(f64)
     if a_start[-1] >= 2**31:
         raise InputError("coefficients: the LP has more than 2^31 non-zeros; reduce the chains")
-    cost = np.concatenate([b[2] for b in blocks]).astype(f64)
-    col_lower = np.concatenate([b[3] for b in blocks]).astype(f64)
-    col_upper = np.concatenate([b[4] for b in blocks]).astype(f64)
-    shortfall_cost = np.zeros(n_col)
-    shortfall_cost[cols["s"].slice()] = 1.0
+    a_index = np.concatenate(idx).astype(np.int32, copy=False)
+    a_value = np.concatenate(val).astype(np.float64)
+    cost, lower, upper = (np.concatenate([t[k] for t in cols.tables]).astype(np.float64)
+                          for k in (2, 3, 4))
+    return a_start.astype(np.int32), a_index, a_value, cost, lower, upper
 
-    warm_columns = np.zeros(0, np.int64)
-    if fixings is not None:
-        warm_columns = _apply_fixings(fixings, cols, col_lower, col_upper)
 
-    groups = regions + [GROUP_WORLD]
-    labels = {
+def _labels(ds: xr.Dataset, inst: _Instance) -> dict[str, list]:
+    return {
         "subregion": [str(x) for x in ds["subregion"].values],
-        "region": regions,
-        "group": groups,
+        "region": inst.regions,
+        "group": inst.regions + [GROUP_WORLD],
         "ecozone": [str(x) for x in ds["ecozone"].values],
         "forest_type": [str(x) for x in ds["forest_type"].values],
         "vintage": [int(x) for x in ds["vintage"].values],
         "period": [int(x) for x in ds["period"].values],
-        "year": [int(x) for x in years],
+        "year": [int(x) for x in inst.years],
         "tech": [str(x) for x in ds["tech"].values],
     }
-    index = LPIndex(columns=cols, rows=rows, labels=labels, groups=groups)
+
+
+def build(ds: xr.Dataset, scenario: Scenario, fixings: Fixings | None = None,
+          check: bool = True) -> LPModel:
+    """The LP of SPEC 6 for `scenario` on the Contract-3 coefficient Dataset `ds`.
+
+    Rows are added family by family (`ROW_FAMILIES`), then columns block by block
+    (`COLUMN_BLOCKS`); under SWITCH_Y the early decisions are fixed by `fixing_bounds`.
+    """
+    t0 = time.perf_counter()
+    if check:
+        check_coefficients(ds)
+    inst = _instance(ds, scenario)
+    cand = _candidates(ds, inst)
+    rows, ids = _Rows(), _RowIds()
+    for family in ROW_FAMILIES:
+        family(inst, cand, rows, ids)
+    cols = _Columns()
+    for block in COLUMN_BLOCKS:
+        block(ds, inst, cand, ids, cols)
+    a_start, a_index, a_value, cost, col_lower, col_upper = _assemble(cols)
+    shortfall_cost = np.zeros(cols.n)
+    shortfall_cost[cols.blocks["s"].slice()] = 1.0
+    warm_columns = np.zeros(0, np.int64)
+    if fixings is not None:
+        warm_columns = fixing_bounds(fixings, cols.blocks, col_lower, col_upper)
+    groups = inst.regions + [GROUP_WORLD]
+    index = LPIndex(columns=cols.blocks, rows=rows.blocks, labels=_labels(ds, inst),
+                    groups=groups)
     model = LPModel(
-        n_col=n_col, n_row=n_row, a_start=a_start.astype(np.int32), a_index=a_index,
-        a_value=a_value, cost=cost, shortfall_cost=shortfall_cost, col_lower=col_lower,
-        col_upper=col_upper, row_lower=row_lower, row_upper=row_upper, index=index,
-        scenario=scenario, target_total=float(target[:, -1].sum() / CO2),
+        n_col=cols.n, n_row=rows.n, a_start=a_start, a_index=a_index, a_value=a_value, cost=cost,
+        shortfall_cost=shortfall_cost, col_lower=col_lower, col_upper=col_upper,
+        row_lower=np.concatenate(rows.lower), row_upper=np.concatenate(rows.upper), index=index,
+        scenario=scenario, target_total=float(inst.target[:, -1].sum() / CO2),
         warm_columns=warm_columns,
     )
     model.build_s = time.perf_counter() - t0
     return model
 
 
-def _apply_fixings(fx: Fixings, cols: dict[str, Block], lower: np.ndarray,
+def fixing_bounds(fx: Fixings, cols: dict[str, Block], lower: np.ndarray,
                    upper: np.ndarray) -> np.ndarray:
     """Fix every decision of periods <= fx.last_period to its value (LP units, clipped at 0).
 

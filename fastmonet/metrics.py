@@ -21,6 +21,8 @@ configuration = LP column with activity, for the cost-supply curves).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import xarray as xr
 
@@ -41,67 +43,90 @@ def _safe_div(a, b):
         return np.where(b != 0, a / np.where(b != 0, b, 1.0), np.nan)
 
 
-def compute(coeffs: xr.Dataset, solution: xr.Dataset) -> xr.Dataset:
+@dataclass
+class _Frame:
+    """Sizes and region map of the coefficient Dataset."""
+
+    regions: list[str]
+    sr_region: np.ndarray
+    n_sr: int
+    n_p: int
+    years: np.ndarray
+
+    @property
+    def n_reg(self) -> int:
+        return len(self.regions)
+
+
+@dataclass
+class _Chains:
+    """The BECCS chains with activity (rate > 0) and their coefficients."""
+
+    act: np.ndarray                    # chain index
+    rate: np.ndarray                   # tCO2/yr
+    plant: np.ndarray
+    src: np.ndarray
+    per: np.ndarray
+    land: np.ndarray
+    cost: np.ndarray                   # US$/tCO2
+    stored: np.ndarray
+    land_ha: np.ndarray                # ha per (tCO2/yr)
+
+
+def _frame(coeffs: xr.Dataset) -> _Frame:
     regions = [str(r) for r in coeffs["region"].values]
-    n_reg = len(regions)
     sr_region = np.array([regions.index(str(r)) for r in coeffs["subregion_region"].values])
-    n_sr, n_p = coeffs.sizes["subregion"], coeffs.sizes["period"]
-    years = np.asarray(coeffs["year"].values)
+    return _Frame(regions, sr_region, coeffs.sizes["subregion"], coeffs.sizes["period"],
+                  np.asarray(coeffs["year"].values))
+
+
+def _active_chains(coeffs: xr.Dataset, solution: xr.Dataset) -> _Chains:
     f64 = np.float64
-
-    # ---- per subregion, option, year -------------------------------------------------------------
-    area = np.asarray(solution["ar_area"].values, f64)                     # (sr, ez, ft, a)
-    rem = np.nan_to_num(np.asarray(coeffs["ar_removal"].values, f64))      # (sr, ez, ft, a, t)
-    cst = np.nan_to_num(np.asarray(coeffs["ar_cost"].values, f64))
-    ar_rem = np.einsum("sefa,sefat->st", area, rem)
-    ar_cost = np.einsum("sefa,sefat->st", area, cst)
-
     rate = np.asarray(solution["beccs_rate"].values, f64)
     act = np.flatnonzero(rate > 0)
-    rate_a = rate[act]
-    c_plant = np.asarray(coeffs["chain_plant"].values)[act].astype(np.int64)
-    c_src = np.asarray(coeffs["chain_source"].values)[act].astype(np.int64)
-    c_per = np.asarray(coeffs["chain_period"].values)[act].astype(np.int64)
-    c_land = np.asarray(coeffs["chain_land"].values)[act].astype(np.int64)
-    b_cost = np.asarray(coeffs["beccs_cost"].values, f64)[act]
-    b_stor = np.asarray(coeffs["beccs_stored"].values, f64)[act]
-    b_land = np.asarray(coeffs["beccs_land"].values, f64)[act]
 
-    def by_sr_p(sr, p, w):
-        out = np.zeros(n_sr * n_p)
-        np.add.at(out, sr * n_p + p, w)
-        return out.reshape(n_sr, n_p)
+    def at(name, dtype=None):
+        a = np.asarray(coeffs[name].values, dtype)[act]
+        return a.astype(np.int64) if dtype is None else a
 
-    b_rate_sp = by_sr_p(c_plant, c_per, rate_a)                           # tCO2/yr
-    b_cost_sp = by_sr_p(c_plant, c_per, rate_a * b_cost)                  # US$/yr
-    d_rate = np.asarray(solution["dac_rate"].values, f64)                  # (tk, sr, p)
-    d_cost_c = np.nan_to_num(np.asarray(coeffs["dac_cost"].values, f64))
-    d_stor_c = np.nan_to_num(np.asarray(coeffs["dac_stored"].values, f64))
+    return _Chains(act=act, rate=rate[act], plant=at("chain_plant"), src=at("chain_source"),
+                   per=at("chain_period"), land=at("chain_land"), cost=at("beccs_cost", f64),
+                   stored=at("beccs_stored", f64), land_ha=at("beccs_land", f64))
+
+
+def _by_sr_p(fr: _Frame, sr, p, w) -> np.ndarray:
+    out = np.zeros(fr.n_sr * fr.n_p)
+    np.add.at(out, sr * fr.n_p + p, w)
+    return out.reshape(fr.n_sr, fr.n_p)
+
+
+def _removal_and_cost(fr: _Frame, area, rem, cst, ch: _Chains, d_rate, d_cost_c):
+    """Cumulative removal and cost per (subregion, option, year), options ar, beccs, daccs, all
+    (BECCS / DACCS counted at the plant; period p ends at reporting year index p)."""
+    ar_rem = np.einsum("sefa,sefat->st", area, rem)
+    ar_cost = np.einsum("sefa,sefat->st", area, cst)
+    b_rate_sp = _by_sr_p(fr, ch.plant, ch.per, ch.rate)                   # tCO2/yr
+    b_cost_sp = _by_sr_p(fr, ch.plant, ch.per, ch.rate * ch.cost)         # US$/yr
     d_rate_sp = d_rate.sum(axis=0)
     d_cost_sp = (d_rate * d_cost_c).sum(axis=0)
-    # Period p ends at reporting year index p: cumulative over periods <= t.
     cum = lambda a: 10.0 * np.cumsum(a, axis=1)  # noqa: E731
     rem_sr = np.stack([ar_rem, cum(b_rate_sp), cum(d_rate_sp)], axis=1)   # (sr, opt, t)
     cost_sr = np.stack([ar_cost, cum(b_cost_sp), cum(d_cost_sp)], axis=1)
     rem_sr = np.concatenate([rem_sr, rem_sr.sum(axis=1, keepdims=True)], axis=1)
     cost_sr = np.concatenate([cost_sr, cost_sr.sum(axis=1, keepdims=True)], axis=1)
-    rem_rg = _region_sum(rem_sr, sr_region, n_reg)                       # (reg+w, opt, t)
-    cost_rg = _region_sum(cost_sr, sr_region, n_reg)
-    d_rem = np.diff(rem_rg, axis=2, prepend=0.0)
-    d_cost = np.diff(cost_rg, axis=2, prepend=0.0)
-    cnc = _safe_div(cost_rg, rem_rg)
-    mnc = _safe_div(d_cost, d_rem)
+    return rem_sr, cost_sr
 
-    # ---- targets and shortfall ---------------------------------------------------------------------
-    tgt = np.asarray(coeffs["target"].values, f64)
-    tgt_rg = np.concatenate([tgt, tgt.sum(axis=0, keepdims=True)], axis=0)
-    s = np.asarray(solution["shortfall"].values, f64)                      # (group, t)
+
+def _shortfall(fr: _Frame, solution: xr.Dataset, tgt, rem_rg) -> np.ndarray:
+    """(region + world, t): the LP's shortfall; a world shortfall shared by regional deficit."""
+    n_reg = fr.n_reg
+    s = np.asarray(solution["shortfall"].values, np.float64)              # (group, t)
     groups = [str(g) for g in solution["group"].values]
     w = groups.index(WORLD)
-    reg_idx = [groups.index(r) for r in regions]
-    short = np.zeros((n_reg + 1, n_p))
+    reg_idx = [groups.index(r) for r in fr.regions]
+    short = np.zeros((n_reg + 1, fr.n_p))
     deficit_t = np.maximum(tgt - rem_rg[:n_reg, 3, :], 0.0)                # (reg, t)
-    for t in range(n_p):
+    for t in range(fr.n_p):
         if np.isfinite(s[w, t]):
             tot = deficit_t[:, t].sum()
             share = deficit_t[:, t] / tot if tot > 0 else np.zeros(n_reg)
@@ -110,44 +135,78 @@ def compute(coeffs: xr.Dataset, solution: xr.Dataset) -> xr.Dataset:
         else:
             short[:n_reg, t] = np.nan_to_num(s[reg_idx, t])
             short[n_reg, t] = short[:n_reg, t].sum()
+    return short
 
-    # ---- configurations, NEP, trading (2100) -----------------------------------------------------
-    cfg = _configurations(coeffs, solution, area, rem, cst, act, rate_a, c_plant, c_per, b_cost,
-                          d_rate, d_cost_c, sr_region)
-    c_reg, c_opt, c_rem, c_cost = cfg
-    tr = trading(c_reg, c_rem, c_cost, tgt[:, -1], rem_rg[:n_reg, 3, -1], cost_rg[:n_reg, 3, -1],
-                 short[:n_reg, -1])
-    order = tr["order"]
-    c_reg, c_opt, c_rem, c_cost = (a[order] for a in (c_reg, c_opt, c_rem, c_cost))
-    c_mnc, c_cum, c_surplus = tr["mnc"], tr["cum"], tr["surplus_k"]
-    nep = tr["nep"]
-    surplus, deficit, sold, bought = tr["surplus"], tr["deficit"], tr["sold"], tr["bought"]
-    cnc_trading = np.append(tr["cnc_trading"], cnc[n_reg, 3, -1])
 
-    # ---- flows, land, storage ------------------------------------------------------------------
-    pair = sr_region[c_src] * n_reg + sr_region[c_plant]
+def _flows(fr: _Frame, coeffs: xr.Dataset, ch: _Chains) -> tuple[dict, tuple]:
+    """BECCS removal (and biomass, if the coefficients give tDM) by origin and plant region."""
+    n_reg, n_p = fr.n_reg, fr.n_p
+    pair = fr.sr_region[ch.src] * n_reg + fr.sr_region[ch.plant]
     trade = np.zeros((n_reg * n_reg, n_p))
-    np.add.at(trade, (pair, c_per), rate_a)
-    trade = trade.reshape(n_reg, n_reg, n_p)
+    np.add.at(trade, (pair, ch.per), ch.rate)
     data = {}
     if "beccs_removal_tdm" in coeffs:   # Contract 3 extension: tCO2 removed per tDM delivered
-        per_tdm = np.asarray(coeffs["beccs_removal_tdm"].values, f64)[act]
+        per_tdm = np.asarray(coeffs["beccs_removal_tdm"].values, np.float64)[ch.act]
         bio = np.where(per_tdm > 0, 1.0 / np.where(per_tdm > 0, per_tdm, 1.0), 0.0)
         flow = np.zeros((n_reg * n_reg, n_p))
-        np.add.at(flow, (pair, c_per), rate_a * bio)
+        np.add.at(flow, (pair, ch.per), ch.rate * bio)
         data["biomass_flow"] = (("source_region", "plant_region", "year"),
                                 flow.reshape(n_reg, n_reg, n_p),
                                 {"units": "tDM/yr", "long_name": "biomass (pellets) sent during "
                                  "the decade ending in year"})
-    land_ar = np.cumsum(area.sum(axis=(1, 2)), axis=1)                    # (sr, t)
-    crops = c_land <= 1
-    land_crops = by_sr_p(c_src[crops], c_per[crops], (rate_a * b_land)[crops])
-    land_straw = by_sr_p(c_src[~crops], c_per[~crops], (rate_a * b_land)[~crops])
-    storage_used = np.zeros(n_sr)
-    np.add.at(storage_used, c_plant, 10.0 * rate_a * b_stor)
-    storage_used += 10.0 * (d_rate * d_stor_c).sum(axis=(0, 2))
+    beccs_trade = (("source_region", "plant_region", "year"), trade.reshape(n_reg, n_reg, n_p),
+                   {"units": "tCO2/yr", "long_name": "BECCS removal by biomass origin"})
+    return data, beccs_trade
 
-    region_lab = regions + [WORLD]
+
+def _land_and_storage(fr: _Frame, area, ch: _Chains, d_rate, d_stor_c) -> dict:
+    land_ar = np.cumsum(area.sum(axis=(1, 2)), axis=1)                    # (sr, t)
+    crops = ch.land <= 1
+    land_crops = _by_sr_p(fr, ch.src[crops], ch.per[crops], (ch.rate * ch.land_ha)[crops])
+    land_straw = _by_sr_p(fr, ch.src[~crops], ch.per[~crops], (ch.rate * ch.land_ha)[~crops])
+    storage_used = np.zeros(fr.n_sr)
+    np.add.at(storage_used, ch.plant, 10.0 * ch.rate * ch.stored)
+    storage_used += 10.0 * (d_rate * d_stor_c).sum(axis=(0, 2))
+    return {"land_ar": land_ar, "land_crops": land_crops, "land_straw": land_straw,
+            "storage_used": storage_used}
+
+
+def compute(coeffs: xr.Dataset, solution: xr.Dataset) -> xr.Dataset:
+    """The SPEC 7 metrics Dataset of one solved scenario (see the module docstring)."""
+    f64 = np.float64
+    fr = _frame(coeffs)
+    n_reg = fr.n_reg
+    area = np.asarray(solution["ar_area"].values, f64)                     # (sr, ez, ft, a)
+    rem = np.nan_to_num(np.asarray(coeffs["ar_removal"].values, f64))      # (sr, ez, ft, a, t)
+    cst = np.nan_to_num(np.asarray(coeffs["ar_cost"].values, f64))
+    ch = _active_chains(coeffs, solution)
+    d_rate = np.asarray(solution["dac_rate"].values, f64)                  # (tk, sr, p)
+    d_cost_c = np.nan_to_num(np.asarray(coeffs["dac_cost"].values, f64))
+    d_stor_c = np.nan_to_num(np.asarray(coeffs["dac_stored"].values, f64))
+
+    rem_sr, cost_sr = _removal_and_cost(fr, area, rem, cst, ch, d_rate, d_cost_c)
+    rem_rg = _region_sum(rem_sr, fr.sr_region, n_reg)                     # (reg+w, opt, t)
+    cost_rg = _region_sum(cost_sr, fr.sr_region, n_reg)
+    d_rem = np.diff(rem_rg, axis=2, prepend=0.0)
+    d_cost = np.diff(cost_rg, axis=2, prepend=0.0)
+    cnc = _safe_div(cost_rg, rem_rg)
+    mnc = _safe_div(d_cost, d_rem)
+    tgt = np.asarray(coeffs["target"].values, f64)
+    tgt_rg = np.concatenate([tgt, tgt.sum(axis=0, keepdims=True)], axis=0)
+    short = _shortfall(fr, solution, tgt, rem_rg)
+
+    # Configurations, NEP, trading (2100).
+    c_reg, c_opt, c_rem, c_cost = _configurations(
+        coeffs, solution, area, rem, cst, ch.act, ch.rate, ch.plant, ch.per, ch.cost, d_rate,
+        d_cost_c, fr.sr_region)
+    tr = trading(c_reg, c_rem, c_cost, tgt[:, -1], rem_rg[:n_reg, 3, -1], cost_rg[:n_reg, 3, -1],
+                 short[:n_reg, -1])
+    order = tr["order"]
+    c_reg, c_opt, c_rem, c_cost = (a[order] for a in (c_reg, c_opt, c_rem, c_cost))
+    cnc_trading = np.append(tr["cnc_trading"], cnc[n_reg, 3, -1])
+
+    data, beccs_trade = _flows(fr, coeffs, ch)
+    land = _land_and_storage(fr, area, ch, d_rate, d_stor_c)
     u_t = {"units": "tCO2"}
     data.update({
         "cum_removal": (("region", "option", "year"), rem_rg, {**u_t, "long_name": "cumulative CDR"}),
@@ -159,41 +218,49 @@ def compute(coeffs: xr.Dataset, solution: xr.Dataset) -> xr.Dataset:
         "mnc": (("region", "option", "year"), mnc, {"units": "US$/tCO2"}),
         "target": (("region", "year"), tgt_rg, u_t),
         "shortfall": (("region", "year"), short, u_t),
-        "surplus_2100": ("region", surplus, u_t),
-        "deficit_2100": ("region", deficit, u_t),
-        "sold_2100": ("region", sold, u_t),
-        "bought_2100": ("region", bought, u_t),
+        "surplus_2100": ("region", tr["surplus"], u_t),
+        "deficit_2100": ("region", tr["deficit"], u_t),
+        "sold_2100": ("region", tr["sold"], u_t),
+        "bought_2100": ("region", tr["bought"], u_t),
         "cnc_trading_2100": ("region", cnc_trading,
                              {"units": "US$/tCO2", "long_name": "CNC by 2100 with NE trading"}),
-        "nep": ((), nep, {"units": "US$/tCO2", "long_name": "negative emissions price"}),
-        "beccs_trade": (("source_region", "plant_region", "year"), trade,
-                        {"units": "tCO2/yr", "long_name": "BECCS removal by biomass origin"}),
-        "land_ar": (("subregion", "year"), land_ar, {"units": "ha"}),
-        "land_crops": (("subregion", "year"), land_crops, {"units": "ha"}),
-        "land_straw": (("subregion", "year"), land_straw, {"units": "ha"}),
-        "storage_used": ("subregion", storage_used, u_t),
+        "nep": ((), tr["nep"], {"units": "US$/tCO2", "long_name": "negative emissions price"}),
+        "beccs_trade": beccs_trade,
+        "land_ar": (("subregion", "year"), land["land_ar"], {"units": "ha"}),
+        "land_crops": (("subregion", "year"), land["land_crops"], {"units": "ha"}),
+        "land_straw": (("subregion", "year"), land["land_straw"], {"units": "ha"}),
+        "storage_used": ("subregion", land["storage_used"], u_t),
         "storage_capacity": ("subregion", np.asarray(coeffs["storage"].values, f64), u_t),
         "target_dual": (("group", "year"), np.asarray(solution["target_dual"].values, f64),
                         {"units": "US$/tCO2"}),
-        "config_region": ("config", np.array(regions, dtype=object)[c_reg].astype(str)
+        **_config_vars(fr, c_reg, c_opt, c_rem, c_cost, tr),
+    })
+    ds = xr.Dataset(
+        data,
+        coords={"region": fr.regions + [WORLD], "option": list(OPTIONS), "year": fr.years,
+                "subregion": [str(x) for x in coeffs["subregion"].values],
+                "source_region": fr.regions, "plant_region": fr.regions,
+                "group": solution["group"].values, "config": np.arange(c_rem.size)},
+    )
+    ds.attrs.update({k: v for k, v in solution.attrs.items() if not k.startswith("stat_")})
+    return ds
+
+
+def _config_vars(fr: _Frame, c_reg, c_opt, c_rem, c_cost, tr) -> dict:
+    """The cost-supply curve: one entry per deployed configuration, in trading order."""
+    u_t = {"units": "tCO2"}
+    return {
+        "config_region": ("config", np.array(fr.regions, dtype=object)[c_reg].astype(str)
                           if c_reg.size else np.array([], dtype=str)),
         "config_option": ("config", np.array(OPTIONS[:3], dtype=object)[c_opt].astype(str)
                           if c_opt.size else np.array([], dtype=str)),
         "config_removal": ("config", c_rem, u_t),
         "config_cost": ("config", c_cost, {"units": "US$"}),
-        "config_mnc": ("config", c_mnc, {"units": "US$/tCO2"}),
-        "config_cum_removal": ("config", c_cum, {**u_t, "long_name": "cost-supply curve abscissa"}),
-        "config_surplus": ("config", c_surplus, u_t),
-    })
-    ds = xr.Dataset(
-        data,
-        coords={"region": region_lab, "option": list(OPTIONS), "year": years,
-                "subregion": [str(x) for x in coeffs["subregion"].values], "source_region": regions,
-                "plant_region": regions, "group": solution["group"].values,
-                "config": np.arange(c_rem.size)},
-    )
-    ds.attrs.update({k: v for k, v in solution.attrs.items() if not k.startswith("stat_")})
-    return ds
+        "config_mnc": ("config", tr["mnc"], {"units": "US$/tCO2"}),
+        "config_cum_removal": ("config", tr["cum"],
+                               {**u_t, "long_name": "cost-supply curve abscissa"}),
+        "config_surplus": ("config", tr["surplus_k"], u_t),
+    }
 
 
 def trading(reg, removal, cost, target, region_removal, region_cost, region_shortfall) -> dict:

@@ -151,6 +151,178 @@ def _initial_chains(m: LPModel) -> np.ndarray:
     return b.start + np.flatnonzero(keep)
 
 
+@dataclass
+class _Session:
+    """One HiGHS instance holding the model, or with sifting a working set of its columns."""
+
+    h: object
+    m: LPModel
+    where: str
+    deadline: float | None
+    sift: bool
+    work: np.ndarray                   # full column index of each HiGHS column
+    pos_of: np.ndarray                 # full column -> position in HiGHS (-1: priced out)
+    AT: object = None                  # A^T (CSR) for pricing, with sifting
+    rounds: dict = field(default_factory=lambda: {"columns_added": 0, "sift_rounds": 0,
+                                                  "infeasible_rounds": 0})
+
+    def left(self) -> float | None:
+        return None if self.deadline is None else self.deadline - time.perf_counter()
+
+    def priced_out(self) -> np.ndarray:
+        return np.flatnonzero(self.pos_of < 0) if self.sift else np.zeros(0, np.int64)
+
+    def stage(self, name: str, objective: np.ndarray, allow_infeasible: bool = False):
+        """Run HiGHS; with sifting, price the columns out of the working set and add the most
+        negative reduced costs until none is below -SIFT_TOL (a restricted set that is infeasible
+        gets every column), so the optimum returned is that of the whole LP."""
+        import highspy
+        while True:
+            out = self.priced_out()
+            ms = _run(self.h, name, self.where, self.left(),
+                      allow_infeasible=allow_infeasible or out.size > 0)
+            if out.size == 0:
+                return ms
+            if ms != highspy.HighsModelStatus.kOptimal:
+                add = out                 # restricted set infeasible: price in everything
+                self.rounds["infeasible_rounds"] += 1
+            else:
+                d = self.reduced_costs(objective, out)
+                neg = np.flatnonzero(d < -SIFT_TOL * np.maximum(1.0, np.abs(objective[out])))
+                if neg.size == 0:
+                    return ms
+                if neg.size > SIFT_ADD:
+                    neg = neg[np.argpartition(d[neg], SIFT_ADD)[:SIFT_ADD]]
+                add = np.sort(out[neg])
+            self.add_columns(add, objective)
+
+    def reduced_costs(self, objective: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """c - A^T y of the columns `cols` from HiGHS's current row duals."""
+        y = np.asarray(self.h.getSolution().row_dual, np.float64)[: self.m.n_row]
+        return objective[cols] - (self.AT @ y)[cols]
+
+    def add_columns(self, add: np.ndarray, objective: np.ndarray) -> None:
+        m = self.m
+        starts, index, value = _gather(m, add)
+        _ok(self.h.addCols(int(add.size), np.ascontiguousarray(objective[add]),
+                           np.ascontiguousarray(m.col_lower[add]),
+                           np.ascontiguousarray(m.col_upper[add]), int(value.size),
+                           np.ascontiguousarray(starts[:-1], np.int32),
+                           np.ascontiguousarray(index, np.int32), np.ascontiguousarray(value)),
+            f"{add.size} priced-in columns", self.where)
+        self.pos_of[add] = np.arange(self.work.size, self.work.size + add.size)
+        self.work = np.concatenate([self.work, add])
+        self.rounds["columns_added"] += int(add.size)
+        self.rounds["sift_rounds"] += 1
+
+    def set_objective(self, objective: np.ndarray) -> None:
+        _ok(self.h.changeColsCost(int(self.work.size), np.arange(self.work.size, dtype=np.int32),
+                                  np.ascontiguousarray(objective[self.work])),
+            "objective", self.where)
+
+    def set_shortfall_bounds(self, lower: np.ndarray, upper: np.ndarray) -> None:
+        s = self.m.index.columns["s"]
+        s_pos = self.pos_of[s.start:s.stop].astype(np.int32)
+        _ok(self.h.changeColsBounds(len(s_pos), s_pos, lower, upper), "shortfall bounds",
+            self.where)
+
+
+def _working_set(m: LPModel, sift: bool):
+    """The columns HiGHS starts with and, with sifting, the pricing matrix A^T."""
+    if not sift:
+        return np.arange(m.n_col), None
+    import scipy.sparse as sp
+    out_mask = np.zeros(m.n_col, bool)
+    out_mask[m.index.columns["xB"].slice()] = True
+    out_mask[_initial_chains(m)] = False
+    out_mask &= m.col_lower <= 0          # fixed positive values (SWITCH_Y) stay in
+    out_mask[m.warm_columns] = False
+    # The CSC arrays of A read as CSR are A^T: the pricing matrix at no cost.
+    AT = sp.csr_matrix((m.a_value, m.a_index, m.a_start), shape=(m.n_col, m.n_row))
+    return np.flatnonzero(~out_mask), AT
+
+
+def _open_session(m: LPModel, where: str, sift: bool, lexi: str):
+    """Configure HiGHS and pass the first stage's model (or working set) in one call."""
+    opts = m.scenario.solver
+    h = _new_highs(opts)
+    deadline = None if opts.time_limit is None else time.perf_counter() + float(opts.time_limit)
+    t0 = time.perf_counter()
+    work, AT = _working_set(m, sift)
+    pos_of = np.full(m.n_col, -1, np.int64)
+    pos_of[work] = np.arange(work.size)
+    upper0 = m.col_upper.copy()
+    if lexi == "zero_first":
+        upper0[m.index.columns["s"].slice()] = 0.0
+    first_obj = m.cost if lexi == "zero_first" else m.shortfall_cost
+    setup_s = time.perf_counter() - t0      # sifting's working set: part of the solve
+    t0 = time.perf_counter()
+    pass_model(h, m, first_obj, upper0, where, cols=work if sift else None)
+    pass_s = time.perf_counter() - t0
+    sess = _Session(h=h, m=m, where=where, deadline=deadline, sift=sift, work=work,
+                    pos_of=pos_of, AT=AT)
+    return sess, setup_s, pass_s
+
+
+def _new_highs(opts):
+    import highspy
+    h = highspy.Highs()
+    _configure(h, opts, opts.verbose)
+    return h
+
+
+def _lexicographic(sess: _Session, lexi: str) -> dict:
+    """SPEC 6.2: least shortfall first, then least cost (see the module docstring).
+
+    Returns shortfall_star (MtCO2), cap (the shortfall row's bound, or None), stages, stage_s.
+    """
+    import highspy
+    OPT = highspy.HighsModelStatus.kOptimal
+    m, where = sess.m, sess.where
+    s_block = m.index.columns["s"]
+    s_lo, s_hi = m.col_lower[s_block.slice()], m.col_upper[s_block.slice()]
+    t0 = time.perf_counter()
+    stage_s, shortfall_star, cap, stages = {}, 0.0, None, 1
+    if lexi == "zero_first":
+        optimal = sess.stage("cost (zero shortfall)", m.cost, allow_infeasible=True) == OPT
+        stage_s["zero_shortfall"] = time.perf_counter() - t0
+        if optimal:
+            return dict(shortfall_star=0.0, cap=None, stages=1, stage_s=stage_s)
+        stages = 3
+        sess.set_shortfall_bounds(s_lo, s_hi)
+        sess.set_objective(m.shortfall_cost)
+    else:
+        stages = 2
+    t1 = time.perf_counter()
+    sess.stage("shortfall", m.shortfall_cost)
+    stage_s["shortfall"] = time.perf_counter() - t1
+    shortfall_star = float(sess.h.getInfo().objective_function_value)
+    tol = m.scenario.solver.shortfall_rel_tol
+    sess.set_objective(m.cost)
+    t1 = time.perf_counter()
+    done = False
+    # A shortfall within the tolerance may be solver noise: then fix every s at 0 (exact, and
+    # no extra row in the duals).  It may also be a real one (a target just out of reach):
+    # then s = 0 is infeasible (zero_first has shown it already) and the cap row is used.
+    if shortfall_star <= tol * m.target_total and lexi != "zero_first":
+        n_s = s_block.size
+        sess.set_shortfall_bounds(np.zeros(n_s), np.zeros(n_s))
+        done = sess.stage("cost", m.cost, allow_infeasible=True) == OPT
+        if done:
+            shortfall_star = 0.0
+        else:
+            stages += 1
+            sess.set_shortfall_bounds(s_lo, s_hi)
+    if not done:
+        cap = shortfall_star * (1.0 + tol) + tol * m.target_total
+        s_pos = sess.pos_of[s_block.start:s_block.stop].astype(np.int32)
+        _ok(sess.h.addRow(-highspy.kHighsInf, cap, len(s_pos), s_pos, np.ones(len(s_pos))),
+            "the shortfall row", where)
+        sess.stage("cost", m.cost)
+    stage_s["cost"] = time.perf_counter() - t1
+    return dict(shortfall_star=shortfall_star, cap=cap, stages=stages, stage_s=stage_s)
+
+
 def solve_model(m: LPModel) -> LPSolution:
     """Lexicographic solve (shortfall, then cost) and the independent solution check.
 
@@ -165,157 +337,50 @@ def solve_model(m: LPModel) -> LPSolution:
     remaining column is added and the stage re-run, so infeasibility is only ever reported for the
     whole LP.
     """
-    import highspy
     sc = m.scenario
     opts = sc.solver
     where = f"scenario {sc.name!r} ({sc.label}, targets {sc.targets}, storage {sc.storage})"
-    h = highspy.Highs()
-    _configure(h, opts, opts.verbose)
-    t_start = time.perf_counter()
-    deadline = None if opts.time_limit is None else t_start + float(opts.time_limit)
-
-    def left():
-        return None if deadline is None else deadline - time.perf_counter()
-
     n_chain = m.index.columns["xB"].size
     sift = opts.sifting == "on" or (opts.sifting == "auto" and n_chain > SIFT_MIN_CHAINS)
     lexi = "two_stage" if sift else opts.lexicographic
-    s_block = m.index.columns["s"]
-    t_setup = time.perf_counter()
-    if sift:
-        xb = m.index.columns["xB"]
-        out_mask = np.zeros(m.n_col, bool)
-        out_mask[xb.slice()] = True
-        out_mask[_initial_chains(m)] = False
-        out_mask &= m.col_lower <= 0          # fixed positive values (SWITCH_Y) stay in
-        out_mask[m.warm_columns] = False
-        work = np.flatnonzero(~out_mask)
-        import scipy.sparse as sp
-        # The CSC arrays of A read as CSR are A^T: the pricing matrix at no cost.
-        AT = sp.csr_matrix((m.a_value, m.a_index, m.a_start), shape=(m.n_col, m.n_row))
-    else:
-        work = np.arange(m.n_col)
-    pos_of = np.full(m.n_col, -1, np.int64)   # full column -> position in HiGHS
-    pos_of[work] = np.arange(work.size)
-    s_pos = pos_of[s_block.start:s_block.stop].astype(np.int32)
-    upper0 = m.col_upper.copy()
-    if lexi == "zero_first":
-        upper0[s_block.slice()] = 0.0
-    first_obj = m.cost if lexi == "zero_first" else m.shortfall_cost
-    setup_s = time.perf_counter() - t_setup      # sifting's working set: part of the solve
+    sess, setup_s, pass_s = _open_session(m, where, sift, lexi)
     t0 = time.perf_counter()
-    pass_model(h, m, first_obj, upper0, where, cols=None if not sift else work)
-    pass_s = time.perf_counter() - t0
-
-    rounds = {"columns_added": 0, "sift_rounds": 0, "infeasible_rounds": 0}
-
-    def stage(name, objective, allow_infeasible=False):
-        nonlocal work
-        while True:
-            out = np.flatnonzero(pos_of < 0) if sift else np.zeros(0, np.int64)
-            ms = _run(h, name, where, left(), allow_infeasible=allow_infeasible or out.size > 0)
-            if out.size == 0:
-                return ms
-            if ms != highspy.HighsModelStatus.kOptimal:
-                add = out                 # restricted set infeasible: price in everything
-                rounds["infeasible_rounds"] += 1
-            else:
-                y = np.asarray(h.getSolution().row_dual, np.float64)[: m.n_row]
-                d = objective[out] - (AT @ y)[out]
-                neg = np.flatnonzero(d < -SIFT_TOL * np.maximum(1.0, np.abs(objective[out])))
-                if neg.size == 0:
-                    return ms
-                if neg.size > SIFT_ADD:
-                    neg = neg[np.argpartition(d[neg], SIFT_ADD)[:SIFT_ADD]]
-                add = np.sort(out[neg])
-            starts, index, value = _gather(m, add)
-            _ok(h.addCols(int(add.size), np.ascontiguousarray(objective[add]),
-                          np.ascontiguousarray(m.col_lower[add]),
-                          np.ascontiguousarray(m.col_upper[add]), int(value.size),
-                          np.ascontiguousarray(starts[:-1], np.int32),
-                          np.ascontiguousarray(index, np.int32), np.ascontiguousarray(value)),
-                f"{add.size} priced-in columns", where)
-            pos_of[add] = np.arange(work.size, work.size + add.size)
-            work = np.concatenate([work, add])
-            rounds["columns_added"] += int(add.size)
-            rounds["sift_rounds"] += 1
-
-    def set_objective(objective):
-        _ok(h.changeColsCost(int(work.size), np.arange(work.size, dtype=np.int32),
-                             np.ascontiguousarray(objective[work])), "objective", where)
-
-    t0 = time.perf_counter()
-    stage_s = {}
-    shortfall_star = 0.0
-    optimal = False
-    cap = None
-    if lexi == "zero_first":
-        optimal = stage("cost (zero shortfall)", m.cost,
-                        allow_infeasible=True) == highspy.HighsModelStatus.kOptimal
-        stage_s["zero_shortfall"] = time.perf_counter() - t0
-    stages = 1
-    if not optimal:
-        stages = 3 if lexi == "zero_first" else 2
-        if lexi == "zero_first":
-            _ok(h.changeColsBounds(len(s_pos), s_pos, m.col_lower[s_block.slice()],
-                                   m.col_upper[s_block.slice()]), "shortfall bounds", where)
-            set_objective(m.shortfall_cost)
-        t1 = time.perf_counter()
-        stage("shortfall", m.shortfall_cost)
-        stage_s["shortfall"] = time.perf_counter() - t1
-        shortfall_star = float(h.getInfo().objective_function_value)
-        tol = opts.shortfall_rel_tol
-        set_objective(m.cost)
-        t1 = time.perf_counter()
-        done = False
-        # A shortfall within the tolerance may be solver noise: then fix every s at 0 (exact, and
-        # no extra row in the duals).  It may also be a real one (a target just out of reach):
-        # then s = 0 is infeasible (zero_first has shown it already) and the cap row is used.
-        if shortfall_star <= tol * m.target_total and lexi != "zero_first":
-            n_s = len(s_pos)
-            _ok(h.changeColsBounds(n_s, s_pos, np.zeros(n_s), np.zeros(n_s)), "shortfall bounds",
-                where)
-            done = stage("cost", m.cost, allow_infeasible=True) == highspy.HighsModelStatus.kOptimal
-            if done:
-                shortfall_star = 0.0
-            else:
-                stages += 1
-                _ok(h.changeColsBounds(n_s, s_pos, m.col_lower[s_block.slice()],
-                                       m.col_upper[s_block.slice()]), "shortfall bounds", where)
-        if not done:
-            cap = shortfall_star * (1.0 + tol) + tol * m.target_total
-            _ok(h.addRow(-highspy.kHighsInf, cap, len(s_pos), s_pos, np.ones(len(s_pos))),
-                "the shortfall row", where)
-            stage("cost", m.cost)
-        stage_s["cost"] = time.perf_counter() - t1
+    lx = _lexicographic(sess, lexi)
     solve_s = time.perf_counter() - t0 + setup_s
-    stage_s["setup"] = setup_s
+    lx["stage_s"]["setup"] = setup_s
+    return _checked_solution(sess, lx, pass_s, solve_s)
 
+
+def _checked_solution(sess: _Session, lx: dict, pass_s: float, solve_s: float) -> LPSolution:
+    """The solution of the last stage, checked independently of HiGHS (`check_solution`)."""
+    m, h, where = sess.m, sess.h, sess.where
     sol = h.getSolution()
     if not sol.value_valid:
         raise SolveError(f"{where}: HiGHS reports optimal but returned no valid primal solution")
     x = np.zeros(m.n_col)
-    x[work] = np.asarray(sol.col_value, dtype=np.float64)
+    x[sess.work] = np.asarray(sol.col_value, dtype=np.float64)
     row_dual = np.asarray(sol.row_dual, dtype=np.float64)[: m.n_row]
     info = h.getInfo()
+    s_block = m.index.columns["s"]
     s_cols = np.arange(s_block.start, s_block.stop)
+    cap = lx["cap"]
     extra_rows = None if cap is None else (s_cols, np.ones(len(s_cols)), -np.inf, cap)
     ax, viol, worst = check_solution(m, x, extra_rows=extra_rows)
     if viol > VIOLATION_TOL:
         raise SolveError(f"{where}: the returned solution violates {worst} by {viol:.3g} "
                          f"(relative) > {VIOLATION_TOL:g}")
-    shortfall = float(x[s_cols].sum())
     return LPSolution(
-        x=x, row_dual=row_dual, row_activity=ax, cost=float(m.cost @ x), shortfall=shortfall,
+        x=x, row_dual=row_dual, row_activity=ax, cost=float(m.cost @ x),
+        shortfall=float(x[s_cols].sum()),
         status=h.modelStatusToString(h.getModelStatus()), max_violation=viol, worst=worst,
         stats={
             "columns": m.n_col, "rows": m.n_row, "nonzeros": m.nnz, "build_s": m.build_s,
-            "pass_s": pass_s, "solve_s": solve_s, "stages": stages,
-            **{f"stage_{k}_s": v for k, v in stage_s.items()},
+            "pass_s": pass_s, "solve_s": solve_s, "stages": lx["stages"],
+            **{f"stage_{k}_s": v for k, v in lx["stage_s"].items()},
             "simplex_iterations": int(info.simplex_iteration_count),
             "ipm_iterations": int(info.ipm_iteration_count),
-            "sifting": bool(sift), "working_columns": int(work.size), **rounds,
-            "shortfall_star_mt": shortfall_star, "max_violation": viol,
+            "sifting": bool(sess.sift), "working_columns": int(sess.work.size), **sess.rounds,
+            "shortfall_star_mt": lx["shortfall_star"], "max_violation": viol,
         },
     )
 
