@@ -16,6 +16,7 @@ from fastmonet.errors import InputError, SolveError
 COMMANDS = [
     "coefficients",
     "data",
+    "run",
     "solve",
     "stand",
 ]
@@ -26,6 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="fastmonet",
         description="Least-cost CO2 removal (AR, BECCS, DACCS) across 169 subregions, 2020-2100.",
     )
+    from fastmonet import __version__
+    parser.add_argument("--version", action="version", version=f"fastmonet {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMANDS:
         importlib.import_module(f"fastmonet.cli.{name}").register(sub)

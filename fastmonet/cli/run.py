@@ -1,0 +1,252 @@
+"""`fastmonet run`: the main job, from the bundled data to a folder a modeller publishes from.
+
+    fastmonet run                              # the paper's seven P3 scenarios into results/
+    fastmonet run --all                        # + the Appendix E sensitivities
+    fastmonet run --scenario-file my.toml --out runs/ --format md
+
+The folder holds `results.zarr` (every scenario on a `scenario` dimension at the root, openable
+with `xr.open_zarr` alone, plus each scenario's detail in its own group), `summary.csv`,
+`timeseries.csv`, `solver.csv` and `report.html` (or `report.md` with its PNGs).  Scenarios are
+solved through `fastmonet.api.solve_many`, so a rerun reuses what is already in the store.  A
+scenario that cannot be solved is named in the error after all the others are written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import inspect
+import shutil
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from fastmonet.cli import common
+from fastmonet.errors import InputError, SolveError
+from fastmonet.scenarios import METHODS
+
+FILES = ("results.zarr", "summary.csv", "timeseries.csv", "solver.csv")
+
+
+def register(subparsers) -> None:
+    p = common.add_parser(
+        subparsers, "run", help="the main job: solve a scenario set, write results and a report",
+        description=__doc__.split("\n\n", 1)[1])
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--all", action="store_true",
+                       help="add the Appendix E sensitivities (P4 targets, high storage, high "
+                            "deployment rates, build factor F = 10) to the paper's P3 set")
+    which.add_argument("--scenario-file", type=Path, default=None, metavar="TOML",
+                       help="solve the scenarios of this file instead (see fastmonet.scenarios)")
+    p.add_argument("--out", type=Path, default=Path("results"), metavar="DIR",
+                   help="output folder")
+    p.add_argument("--format", choices=("html", "md"), default="html",
+                   help="report.html (self-contained) or report.md with PNGs beside it")
+    common.add_data(p)
+    p.add_argument("--coefficients", type=Path, default=None, metavar="ZARR",
+                   help="solve from a saved coefficient store instead of the data")
+    p.add_argument("--overwrite", action="store_true",
+                   help="solve again the scenarios already in the store")
+    p.add_argument("--time-limit", type=float, default=None, metavar="S",
+                   help="HiGHS time limit per scenario, seconds")
+    p.add_argument("--method", choices=METHODS, default="dual", help="HiGHS method")
+    p.add_argument("--threads", type=int, default=None, help="HiGHS threads")
+    common.add_verbosity(p)
+    p.set_defaults(func=run)
+
+
+# ------------------------------------------------------------------------------------- scenarios
+def _scenarios(args) -> list:
+    from fastmonet import scenario_sets, scenarios
+    from fastmonet.scenarios import SolverOptions
+    solver = SolverOptions(time_limit=args.time_limit, method=args.method, threads=args.threads,
+                           verbose=args.verbose)
+    if args.scenario_file is not None:
+        out = scenarios.load_scenario_file(args.scenario_file)
+        # Command-line solver options apply unless the file has a [solver] table.
+        return [s if s.solver != SolverOptions() else dataclasses.replace(s, solver=solver)
+                for s in out]
+    scs = scenario_sets.paper(solver)
+    if args.all:
+        scs += scenario_sets.appendix_e(solver)
+    return scs
+
+
+def _out_folder(path: Path) -> Path:
+    if path.exists() and not path.is_dir():
+        raise InputError(f"--out {path}: exists and is not a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / ".fastmonet-write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise InputError(f"--out {path}: cannot write there ({exc.strerror or exc})") from None
+    return path
+
+
+# ----------------------------------------------------------------------------------------- solve
+class _Coefficients:
+    """One coefficient Dataset per (targets, storage) case, built on first use."""
+
+    def __init__(self, args):
+        from fastmonet import api
+        self.args, self.cache = args, {}
+        self.given = api.open_coefficients(args.coefficients) if args.coefficients else None
+
+    def __call__(self, sc):
+        from fastmonet import api
+        if self.given is not None:
+            return self.given
+        key = (sc.targets, sc.storage)
+        if key not in self.cache:
+            common.say(self.args, f"building coefficients ({sc.targets.upper()} targets, "
+                                  f"{sc.storage} storage) ...")
+            t = time.perf_counter()
+            self.cache[key] = api.load_coefficients(sc.targets, sc.storage, self.args.data)
+            common.say(self.args, f"  built in {time.perf_counter() - t:.1f} s")
+        return self.cache[key]
+
+    def first(self):
+        return self.given if self.given is not None else next(iter(self.cache.values()), None)
+
+
+def _groups(scs, by_case: bool) -> list[list]:
+    """Scenarios sharing coefficients, ISOLATION before the SWITCH scenarios that reuse it."""
+    groups: dict = {}
+    for sc in scs:
+        groups.setdefault((sc.targets, sc.storage) if by_case else None, []).append(sc)
+    return [sorted(g, key=lambda s: s.policy == "switch") for g in groups.values()]
+
+
+def _solve_group(group, store, coeffs, on_result, failed, solve_kw) -> None:
+    """`api.solve_many` over the group; a scenario that fails is recorded and the rest go on."""
+    from fastmonet import api
+    remaining, hidden = list(group), 0
+    solved_iso = {}
+    while remaining:
+        seen = []
+
+        def cb(res, skipped, _seen=seen, _hidden=hidden):
+            _seen.append(res.scenario.name)
+            if res.scenario.policy == "isolation":
+                solved_iso[(res.scenario.targets, res.scenario.storage, res.scenario.rates)] = \
+                    res.scenario
+            if len(_seen) > _hidden:
+                on_result(res, skipped)
+        try:
+            api.solve_many(remaining, out=store, coefficients=coeffs, on_result=cb, **solve_kw)
+            return
+        except SolveError as exc:
+            bad = remaining[len(seen)]
+            failed.append((bad.name, str(exc)))
+            rest = remaining[len(seen) + 1:]
+            # SWITCH scenarios still to come reuse the ISOLATION already in the store.
+            bases = {s.isolation_base() for s in rest if s.policy == "switch"}
+            iso = [solved_iso[k] for k in solved_iso
+                   if any((b.targets, b.storage, b.rates) == k for b in bases)]
+            remaining, hidden = iso + rest, len(iso)
+
+
+def _solve_all(scs, store: Path, args):
+    from fastmonet import api
+    coeffs = _Coefficients(args)
+    done, stats, failed = {}, {}, []
+    n = len(scs)
+    solve_kw = {}
+    if "overwrite" in inspect.signature(api.solve_many).parameters:
+        solve_kw["overwrite"] = args.overwrite
+    elif args.overwrite and store.exists():
+        shutil.rmtree(store)
+    clock = {"t": time.perf_counter()}
+
+    def on_result(res, skipped):
+        name = res.scenario.name
+        done[name] = res
+        stats[name] = skipped
+        took = time.perf_counter() - clock["t"]
+        clock["t"] = time.perf_counter()
+        how = "already in the store, reused" if skipped else f"solved in {took:.1f} s"
+        common.say(args, f"[{len(done) + len(failed)}/{n}] {name}: {how}")
+        if args.verbose and not skipped:
+            common.say(args, f"  {res!r}")
+
+    for group in _groups(scs, by_case=args.coefficients is None):
+        common.say(args, f"solving {', '.join(s.name for s in group)} ...")
+        before = len(failed)
+        _solve_group(group, store, coeffs(group[0]), on_result, failed, solve_kw)
+        for name, msg in failed[before:]:
+            common.say(args, f"[{len(done) + len(failed)}/{n}] {name}: FAILED: {msg}")
+        clock["t"] = time.perf_counter()
+    return done, stats, failed, coeffs
+
+
+# ---------------------------------------------------------------------------------------- writers
+def _write_tables(out: Path, ds, results: dict, reused: dict, names: list[str]) -> list:
+    from fastmonet import summary_table as st
+    rows = [r for n in names for r in st.summary_rows(ds.sel(scenario=n), n)]
+    with open(out / "summary.csv", "w", newline="") as fh:
+        st.summary_writer(fh).write(rows)
+    with open(out / "timeseries.csv", "w", newline="") as fh:
+        w = st.timeseries_writer(fh)
+        for n in names:
+            w.write(st.timeseries_rows(ds.sel(scenario=n), n))
+    with open(out / "solver.csv", "w", newline="") as fh:
+        st.solver_writer(fh).write(
+            st.solver_row(n, results[n].stats, results[n].solution.attrs, reused[n]) for n in names)
+    return rows
+
+
+def _report(out: Path, ds, rows, results, failed, coeffs, scs, args, started) -> Path:
+    from fastmonet import data, forest_tables
+    from fastmonet.report import build, provenance
+    try:
+        inputs = data.load(args.data)
+    except (InputError, FileNotFoundError) as exc:
+        common.say(args, f"report: no map of subregions ({exc})")
+        inputs = None
+    forest = args.data / "forest" if args.data is not None else None
+    tables = forest_tables.load(forest if forest is not None and forest.is_dir() else None)
+    prov = provenance.collect(args.data, coeffs, scs, started,
+                              datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                              command="fastmonet " + " ".join(sys.argv[1:]))
+    rep = build.make(ds, rows, results, prov, inputs=inputs, coeffs=coeffs, tables=tables,
+                     failed=failed)
+    return build.write_report(rep, out, args.format)
+
+
+def run(args: argparse.Namespace) -> int:
+    from fastmonet import scenario_dataset
+    from fastmonet.report import table
+    t0 = time.perf_counter()
+    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    scs = _scenarios(args)
+    out = _out_folder(args.out)
+    store = out / "results.zarr"
+    common.say(args, f"fastmonet run: {len(scs)} scenarios into {out}/")
+    results, reused, failed, coeffs = _solve_all(scs, store, args)
+    names = [s.name for s in scs if s.name in results]
+    if not names:
+        raise SolveError("no scenario could be solved: " +
+                         "; ".join(f"{n}: {m}" for n, m in failed))
+    common.say(args, "writing the results, tables and report ...")
+    ds = scenario_dataset.combine([results[n] for n in names]).load()
+    scenario_dataset.write(ds, store)
+    rows = _write_tables(out, ds, results, reused, names)
+    report = _report(out, ds, rows, results, failed, coeffs.first(), scs, args, started)
+    if not args.quiet:
+        lines = table.lines(rows)
+        print(table.text(lines))
+        for note in table.notes(lines):
+            print(f"* {note}")
+        print()
+        for f in (*FILES, report.name):
+            print(f"wrote {out / f}")
+        print(f"open in Python: import xarray as xr; ds = xr.open_zarr('{store}')  "
+              f"# e.g. ds.cum_removal.sel(region='world', option='all', year=2100)")
+        print(f"took {time.perf_counter() - t0:.0f} s")
+    if failed:
+        raise SolveError(f"{len(failed)} of {len(scs)} scenarios could not be solved (the others "
+                         f"are in {out}/): " + "; ".join(f"{n}: {m}" for n, m in failed))
+    return 0

@@ -1,0 +1,68 @@
+"""`report.html`: one self-contained file (figures embedded as base64 PNG, CSS inline)."""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+from pathlib import Path
+
+from fastmonet.report.content import Report
+from fastmonet.report.table import HEAD, UNITS, cells
+
+CSS = """
+body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; color: #222;
+       line-height: 1.45; padding: 0 1em; }
+table { border-collapse: collapse; font-size: 0.9em; }
+th, td { padding: 0.25em 0.6em; border-bottom: 1px solid #ddd; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+th.unit { font-weight: normal; color: #666; font-size: 0.85em; }
+figure { margin: 2em 0; } figure img { max-width: 100%; }
+figcaption { color: #444; font-size: 0.92em; }
+.note { color: #8a4b00; } .failed { color: #b00020; }
+details { font-size: 0.85em; } code { font-size: 0.9em; }
+"""
+
+
+def _table(report: Report) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in HEAD)
+    units = "".join(f'<th class="unit">{html.escape(u)}</th>' for u in UNITS)
+    body = []
+    for line in report.lines:
+        cs = cells(line)
+        tds = [f"<td>{html.escape(cs[0])}</td>"] + \
+              [f'<td class="num">{html.escape(c)}</td>' for c in cs[1:]]
+        body.append("<tr>" + "".join(tds) + "</tr>")
+    return f"<table><tr>{head}</tr><tr>{units}</tr>{''.join(body)}</table>"
+
+
+def _provenance(p: dict) -> str:
+    rows = "".join(f"<tr><td>{html.escape(k)}</td><td><code>{html.escape(str(v))}</code></td></tr>"
+                   for k, v in p.items() if k not in ("input_files", "solver_options"))
+    solver = html.escape(json.dumps(p.get("solver_options", []), sort_keys=True))
+    files = "".join(f"<tr><td><code>{html.escape(k)}</code></td><td><code>{html.escape(v)}"
+                    f"</code></td></tr>" for k, v in p.get("input_files", {}).items())
+    return (f"<table>{rows}<tr><td>solver_options</td><td><code>{solver}</code></td></tr></table>"
+            f"<details><summary>{len(p.get('input_files', {}))} input files and their hashes"
+            f"</summary><table>{files}</table></details>")
+
+
+def write(report: Report, path: str | Path) -> Path:
+    path = Path(path)
+    parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+             f"<title>{html.escape(report.title)}</title><style>{CSS}</style></head><body>",
+             f"<h1>{html.escape(report.title)}</h1>", "<h2>Summary by 2100</h2>", _table(report)]
+    parts += [f'<p class="note">{html.escape(n)}</p>' for n in report.notes]
+    parts += [f'<p class="failed">{html.escape(s)}: not solved: {html.escape(m)}</p>'
+              for s, m in report.failed]
+    parts.append("<h2>Scenarios</h2>")
+    parts += [f"<p>{html.escape(p)}</p>" for _, p in report.paragraphs]
+    parts.append("<h2>Figures</h2>")
+    for i, f in enumerate(report.figures, 1):
+        b64 = base64.b64encode(f.png()).decode("ascii")
+        parts.append(f'<figure id="{f.key}"><h3>Figure {i}. {html.escape(f.title)}</h3>'
+                     f'<img alt="{html.escape(f.title)}" src="data:image/png;base64,{b64}">'
+                     f"<figcaption>{html.escape(f.caption)}</figcaption></figure>")
+    parts += ["<h2>Provenance</h2>", _provenance(report.provenance), "</body></html>"]
+    path.write_text("\n".join(parts), encoding="utf-8")
+    return path

@@ -1,0 +1,39 @@
+"""`report.md` with the figures as PNG files beside it (in `figures/`)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from fastmonet.report.content import Report
+from fastmonet.report.table import HEAD, UNITS, cells
+
+
+def _table(report: Report) -> list[str]:
+    head = [f"{h} ({u})" if u else h for h, u in zip(HEAD, UNITS)]
+    out = ["| " + " | ".join(head) + " |", "|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|"]
+    out += ["| " + " | ".join(cells(x)) + " |" for x in report.lines]
+    return out
+
+
+def write(report: Report, path: str | Path, figure_dir: str = "figures") -> Path:
+    path = Path(path)
+    (path.parent / figure_dir).mkdir(parents=True, exist_ok=True)
+    md = [f"# {report.title}", "", "## Summary by 2100", "", *_table(report), ""]
+    md += [f"> {n}\n" for n in report.notes]
+    md += [f"**{s}: not solved:** {m}\n" for s, m in report.failed]
+    md += ["## Scenarios", ""] + [f"{p}\n" for _, p in report.paragraphs]
+    md += ["## Figures", ""]
+    for i, f in enumerate(report.figures, 1):
+        rel = f"{figure_dir}/{f.key}.png"
+        (path.parent / rel).write_bytes(f.png())
+        md += [f"### Figure {i}. {f.title}", "", f"![{f.title}]({rel})", "", f"*{f.caption}*", ""]
+    p = report.provenance
+    md += ["## Provenance", ""]
+    md += [f"- {k}: `{v}`" for k, v in p.items() if k not in ("input_files", "solver_options")]
+    md += [f"- solver_options: `{json.dumps(p.get('solver_options', []), sort_keys=True)}`", "",
+           "<details><summary>input files and their hashes</summary>", ""]
+    md += [f"- `{k}`: `{v}`" for k, v in p.get("input_files", {}).items()]
+    md += ["", "</details>", ""]
+    path.write_text("\n".join(md), encoding="utf-8")
+    return path

@@ -1,0 +1,106 @@
+"""Every scenario of a run in one Dataset with a `scenario` dimension.
+
+    ds = fastmonet.scenario_dataset.combine(results)          # [Results] -> xr.Dataset
+    fastmonet.scenario_dataset.write(ds, "results/results.zarr")
+    xr.open_zarr("results/results.zarr")                      # the same Dataset, nothing else needed
+
+The combined Dataset holds the metrics of every scenario (`fastmonet.metrics`) that share their
+dimensions across scenarios (region, option, year, subregion, ...); the per-configuration
+cost-supply data (`config_*`, whose length differs per scenario) and the decisions stay in each
+scenario's own groups `<name>/metrics` and `<name>/solution` of the same store.  The scenario
+definition is carried as coordinates on `scenario` (policy, targets, storage, rate multipliers).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from fastmonet.errors import InputError
+
+LONG_NAMES = {
+    "cum_removal": "cumulative CO2 removal", "cum_removal_subregion": "cumulative CO2 removal",
+    "removal_rate": "mean CO2 removal rate in the decade ending in year",
+    "ctnc": "cumulative total net cost of CDR", "cnc": "cumulative net cost per tonne removed",
+    "mnc": "marginal net cost over the decade ending in year", "target": "cumulative CDR target",
+    "shortfall": "target shortfall", "surplus_2100": "removal above the own 2100 target",
+    "deficit_2100": "removal missing to the own 2100 target", "sold_2100": "tonnes sold by 2100",
+    "bought_2100": "tonnes bought by 2100", "land_ar": "land under AR",
+    "land_crops": "land under energy crops", "land_straw": "land supplying straw",
+    "storage_used": "CO2 stored by 2100", "storage_capacity": "CO2 storage capacity",
+    "target_dual": "dual of the target row (marginal cost of the target)",
+}
+
+
+def _plain(ds: xr.Dataset) -> xr.Dataset:
+    """Plain str labels (stores give numpy StringDType); zarr v3 writes them as variable strings."""
+    out = ds.copy()
+    for name, var in list(out.variables.items()):
+        if var.dtype.kind in "UTSO":
+            vals = np.array([x.decode() if isinstance(x, bytes) else str(x)
+                             for x in var.values.ravel()], dtype=object).reshape(var.shape)
+            out[name] = (var.dims, vals, var.attrs)
+    return out
+
+
+def _scenario_coords(results) -> dict:
+    rates = [dataclasses.asdict(r.scenario.rates) for r in results]
+    coords = {
+        "policy": ("scenario", np.array([r.scenario.label for r in results], dtype=object)),
+        "targets": ("scenario", np.array([r.scenario.targets for r in results], dtype=object)),
+        "storage": ("scenario", np.array([r.scenario.storage for r in results], dtype=object)),
+    }
+    for key in ("ar", "beccs", "dac", "build_factor"):
+        if all(key in d for d in rates):
+            coords[f"rate_{key}"] = ("scenario", np.array([float(d[key]) for d in rates]))
+    return coords
+
+
+def combine(results) -> xr.Dataset:
+    """The metrics of several `Results` on a `scenario` dimension (in the order given)."""
+    results = list(results)
+    if not results:
+        raise InputError("combine: no scenario results to combine")
+    names = [r.scenario.name for r in results]
+    parts = []
+    for r in results:
+        m = _plain(r.metrics)
+        keep = [v for v in m.data_vars if "config" not in m[v].dims]
+        parts.append(m[keep].drop_vars("config", errors="ignore"))
+    ds = xr.concat(parts, dim="scenario", join="outer", combine_attrs="override",
+                   data_vars="all", coords="minimal", compat="override")
+    ds = ds.assign_coords(scenario=("scenario", np.array(names, dtype=object)),
+                          **_scenario_coords(results))
+    for v in ds.data_vars:
+        ds[v].attrs.setdefault("long_name", LONG_NAMES.get(v, v.replace("_", " ")))
+    ds["scenario"].attrs["long_name"] = "scenario name (the group holding its detail)"
+    ds.attrs = {}
+    ds.attrs.update({"title": "fastmonet results: every scenario",
+                     "detail": "per-scenario decisions and cost-supply data: groups "
+                               "<scenario>/solution and <scenario>/metrics of this store"})
+    return ds
+
+
+def write(ds: xr.Dataset, path: str | Path) -> None:
+    """Write `ds` at the root of the zarr store `path`, beside the per-scenario groups.
+
+    Root arrays of an earlier run are replaced; the scenario groups are left alone.  Metadata are
+    consolidated last so `xr.open_zarr(path)` alone opens the combined Dataset.
+    """
+    import zarr
+    root = zarr.open_group(str(path), mode="a")
+    for name in list(root.array_keys()):
+        del root[name]
+    _plain(ds).to_zarr(str(path), mode="a", consolidated=False)
+    with warnings.catch_warnings():
+        # zarr 3 warns that consolidated metadata is not in the v3 spec yet; xarray reads it.
+        warnings.simplefilter("ignore", UserWarning)
+        zarr.consolidate_metadata(str(path))
+
+
+def open(path: str | Path) -> xr.Dataset:  # noqa: A001 - mirrors xr.open_zarr
+    return xr.open_zarr(str(path))
