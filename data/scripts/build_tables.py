@@ -32,6 +32,14 @@ STRAW_SLOPE, STRAW_INTERCEPT, GRAIN_DM = 1.51, 0.52, 0.89
 GAL_L = 3.785411784  # litres per US gallon
 MMBTU_GJ = 1.055056  # GJ per MMBtu
 GAS_GJ_PER_M3 = 0.0359  # lower heating value of Chinese pipeline gas (~35.9 MJ/m3)
+# MMBtu per thousand cubic feet of US natural gas: EIA, Heat Content of Natural Gas Consumed, U.S.,
+# 1,037 Btu/ft3 (2020, the first year the table shows; 1,036-1,037 through 2025).
+MCF_MMBTU = 1.037
+MCF_STATUS = "sourced"
+LB_KG = 0.45359237  # kg per avoirdupois pound (exact)
+# Emission-rate units as published by the sources -> kgCO2/MWh (exact unit conversions).
+INTENSITY_TO_KG_PER_MWH = {"kgco2_per_mwh": 1.0, "gco2_per_kwh": 1.0, "kgco2_per_kwh": 1000.0,
+                           "lbco2_per_mwh": LB_KG}
 STATUSES = ("sourced", "derived", "assumed")
 # Status of the constants above: the IPCC straw regression and the Chinese gas heating value are
 # not yet checked against the documents here (SOURCES.md, crop_yield.csv and energy.csv sections);
@@ -105,9 +113,13 @@ def convert(value: float, unit: str, fx: float | None) -> float:
             return value / GAL_L
         if unit == "usd2018_per_mmbtu":
             return value / MMBTU_GJ
+        if unit == "usd2018_per_mcf":
+            return value / (MCF_MMBTU * MMBTU_GJ)
         return value
-    if not unit.startswith(("brl", "cny", "inr")):
-        return value  # not money: kgCO2/MWh, ratios, t/ha
+    if unit in INTENSITY_TO_KG_PER_MWH:
+        return value * INTENSITY_TO_KG_PER_MWH[unit]
+    if not unit.startswith(("brl", "cny", "inr", "eur")):
+        return value  # not money: ratios, t/ha
     if fx is None:
         raise SystemExit(f"unit {unit}: no exchange rate for this region")
     if unit.endswith("_per_kwh"):
@@ -156,9 +168,11 @@ class Inputs:
             raise SystemExit(f"{c}: no value for {field} (subregional or national)")
         value, unit, status = got
         fx, fx_status = self.fx.get(self.region[c], (None, "sourced"))
-        if unit.startswith(("brl", "cny", "inr")):
+        if unit.startswith(("brl", "cny", "inr", "eur")):
             extra = (fx_status, GAS_LHV_STATUS) if unit.endswith("_per_m3") else (fx_status,)
             status = combine(status, *extra)
+        elif unit == "usd2018_per_mcf":
+            status = combine(status, MCF_STATUS)
         return convert(value, unit, fx), status
 
 

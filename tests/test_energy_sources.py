@@ -1,0 +1,92 @@
+"""Energy inputs: the derivation script and the unit conversions of data/scripts equal a hand
+computation, and a few rows of the committed energy.csv equal the published value converted by hand."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+
+import pytest
+
+from fastmonet.data import DEFAULT_PATH
+
+
+def _script(name):
+    spec = importlib.util.spec_from_file_location(name, DEFAULT_PATH / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _rows(name):
+    with open(DEFAULT_PATH / name, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def test_annual_means_is_the_mean_of_that_years_months(tmp_path):
+    path = tmp_path / "monthly.csv"
+    path.write_text(
+        "Country,ISO3 Code,Date,Price (EUR/MWhe)\n"
+        "Austria,AUT,2017-12-01,99.0\n"       # another year: ignored
+        "Austria,AUT,2018-01-01,30.0\n"
+        "Austria,AUT,2018-02-01,41.0\n"
+        "Austria,AUT,2018-03-01,\n"           # blank month: skipped, not a zero
+        "Ireland,IRL,2018-11-01,70.005\n"
+        "Ireland,IRL,2019-01-01,10.0\n", encoding="utf-8")
+    got = _script("annual_means").annual_means(path, 2018)
+    assert got == {"AUT": (35.5, 2), "IRL": (70.0, 1)}  # (30 + 41) / 2; 70.005 rounds to 2 decimals
+
+
+@pytest.mark.parametrize(("value", "unit", "fx", "expected"), [
+    (1000.0, "lbco2_per_mwh", None, 453.59237),       # 1 lb = 0.45359237 kg exactly
+    (0.5, "kgco2_per_kwh", None, 500.0),
+    (312.8, "gco2_per_kwh", None, 312.8),
+    (50.0, "eur2018_per_mwh", 0.8, 62.5),            # EUR / (EUR per USD)
+    (0.4, "cny2018_per_kwh", 8.0, 50.0),             # 0.4 CNY/kWh = 400 CNY/MWh / 8
+    (4.19, "usd2018_per_mcf", None, 4.19 / (1.037 * 1.055056)),
+])
+def test_convert_units_by_hand(value, unit, fx, expected):
+    assert _script("build_tables").convert(value, unit, fx) == pytest.approx(expected, rel=1e-12)
+
+
+def test_energy_rows_equal_hand_conversion_of_the_sources():
+    sub = {(r["subregion"], r["field"]): r for r in _rows("sources/subregion_values.csv")}
+    nat = {(r["region"], r["field"]): r for r in _rows("sources/national_values.csv")}
+    energy = {r["subregion"]: r for r in _rows("energy.csv")}
+    eur = float(nat[("EU", "exchange_rate")]["value"])
+    # Austria: Ember 2018 day-ahead mean in EUR -> US$ at the WDI 2018 rate.
+    at = sub[("AT", "electricity_price")]
+    assert at["unit"] == "eur2018_per_mwh"
+    assert float(energy["AT"]["electricity_price_usd2018_per_mwh"]) == pytest.approx(
+        float(at["value"]) / eur, abs=0.005)
+    # West Virginia: EIA 2023 profile in lb/MWh -> kg/MWh.
+    wv = sub[("US-WV", "grid_intensity_2020")]
+    assert float(energy["US-WV"]["grid_intensity_2020_kgco2_per_mwh"]) == pytest.approx(
+        float(wv["value"]) * 0.45359237, abs=0.05)
+    # Sichuan: MEE/NBS 2021 in kg/kWh; India (no state value): the national CEA factor.
+    sc = sub[("CN-SC", "grid_intensity_2020")]
+    assert float(energy["CN-SC"]["grid_intensity_2020_kgco2_per_mwh"]) == pytest.approx(
+        float(sc["value"]) * 1000.0, abs=0.05)
+    ind = nat[("IND", "grid_intensity_2020")]
+    assert float(energy["IN-MH"]["grid_intensity_2020_kgco2_per_mwh"]) == pytest.approx(
+        float(ind["value"]) * 1000.0, abs=0.05)
+
+
+def test_energy_statuses_follow_the_sources():
+    """A value read from a source stays sourced through an exact unit conversion, becomes derived
+    when converted with an exchange rate, and an assumed input keeps the output assumed."""
+    energy = {r["subregion"]: r for r in _rows("energy.csv")}
+    sub = {(r["subregion"], r["field"]): r for r in _rows("sources/subregion_values.csv")}
+    assert sub[("US-WV", "grid_intensity_2020")]["status"] == "sourced"
+    assert energy["US-WV"]["status_grid_intensity_2020_kgco2_per_mwh"] == "sourced"
+    assert energy["AT"]["status_electricity_price_usd2018_per_mwh"] == "derived"
+    assert sub[("CY", "electricity_price")]["status"] == "assumed"
+    assert energy["CY"]["status_electricity_price_usd2018_per_mwh"] == "assumed"
+
+
+def test_energy_ranges_file_is_ordered_and_has_statuses():
+    rows = _rows("sources/energy_ranges.csv")
+    assert rows and all(r["status"] in ("sourced", "derived", "assumed") for r in rows)
+    for r in rows:
+        if r["low"] and r["high"]:
+            assert float(r["low"]) <= float(r["high"]), (r["field"], r["scope"])
