@@ -14,8 +14,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from fastmonet import bundled
-from fastmonet.data import input_files
 from fastmonet.errors import InputError
+from fastmonet.store.provenance import hash_file
 
 DEFAULT_DIR = bundled.DATA_DIR / "technology"
 
@@ -253,7 +253,7 @@ class Technology:
     sea_km: dict[tuple[str, str], float]
     dac: dict[str, DACTech]
     provenance: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
-    #: The folder the TOMLs were read from, and {"technology/<file>.toml": sha256} of each.
+    #: The folder the TOMLs were read from, and {"technology/<file>.toml": "sha256:<hex>"}.
     path: str = ""
     input_files: dict[str, str] = field(default_factory=dict, repr=False)
 
@@ -445,6 +445,6 @@ def load(path: str | Path | None = None) -> Technology:
         if tech.combustion_captured > 1:
             raise InputError(f"{f} [{k}] combustion_captured: must be 0 or 1 (share), got {tech.combustion_captured}")
 
-    files = {f"technology/{p.name}": input_files.hash_file(p) for p in seen}
+    files = {f"technology/{p.name}": hash_file(p) for p in seen}
     return Technology(finance, transition, fuels, nitrogen, materials, luc, ar, ar_region, plant, storage,
                       common, crops, road, sea, ports, sea_km, dac, prov, str(d.resolve()), files)

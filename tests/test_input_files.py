@@ -19,7 +19,7 @@ def bundled_coeffs():
 
 
 def sha(path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_data_load_records_every_table_and_forest_file():

@@ -19,9 +19,9 @@ from fastmonet import technology
 from fastmonet.coefficients.ar import build_ar
 from fastmonet.coefficients.beccs import build_beccs
 from fastmonet.coefficients.dac import build_dac
-from fastmonet.data import input_files
 from fastmonet.energy import EnergyTransition
 from fastmonet.errors import InputError
+from fastmonet.store import provenance
 
 PASS_THROUGH = ("lrp", "ovl", "mal", "lhw", "storage", "target")
 
@@ -62,8 +62,8 @@ def build(inputs: xr.Dataset, tech: technology.Technology | str | Path | None = 
     out.attrs = {"title": "fastmonet coefficients (Contract 3)", **keep, **beccs.attrs}
     out = out.assign_coords(subregion_region=("subregion", inputs["subregion_region"].values))
     out.attrs["horizon"] = horizon
-    out.attrs[input_files.ATTR] = input_files.merge(inputs.attrs.get(input_files.ATTR),
-                                                    input_files.to_json(tech.input_files))
+    out.attrs[provenance.INPUT_FILES_ATTR] = provenance.merge_input_files(
+        inputs.attrs.get(provenance.INPUT_FILES_ATTR), tech.input_files)
     out.attrs["technology_path"] = tech.path
     out.attrs["source"] = "fastmonet.coefficients.build (SPEC 2.6-2.8, 3, 4, 5)"
     if timings is not None:

@@ -10,9 +10,9 @@ import xarray as xr
 
 from fastmonet import bundled, forest_tables
 from fastmonet.data.schema import BIOMASS, STORAGE_CASES, TARGET_CASES, TRANSITION_PARAMETERS
-from fastmonet.data import input_files
 from fastmonet.data.validate import input_paths, read_all
 from fastmonet.errors import InputError
+from fastmonet.store import provenance
 
 #: The bundled `data/` folder (see `fastmonet.bundled`).
 DEFAULT_PATH = bundled.DATA_DIR
@@ -40,8 +40,9 @@ def load(path: str | Path | None = None, storage: str = "medium", targets: str =
     directory = resolve(path)
     frames = read_all(directory)
     ds = _dataset(frames, directory, storage, targets)
-    ds.attrs[input_files.ATTR] = input_files.to_json(
-        input_files.record(input_paths(directory), directory))
+    # Every file read, {path relative to the folder: hash}, for provenance and resume keys.
+    ds.attrs[provenance.INPUT_FILES_ATTR] = provenance.input_files_attr(
+        provenance.hash_files(input_paths(directory), directory))
     return ds
 
 

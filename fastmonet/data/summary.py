@@ -8,6 +8,8 @@ from pathlib import Path
 import pandas as pd
 import xarray as xr
 
+from fastmonet import technology as tech_mod
+
 from fastmonet.data.loader import _dataset, resolve
 from fastmonet.data.schema import STORAGE_CASES, TARGET_CASES
 from fastmonet.data.validate import read_all
@@ -76,8 +78,6 @@ def check(path: str | Path | None = None, technology: str | Path | None = None) 
     """Validate the data folder at `path` (default: the repository's `data/`) and the technology
     folder a solve would use with it (`technology`, else `<path>/technology` when it exists,
     else the bundled one); raise `InputError` on the first problem, else return its summary."""
-    from fastmonet import technology as tech_mod  # imports fastmonet.data: not at module level
-
     directory = resolve(path)
     ds = _dataset(read_all(directory), directory, "medium", "p3")
     tech_dir = tech_mod.resolve_dir(technology, directory)
