@@ -65,7 +65,7 @@ def test_missing_column(data):
 
 
 def test_wrong_type(data):
-    edit(data / "energy.csv", "BR-AL,75,71.2,", "BR-AL,75,cheap,")
+    edit(data / "energy.csv", "BR-AL,113.1,71.2,", "BR-AL,113.1,cheap,")
     raises(data, r"energy\.csv: column 'electricity_price_usd2018_per_mwh', line 3 "
                  r"\(subregion='BR-AL'\): 'cheap' is not a number")
 
