@@ -8,10 +8,19 @@ keyword arguments, the command line, or a TOML file (`load_scenario_file`):
     targets = "p3"               # p3 | p4
     storage = "medium"           # low | medium | high
     name    = "my-run"           # optional: the zarr group name
+    burden  = "responsibility"   # optional: responsibility | per_capita | capability | equal_cost | shares
+    # shares = {BRA = 0.1, CHN = 0.3, EU = 0.2, IND = 0.1, USA = 0.3}   # with burden = "shares"
     [scenario.rates]             # multipliers of the SPEC 6.6 base rates (default 1)
     ar = 10.0
     beccs = 2.5
     dac = 2.5
+
+    [[scenario]]                 # trading blocs (fastmonet.blocs): policy "blocs" may be omitted
+    blocs = [["EU", "USA"], ["CHN", "BRA"], ["IND"]]
+    biomass_trade = "within_bloc"        # all | within_bloc | none
+    switch_year = 2050                   # optional: before it, the "from" structure holds
+    from_blocs = [["BRA"], ["CHN"], ["EU"], ["IND"], ["USA"]]
+    from_biomass_trade = "none"
 
     [solver]                     # optional, applies to every scenario of the file
     time_limit = 600.0           # seconds per LP solve
@@ -25,9 +34,12 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fastmonet.blocs.burden import Burden
+from fastmonet.blocs.structure import REGIONS, Structure, named
 from fastmonet.errors import InputError
 
 POLICIES = ("cooperation", "current_policy", "isolation")
+BLOCS = "blocs"
 SWITCH_YEARS = tuple(range(2030, 2100, 10))  # a switch at the end of any period but the last
 TARGET_CASES = ("p3", "p4")
 STORAGE_CASES = ("low", "medium", "high")
@@ -78,13 +90,17 @@ class SolverOptions:
 
 @dataclass(frozen=True)
 class Scenario:
-    policy: str = "cooperation"         # cooperation | current_policy | isolation | switch
-    switch_year: int | None = None      # for policy "switch": decisions to this year are ISOLATION's
+    policy: str = "cooperation"         # cooperation | current_policy | isolation | switch | blocs
+    # "switch": decisions to this year are ISOLATION's; "blocs": the from_blocs structure's.
+    switch_year: int | None = None
     targets: str = "p3"
     storage: str = "medium"
     rates: Rates = field(default_factory=Rates)
     solver: SolverOptions = field(default_factory=SolverOptions)
     name: str = ""
+    blocs: Structure | None = None       # policy "blocs": the structure (after switch_year)
+    from_blocs: Structure | None = None  # policy "blocs" with a switch_year: the one before
+    burden: Burden = field(default_factory=Burden)
 
     def __post_init__(self):
         validate(self, where="scenario")
@@ -93,25 +109,56 @@ class Scenario:
 
     @property
     def label(self) -> str:
-        """The policy as the paper writes it: COOPERATION, SWITCH_2050, ..."""
+        """The policy as the paper writes it: COOPERATION, SWITCH_2050, BLOCS, ..."""
         if self.policy == "switch":
             return f"SWITCH_{self.switch_year}"
+        if self.policy == BLOCS and self.switch_year is not None:
+            return f"BLOCS_SWITCH_{self.switch_year}"
         return self.policy.upper()
 
     @property
     def regional_targets(self) -> bool:
         return self.policy in ("current_policy", "isolation", "switch")
 
+    def structure_at(self, year: int) -> Structure:
+        """The trading blocs and biomass trade in force for reporting year `year`."""
+        before = self.switch_year is not None and year <= self.switch_year
+        if self.policy == "switch":
+            return named("isolation" if before else "cooperation")
+        if self.policy == BLOCS:
+            return self.from_blocs if before else self.blocs
+        return named(self.policy)
+
     def isolation_base(self) -> "Scenario":
-        """The ISOLATION scenario a SWITCH_Y scenario fixes its early decisions from."""
+        """The scenario a switching scenario fixes its early decisions from: ISOLATION for
+        SWITCH_Y, the `from_blocs` structure for a blocs scenario with a switch year."""
+        if self.policy == BLOCS:
+            return dataclasses.replace(self, blocs=self.from_blocs, from_blocs=None,
+                                       switch_year=None, name="")
         return dataclasses.replace(self, policy="isolation", switch_year=None, name="")
+
+    @property
+    def switches(self) -> bool:
+        return self.switch_year is not None
 
 
 def default_name(s: Scenario) -> str:
     name = f"{s.label.lower()}-{s.targets}-{s.storage}"
+    if s.policy == BLOCS:
+        name = f"{_structure_name(s.blocs)}-{s.targets}-{s.storage}"
+        if s.switch_year is not None:
+            name = f"{_structure_name(s.from_blocs)}-to-{name.removeprefix('blocs-')}"
+            name = f"switch{s.switch_year}-{name}"
     if not s.rates.is_default():
         name += f"-rates{s.rates.ar:g}x{s.rates.beccs:g}x{s.rates.dac:g}"
+    if s.burden.rule != "responsibility":
+        name += f"-{s.burden.rule}"
     return name
+
+
+def _structure_name(st: Structure) -> str:
+    """e.g. blocs-EU.USA_BRA.CHN_IND-within (letters, digits, '_', '-', '.' only)."""
+    return "blocs-" + "_".join(".".join(b) for b in st.blocs) + f"-{st.biomass_trade.split('_')[0]}"
 
 
 def parse_policy(text: str, where: str = "policy") -> tuple[str, int | None]:
@@ -131,21 +178,28 @@ def parse_policy(text: str, where: str = "policy") -> tuple[str, int | None]:
 
 def make(policy: str = "cooperation", targets: str = "p3", storage: str = "medium",
          rates: Rates | None = None, solver: SolverOptions | None = None, name: str = "",
-         where: str = "scenario") -> Scenario:
-    pol, year = parse_policy(policy, where=f"{where}: policy")
+         where: str = "scenario", blocs: Structure | None = None,
+         from_blocs: Structure | None = None, switch_year: int | None = None,
+         burden: Burden | None = None) -> Scenario:
+    if blocs is not None or str(policy).lower() == BLOCS:
+        pol, year = BLOCS, switch_year
+    else:
+        pol, year = parse_policy(policy, where=f"{where}: policy")
     try:
         return Scenario(policy=pol, switch_year=year, targets=str(targets).lower(),
                         storage=str(storage).lower(), rates=rates or Rates(),
-                        solver=solver or SolverOptions(), name=name)
+                        solver=solver or SolverOptions(), name=name, blocs=blocs,
+                        from_blocs=from_blocs, burden=burden or Burden())
     except InputError as exc:
         raise InputError(f"{where}: {str(exc).removeprefix('scenario: ')}") from None
 
 
 def validate(s: Scenario, where: str = "scenario") -> None:
-    if s.policy not in POLICIES + ("switch",):
+    if s.policy not in POLICIES + ("switch", BLOCS):
         raise InputError(f"{where}: unknown policy {s.policy!r}")
-    if (s.policy == "switch") != (s.switch_year is not None):
+    if s.policy != BLOCS and (s.policy == "switch") != (s.switch_year is not None):
         raise InputError(f"{where}: switch_year must be given exactly for policy 'switch'")
+    _validate_blocs(s, where)
     if s.switch_year is not None and s.switch_year not in SWITCH_YEARS:
         raise InputError(f"{where}: switch_year {s.switch_year} not in {SWITCH_YEARS}")
     if s.targets not in TARGET_CASES:
@@ -176,7 +230,23 @@ def validate(s: Scenario, where: str = "scenario") -> None:
         raise InputError(f"{where}: solver.threads must be an integer >= 1, got {opt.threads!r}")
 
 
-_SCENARIO_KEYS = {"policy", "targets", "storage", "name", "rates"}
+def _validate_blocs(s: Scenario, where: str) -> None:
+    if not isinstance(s.burden, Burden):
+        raise InputError(f"{where}: burden must be a fastmonet.blocs.Burden, got {s.burden!r}")
+    if s.policy != BLOCS:
+        if s.blocs is not None or s.from_blocs is not None:
+            raise InputError(f"{where}: blocs are given only with policy 'blocs', not {s.policy!r}")
+        return
+    if not isinstance(s.blocs, Structure):
+        raise InputError(f"{where}: policy 'blocs' needs blocs (a fastmonet.blocs.Structure)")
+    if (s.switch_year is None) != (s.from_blocs is None):
+        raise InputError(f"{where}: switch_year and from_blocs are given together or not at all")
+    if s.from_blocs is not None and not isinstance(s.from_blocs, Structure):
+        raise InputError(f"{where}: from_blocs must be a fastmonet.blocs.Structure")
+
+
+_SCENARIO_KEYS = {"policy", "targets", "storage", "name", "rates", "blocs", "biomass_trade",
+                  "switch_year", "from_blocs", "from_biomass_trade", "burden", "shares"}
 _RATE_KEYS = {f.name for f in dataclasses.fields(Rates)}
 _SOLVER_KEYS = {f.name for f in dataclasses.fields(SolverOptions)}
 
@@ -230,19 +300,51 @@ def load_scenario_file(path: str | Path) -> list[Scenario]:
     for i, table in enumerate(tables):
         where = f"{path}: scenario[{i}]"
         _check_keys(table, _SCENARIO_KEYS, where)
-        if "policy" not in table:
-            raise InputError(f"{where}: missing key 'policy'")
+        if "policy" not in table and "blocs" not in table:
+            raise InputError(f"{where}: missing key 'policy' (or 'blocs')")
         rates_t = table.get("rates", {})
         _check_keys(rates_t, _RATE_KEYS, f"{where}.rates")
         rates = _typed(rates_t, Rates, f"{where}.rates")
         for key in ("targets", "storage", "name", "policy"):
             if key in table and not isinstance(table[key], str):
                 raise InputError(f"{where}.{key}: expected a string, got {table[key]!r}")
-        out.append(make(policy=table["policy"], targets=table.get("targets", "p3"),
+        out.append(make(policy=table.get("policy", BLOCS), targets=table.get("targets", "p3"),
                         storage=table.get("storage", "medium"), rates=rates, solver=solver,
-                        name=table.get("name", ""), where=where))
+                        name=table.get("name", ""), where=where, **_bloc_keys(table, where)))
     names = [s.name for s in out]
     dup = next((n for n in names if names.count(n) > 1), None)
     if dup:
         raise InputError(f"{path}: two scenarios share the name {dup!r}; give each a distinct 'name'")
+    return out
+
+
+def _bloc_keys(table: dict, where: str) -> dict:
+    """The blocs, switch and burden keys of one [[scenario]] table."""
+    out: dict = {}
+    bloc_keys = {"blocs", "biomass_trade", "from_blocs", "from_biomass_trade"}
+    is_blocs = "blocs" in table or str(table.get("policy", BLOCS)).lower() == BLOCS
+    if not is_blocs and (bloc_keys | {"switch_year"}) & set(table):
+        key = sorted((bloc_keys | {"switch_year"}) & set(table))[0]
+        raise InputError(f"{where}.{key}: only for a blocs scenario (give 'blocs'); "
+                         f"SWITCH_<year> policies carry their year in the name")
+    if is_blocs:
+        if "blocs" not in table:
+            raise InputError(f"{where}: policy 'blocs' needs 'blocs'")
+        out["blocs"] = Structure.parse(table["blocs"], table.get("biomass_trade", "within_bloc"),
+                                       where=f"{where}.blocs")
+        if ("switch_year" in table) != ("from_blocs" in table):
+            raise InputError(f"{where}: switch_year and from_blocs are given together")
+        if "switch_year" in table:
+            year = table["switch_year"]
+            if year not in SWITCH_YEARS:
+                raise InputError(f"{where}.switch_year: must be one of "
+                                 f"{', '.join(map(str, SWITCH_YEARS))}, got {year!r}")
+            out["switch_year"] = year
+            out["from_blocs"] = Structure.parse(table["from_blocs"],
+                                                table.get("from_biomass_trade", "none"),
+                                                where=f"{where}.from_blocs")
+    if "burden" in table or "shares" in table:
+        out["burden"] = Burden.parse(table.get("burden", "shares"), table.get("shares"),
+                                     regions=None if "shares" not in table else list(REGIONS),
+                                     where=f"{where}.burden")
     return out
