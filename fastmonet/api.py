@@ -19,6 +19,7 @@ from typing import Callable, Iterable
 import xarray as xr
 
 from fastmonet import lp_builder, metrics, results, scenarios, solver
+from fastmonet.blocs import burden
 from fastmonet.errors import InputError
 from fastmonet.results import Results
 from fastmonet.scenarios import Rates, Scenario, SolverOptions
@@ -67,8 +68,9 @@ def solve_coefficients(coeffs: xr.Dataset, scenario: Scenario | str = "cooperati
                  if c is not None}
         scenario = scenarios.make(scenario, **cases)
     coeffs = _select_case(coeffs, scenario)
+    scenario, coeffs = _share_burden(coeffs, scenario)
     fixings = None
-    if scenario.policy == "switch":
+    if scenario.switches:
         if isolation is None:
             isolation = solve_coefficients(coeffs, scenario.isolation_base())
         _check_isolation(isolation, scenario, coeffs)
@@ -80,13 +82,34 @@ def solve_coefficients(coeffs: xr.Dataset, scenario: Scenario | str = "cooperati
     return Results(scenario=scenario, solution=solution, metrics=met, stats=dict(sol.stats))
 
 
+def _share_burden(coeffs: xr.Dataset, scenario: Scenario) -> tuple[Scenario, xr.Dataset]:
+    """Regional targets under the scenario's burden-sharing rule (fastmonet.blocs.burden).
+
+    `equal_cost` shares are solved on the COOPERATION solution of the same case (its optimum does
+    not depend on the split); the scenario returned carries the solved shares.
+    """
+    rule = scenario.burden
+    if rule.rule == "responsibility":
+        return scenario, coeffs
+    if rule.rule == "equal_cost" and rule.shares is None:
+        coop = dataclasses.replace(scenario, policy="cooperation", switch_year=None, blocs=None,
+                                   from_blocs=None, burden=burden.Burden(), name="")
+        shares = burden.equal_cost_shares(solve_coefficients(coeffs, coop).metrics)
+        rule = burden.Burden("equal_cost", tuple(sorted(shares.items())))
+        scenario = dataclasses.replace(scenario, burden=rule)
+    target = burden.apply(coeffs["target"], rule, coeffs.attrs.get("data_path"))
+    return scenario, coeffs.assign(target=target)
+
+
 def _check_isolation(iso: Results, scenario: Scenario, coeffs: xr.Dataset) -> None:
-    """SWITCH_Y fixes its early decisions to ISOLATION's: the base must be that very scenario."""
+    """A switching scenario fixes its early decisions to its base's (ISOLATION for SWITCH_Y):
+    the base must be that very scenario."""
     base, got = scenario.isolation_base(), iso.scenario
-    where = f"isolation: scenario {scenario.name!r} needs the ISOLATION solution"
-    if got.policy != "isolation":
+    kind = "ISOLATION" if base.policy == "isolation" else f"{base.label} ({base.name})"
+    where = f"isolation: scenario {scenario.name!r} needs the {kind} solution"
+    if got.policy != base.policy or got.blocs != base.blocs:
         raise InputError(f"{where}, got {got.label} ({got.name!r})")
-    for key in ("targets", "storage", "rates"):
+    for key in ("targets", "storage", "rates", "burden"):
         if getattr(got, key) != getattr(base, key):
             raise InputError(f"{where} with the same {key}: {getattr(base, key)!r}, got "
                              f"{getattr(got, key)!r}")
@@ -147,19 +170,19 @@ def solve_many(
         return cache[key]
 
     def iso_key(sc: Scenario):
-        return (sc.targets, sc.storage, sc.rates)
+        return dataclasses.replace(sc, name="", solver=SolverOptions())
 
     for sc in scenario_list:
         if out is not None and results.is_complete(out, sc.name):
             res = Results.from_zarr(out, sc.name)
             skipped = True
         else:
-            iso = iso_done.get(iso_key(sc)) if sc.policy == "switch" else None
+            iso = iso_done.get(iso_key(sc.isolation_base())) if sc.switches else None
             res = solve_coefficients(coeffs_for(sc), sc, isolation=iso)
             skipped = False
             if out is not None:
                 res.to_zarr(out, sc.name)
-        if sc.policy == "isolation":
+        if not sc.switches:
             iso_done[iso_key(sc)] = res
         done.append(res)
         if on_result is not None:

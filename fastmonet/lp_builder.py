@@ -27,7 +27,8 @@ import numpy as np
 import xarray as xr
 
 from fastmonet.errors import InputError
-from fastmonet.lp_index import AREA, CO2, GROUP_WORLD, MONEY, Block, LPIndex
+from fastmonet.blocs.groups import TargetGroups, target_groups, trade_allowed
+from fastmonet.lp_index import AREA, CO2, MONEY, Block, LPIndex
 from fastmonet.scenarios import Scenario
 
 # Operating share in period q + d of a unit built uniformly over period q, 30-year life (SPEC 6.6).
@@ -264,8 +265,8 @@ class _Instance:
     n_ez: int
     n_p: int
     years: np.ndarray
-    regional: np.ndarray             # (p,) regional targets in the reporting year
-    trade: np.ndarray                # (p,) biomass trade between regions in the period
+    groups: TargetGroups             # the target group (bloc) of each region in each year
+    trade: np.ndarray                # (p, src region, plant region) chains trade allows
     lrp: np.ndarray
     mal: np.ndarray
     lhw: np.ndarray
@@ -288,20 +289,16 @@ def _instance(ds: xr.Dataset, scenario: Scenario) -> _Instance:
                          dtype=np.int64)
     n_p = ds.sizes["period"]
     years = np.asarray(ds["year"].values)
-    # Target groups per reporting year: regions (group index c) or the world (group n_reg).
-    # Biomass trade per period: cooperation / current policy always, switch after the switch year.
-    if scenario.policy == "switch":
-        regional = years <= scenario.switch_year
-        trade = years > scenario.switch_year
-    else:
-        regional = np.full(n_p, scenario.policy != "cooperation")
-        trade = np.full(n_p, scenario.policy != "isolation")
+    # Target groups per reporting year (a bloc each) and the chains trade allows (fastmonet.blocs):
+    # the named policies are special cases, SWITCH_Y changes structure after its year.
+    groups = target_groups(scenario, regions, years)
+    trade = trade_allowed(scenario, regions, years)
     lrp = np.asarray(ds["lrp"].values, f64)
     ovl = np.asarray(ds["ovl"].values, f64)
     mal = np.asarray(ds["mal"].values, f64)
     return _Instance(
         rates=scenario.rates, regions=regions, sr_region=sr_region, n_sr=ds.sizes["subregion"],
-        n_ez=ds.sizes["ecozone"], n_p=n_p, years=years, regional=regional, trade=trade,
+        n_ez=ds.sizes["ecozone"], n_p=n_p, years=years, groups=groups, trade=trade,
         lrp=lrp, mal=mal, lhw=np.asarray(ds["lhw"].values, f64),
         storage=np.asarray(ds["storage"].values, f64),
         target=np.asarray(ds["target"].values, f64),
@@ -359,7 +356,7 @@ def _beccs_candidates(ds, inst: _Instance):
             & (inst.rates.beccs_plants_per_period() > 0))
     land_cap_src = np.where(c_land == 2, inst.lhw[c_src], inst.crop_cap[c_src])
     keep &= (b_land == 0) | (land_cap_src > 0)
-    keep &= inst.trade[c_per] | (inst.sr_region[c_src] == inst.sr_region[c_plant])
+    keep &= inst.trade[c_per, inst.sr_region[c_src], inst.sr_region[c_plant]]
     has_b = np.zeros(inst.n_sr * inst.n_p, bool)
     has_b[c_plant[keep].astype(np.int64) * inst.n_p + c_per[keep]] = True
     nb_ok, fed_b = _window_ok(has_b.reshape(inst.n_sr, inst.n_p))
@@ -413,17 +410,14 @@ def target_rows(inst: _Instance, cand: _Candidates, rows: _Rows, ids: _RowIds) -
     """SPEC 6.3: cumulative removal + shortfall >= target per (group, t), = in 2100; and the
     removal aggregate rows r(c, p) = BECCS + DACCS removal of region c in period p (SPEC 10)."""
     n_reg, n_p = inst.n_reg, inst.n_p
-    # Target rows (g, t): g < n_reg a region, g == n_reg the world.
-    tmask = np.zeros((n_reg + 1, n_p), bool)
-    tmask[:n_reg, inst.regional] = True
-    tmask[n_reg, ~inst.regional] = True
-    tval = np.concatenate([inst.target, inst.target.sum(axis=0, keepdims=True)], axis=0)
+    # Target rows (g, t): one per bloc in force in year t (regions, "world", other blocs).
+    tmask = inst.groups.mask()
+    tval = inst.groups.target(inst.target)
     last = np.arange(n_p)[None, :] == n_p - 1
     ids.target = rows.add("target", tmask, ("group", "year"), CO2, "tCO2",
                           "cumulative removal + shortfall >= target (= in 2100)",
                           tval, np.where(last, tval, np.inf))
-    tgt_group = np.where(inst.regional[None, :], np.arange(n_reg)[:, None], n_reg)   # (c, t)
-    ids.target_of_region = ids.target[tgt_group, np.arange(n_p)[None, :]]
+    ids.target_of_region = ids.target[inst.groups.of_region, np.arange(n_p)[None, :]]
     agg_mask = np.zeros((n_reg, n_p), bool)
     agg_mask[inst.sr_region[cand.xb_plant], cand.xb_per] = True
     agg_mask[inst.sr_region[cand.xd[1]], cand.xd[2]] = True
@@ -680,7 +674,7 @@ def _labels(ds: xr.Dataset, inst: _Instance) -> dict[str, list]:
     return {
         "subregion": [str(x) for x in ds["subregion"].values],
         "region": inst.regions,
-        "group": inst.regions + [GROUP_WORLD],
+        "group": inst.groups.labels,
         "ecozone": [str(x) for x in ds["ecozone"].values],
         "forest_type": [str(x) for x in ds["forest_type"].values],
         "vintage": [int(x) for x in ds["vintage"].values],
@@ -714,9 +708,8 @@ def build(ds: xr.Dataset, scenario: Scenario, fixings: Fixings | None = None,
     warm_columns = np.zeros(0, np.int64)
     if fixings is not None:
         warm_columns = fixing_bounds(fixings, cols.blocks, col_lower, col_upper)
-    groups = inst.regions + [GROUP_WORLD]
     index = LPIndex(columns=cols.blocks, rows=rows.blocks, labels=_labels(ds, inst),
-                    groups=groups)
+                    groups=inst.groups.labels)
     model = LPModel(
         n_col=cols.n, n_row=rows.n, a_start=a_start, a_index=a_index, a_value=a_value, cost=cost,
         shortfall_cost=shortfall_cost, col_lower=col_lower, col_upper=col_upper,

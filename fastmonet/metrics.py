@@ -118,23 +118,27 @@ def _removal_and_cost(fr: _Frame, area, rem, cst, ch: _Chains, d_rate, d_cost_c)
 
 
 def _shortfall(fr: _Frame, solution: xr.Dataset, tgt, rem_rg) -> np.ndarray:
-    """(region + world, t): the LP's shortfall; a world shortfall shared by regional deficit."""
+    """(region + world, t) from the LP's s(group, t).
+
+    A group (a bloc: a region, "world", or e.g. "EU+USA") shares its shortfall among its regions
+    in proportion to their own deficits (target minus removal): the deficits are what trading
+    inside the group has to cover, and what cannot be covered is the shortfall.  A single-region
+    group's shortfall is its region's; the world row is the sum over groups.
+    """
     n_reg = fr.n_reg
     s = np.asarray(solution["shortfall"].values, np.float64)              # (group, t)
-    groups = [str(g) for g in solution["group"].values]
-    w = groups.index(WORLD)
-    reg_idx = [groups.index(r) for r in fr.regions]
+    deficit = np.maximum(tgt - rem_rg[:n_reg, 3, :], 0.0)                  # (reg, t)
     short = np.zeros((n_reg + 1, fr.n_p))
-    deficit_t = np.maximum(tgt - rem_rg[:n_reg, 3, :], 0.0)                # (reg, t)
-    for t in range(fr.n_p):
-        if np.isfinite(s[w, t]):
-            tot = deficit_t[:, t].sum()
-            share = deficit_t[:, t] / tot if tot > 0 else np.zeros(n_reg)
-            short[:n_reg, t] = s[w, t] * share
-            short[n_reg, t] = s[w, t]
-        else:
-            short[:n_reg, t] = np.nan_to_num(s[reg_idx, t])
-            short[n_reg, t] = short[:n_reg, t].sum()
+    for g, label in enumerate(str(x) for x in solution["group"].values):
+        members = fr.regions if label == WORLD else label.split("+")
+        idx = np.array([fr.regions.index(r) for r in members])
+        for t in np.flatnonzero(np.isfinite(s[g])):
+            d = deficit[idx, t]
+            if idx.size == 1:
+                short[idx, t] += s[g, t]
+            elif d.sum() > 0:
+                short[idx, t] += s[g, t] * d / d.sum()
+            short[n_reg, t] += s[g, t]
     return short
 
 

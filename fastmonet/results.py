@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from fastmonet.blocs import Burden, Structure
 from fastmonet.errors import InputError
 from fastmonet.lp_builder import Fixings, LPModel
 from fastmonet.scenarios import Rates, Scenario, SolverOptions
@@ -111,9 +112,15 @@ def scenario_attrs(s: Scenario) -> dict:
 
 def scenario_from_attrs(attrs: dict) -> Scenario:
     d = json.loads(attrs["scenario_json"])
+    structure = lambda b: None if b is None else Structure(  # noqa: E731
+        tuple(tuple(x) for x in b["blocs"]), b["biomass_trade"])
+    burden = d.get("burden") or {"rule": "responsibility", "shares": None}
+    shares = None if burden["shares"] is None else tuple((r, v) for r, v in burden["shares"])
     return Scenario(policy=d["policy"], switch_year=d["switch_year"], targets=d["targets"],
                     storage=d["storage"], rates=Rates(**d["rates"]),
-                    solver=SolverOptions(**d["solver"]), name=d["name"])
+                    solver=SolverOptions(**d["solver"]), name=d["name"],
+                    blocs=structure(d.get("blocs")), from_blocs=structure(d.get("from_blocs")),
+                    burden=Burden(burden["rule"], shares))
 
 
 @dataclass

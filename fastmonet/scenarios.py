@@ -120,14 +120,15 @@ class Scenario:
     def regional_targets(self) -> bool:
         return self.policy in ("current_policy", "isolation", "switch")
 
-    def structure_at(self, year: int) -> Structure:
-        """The trading blocs and biomass trade in force for reporting year `year`."""
+    def structure_at(self, year: int, regions=REGIONS) -> Structure:
+        """The trading blocs and biomass trade in force for reporting year `year` (the named
+        policies over `regions`, the regions of the data)."""
         before = self.switch_year is not None and year <= self.switch_year
         if self.policy == "switch":
-            return named("isolation" if before else "cooperation")
+            return named("isolation" if before else "cooperation", regions)
         if self.policy == BLOCS:
             return self.from_blocs if before else self.blocs
-        return named(self.policy)
+        return named(self.policy, regions)
 
     def isolation_base(self) -> "Scenario":
         """The scenario a switching scenario fixes its early decisions from: ISOLATION for

@@ -37,6 +37,7 @@ class Structure:
 
     def __post_init__(self):
         object.__setattr__(self, "blocs", _canonical(self.blocs))
+        object.__setattr__(self, "_regions", frozenset(r for b in self.blocs for r in b))
         if self.biomass_trade not in TRADE_MODES:
             raise InputError(f"biomass_trade: {self.biomass_trade!r} must be one of "
                              f"{', '.join(TRADE_MODES)}")
@@ -73,7 +74,8 @@ class Structure:
     # ------------------------------------------------------------------ labels and lookups
     @property
     def labels(self) -> list[str]:
-        return [bloc_label(b) for b in self.blocs]
+        """"world" for a bloc of every region of the structure, else "EU+USA"-style joins."""
+        return [WORLD if set(b) == self._regions else bloc_label(b) for b in self.blocs]
 
     def bloc_index(self, regions: Sequence[str]) -> np.ndarray:
         """For each region (in the given order) the index of its bloc in `self.blocs`."""
@@ -103,9 +105,6 @@ class Structure:
 
 
 def bloc_label(members: Iterable[str]) -> str:
-    members = tuple(members)
-    if set(members) == set(REGIONS):
-        return WORLD
     return "+".join(members)
 
 
@@ -123,12 +122,12 @@ def one_bloc(regions: Sequence[str] = REGIONS, biomass_trade: str = "all") -> St
     return Structure((tuple(regions),), biomass_trade)
 
 
-def named(policy: str) -> Structure:
-    """The structure of COOPERATION, CURRENT_POLICY or ISOLATION."""
+def named(policy: str, regions: Sequence[str] = REGIONS) -> Structure:
+    """The structure of COOPERATION, CURRENT_POLICY or ISOLATION over `regions`."""
     if policy == "cooperation":
-        return one_bloc(biomass_trade="all")
+        return one_bloc(regions, biomass_trade="all")
     if policy == "current_policy":
-        return singletons(biomass_trade="all")
+        return singletons(regions, biomass_trade="all")
     if policy == "isolation":
-        return singletons(biomass_trade="none")
+        return singletons(regions, biomass_trade="none")
     raise InputError(f"blocs: no named structure for policy {policy!r}")
