@@ -137,3 +137,51 @@ def test_socioeconomic_csv_is_the_build_script_output():
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     assert (bundled.DATA_DIR / "socioeconomic.csv").read_text() == mod.build()
+
+
+# ------------------------------------------------------------------------------- scenario files
+from fastmonet import scenarios  # noqa: E402
+
+
+def _file(tmp_path, body):
+    f = tmp_path / "s.toml"
+    f.write_text(body)
+    return f
+
+
+def test_scenario_file_with_blocs_switch_and_burden(tmp_path):
+    f = _file(tmp_path, """
+[[scenario]]
+blocs = [["EU", "USA"], ["CHN", "BRA"], ["IND"]]
+biomass_trade = "all"
+switch_year = 2050
+from_blocs = [["BRA"], ["CHN"], ["EU"], ["IND"], ["USA"]]
+burden = "per_capita"
+
+[[scenario]]
+policy = "current_policy"
+burden = "shares"
+shares = {BRA = 0.1, CHN = 0.3, EU = 0.2, IND = 0.1, USA = 0.3}
+""")
+    a, b = scenarios.load_scenario_file(f)
+    assert a.policy == "blocs" and a.switch_year == 2050 and a.burden.rule == "per_capita"
+    assert a.structure_at(2050) == singletons(biomass_trade="none")
+    assert a.structure_at(2060).labels == ["BRA+CHN", "EU+USA", "IND"]
+    assert a.isolation_base().blocs == singletons(biomass_trade="none")
+    assert set(a.name) <= set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.")
+    assert dict(b.burden.shares)["CHN"] == 0.3
+
+
+@pytest.mark.parametrize("body, message", [
+    ('[[scenario]]\nblocs = [["EU"], ["EU", "USA"], ["BRA", "CHN", "IND"]]\n', "in two blocs"),
+    ('[[scenario]]\npolicy = "cooperation"\nblocs_x = 1\n', "unknown key 'blocs_x'"),
+    ('[[scenario]]\npolicy = "isolation"\nbiomass_trade = "all"\n', "only for a blocs scenario"),
+    ('[[scenario]]\nblocs = [["BRA", "CHN", "EU", "IND", "USA"]]\nswitch_year = 2050\n',
+     "switch_year and from_blocs"),
+    ('[[scenario]]\npolicy = "cooperation"\nburden = "shares"\nshares = {BRA = 1.5, CHN = 0, EU = 0, IND = 0, USA = 0}\n',
+     "sum to 1.5"),
+    ('[[scenario]]\npolicy = "cooperation"\nburden = "fair"\n', "unknown rule 'fair'"),
+])
+def test_bad_bloc_scenarios_name_the_field(tmp_path, body, message):
+    with pytest.raises(InputError, match=message):
+        scenarios.load_scenario_file(_file(tmp_path, body))

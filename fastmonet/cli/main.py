@@ -16,6 +16,7 @@ from fastmonet.errors import InputError, SolveError
 COMMANDS = [
     "coefficients",
     "data",
+    "linkage",
     "run",
     "solve",
     "stand",
