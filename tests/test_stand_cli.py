@@ -95,3 +95,26 @@ def test_csv_thinning_shares_are_shares(capsys):
     co2 = np.array([float(r["max_co2_tha"]) for r in rows])
     assert ((share > 0) & (share < 1)).all()
     assert (seq <= co2).all()
+
+
+@pytest.mark.parametrize("suffix, magic", [(".pdf", b"%PDF"), (".svg", b"<?xml")])
+def test_plot_honours_the_extension(capsys, tmp_path, suffix, magic):
+    path = tmp_path / f"fig12{suffix}"
+    code, _, _ = _run(capsys, "--csv", "--plot", str(path))
+    assert code == 0
+    assert path.read_bytes().startswith(magic)
+
+
+def test_plot_with_an_unknown_extension_fails_before_work(capsys, tmp_path):
+    code, out, err = _run(capsys, "--plot", str(tmp_path / "fig.jpgx"))
+    assert code == 2 and out == ""
+    assert "--plot" in err and ".png, .pdf, .svg" in err
+
+
+def test_data_is_the_data_folder(capsys, tmp_path):
+    d = tmp_path / "data"
+    shutil.copytree(ft.DATA_DIR, d / "forest")
+    f = d / "forest" / "table2_growth.csv"
+    f.write_text(f.read_text().replace("300,7.0", "-300,7.0"))
+    code, _, err = _run(capsys, "--csv", "--data", str(d))
+    assert code == 2 and "table2_growth.csv" in err

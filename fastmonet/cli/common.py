@@ -14,11 +14,14 @@ from pathlib import Path
 
 
 class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
-    """Defaults shown in --help (only where there is one), descriptions kept as written."""
+    """Defaults shown in --help (where there is one and the help does not already say it),
+    descriptions kept as written."""
 
     def _get_help_string(self, action):
-        if action.default in (None, False, argparse.SUPPRESS) or "%(default)" in (action.help or ""):
-            return action.help
+        text = action.help or ""
+        if action.default in (None, False, "", argparse.SUPPRESS) or "default" in text.lower():
+            return text   # no default, or the help already says it
+
         return super()._get_help_string(action)
 
 
@@ -48,3 +51,45 @@ def say(args: argparse.Namespace, *text, **kw) -> None:
     """A progress or status line on stderr, unless --quiet."""
     if not getattr(args, "quiet", False):
         print(*text, file=sys.stderr, flush=True, **kw)
+
+
+def _subparsers(parser: argparse.ArgumentParser):
+    for action in parser._actions:   # argparse keeps sub-commands here; there is no public API
+        if isinstance(action, argparse._SubParsersAction):
+            yield from action.choices.values()
+
+
+def apply_style(parser: argparse.ArgumentParser) -> None:
+    """Give every command the shared style, whichever module registered it: defaults in --help,
+    `-q/--quiet` and `-v/--verbose`, and `--data DIR` where a command takes a data folder as
+    its positional PATH."""
+    parser.formatter_class = HelpFormatter
+    subs = list(_subparsers(parser))
+    for sub in subs:
+        apply_style(sub)
+    if subs:
+        return
+    opts = parser._option_string_actions
+    if "--quiet" not in opts and "--verbose" not in opts:
+        add_verbosity(parser)
+    elif "--quiet" not in opts:
+        parser.add_argument("-q", "--quiet", action="store_true",
+                            help="print nothing on stderr but errors")
+    elif "--verbose" not in opts:
+        parser.add_argument("-v", "--verbose", action="store_true",
+                            help="print more on stderr")
+    if "--data" not in opts and any(a.dest == "path" and not a.option_strings
+                                    for a in parser._actions):
+        parser.add_argument("--data", metavar="DIR", type=Path, default=None, dest="data_folder",
+                            help="data folder, as PATH (default: the bundled data)")
+
+
+def normalise(args: argparse.Namespace) -> None:
+    """`--data DIR` of a command that also takes PATH means PATH (one of them, not both)."""
+    folder = getattr(args, "data_folder", None)
+    if folder is None:
+        return
+    if getattr(args, "path", None) is not None:
+        from fastmonet.errors import InputError
+        raise InputError(f"--data {folder} and PATH {args.path}: give the data folder once")
+    args.path = str(folder)

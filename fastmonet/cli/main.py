@@ -11,6 +11,7 @@ import argparse
 import importlib
 import sys
 
+from fastmonet.cli import common
 from fastmonet.errors import InputError, SolveError
 
 COMMANDS = [
@@ -33,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMANDS:
         importlib.import_module(f"fastmonet.cli.{name}").register(sub)
+    common.apply_style(parser)
     return parser
 
 
@@ -40,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        common.normalise(args)
         return int(args.func(args) or 0)
     except (InputError, SolveError, FileNotFoundError) as exc:
         print(f"fastmonet {args.command}: error: {exc}", file=sys.stderr)

@@ -44,6 +44,9 @@ def register(subparsers) -> None:
     p.add_argument("--format", choices=("html", "md"), default="html",
                    help="report.html (self-contained) or report.md with PNGs beside it")
     common.add_data(p)
+    p.add_argument("--technology", type=Path, default=None, metavar="DIR",
+                   help="technology TOML folder (default: DATA/technology if it exists, else "
+                        "the bundled one)")
     p.add_argument("--coefficients", type=Path, default=None, metavar="ZARR",
                    help="solve from a saved coefficient store instead of the data")
     p.add_argument("--overwrite", action="store_true",
@@ -52,6 +55,7 @@ def register(subparsers) -> None:
                    help="HiGHS time limit per scenario, seconds")
     p.add_argument("--method", choices=METHODS, default="dual", help="HiGHS method")
     p.add_argument("--threads", type=int, default=None, help="HiGHS threads")
+    common.add_csv(p, "summary table (the rows of summary.csv)")
     common.add_verbosity(p)
     p.set_defaults(func=run)
 
@@ -93,6 +97,9 @@ class _Coefficients:
     def __init__(self, args):
         from fastmonet import api
         self.args, self.cache = args, {}
+        if args.coefficients and (args.data or args.technology):
+            raise InputError("--coefficients: not with --data or --technology (the store was "
+                             "built from its own inputs)")
         self.given = api.open_coefficients(args.coefficients) if args.coefficients else None
 
     def __call__(self, sc):
@@ -104,7 +111,8 @@ class _Coefficients:
             common.say(self.args, f"building coefficients ({sc.targets.upper()} targets, "
                                   f"{sc.storage} storage) ...")
             t = time.perf_counter()
-            self.cache[key] = api.load_coefficients(sc.targets, sc.storage, self.args.data)
+            self.cache[key] = api.load_coefficients(sc.targets, sc.storage, self.args.data,
+                                                    technology=self.args.technology)
             common.say(self.args, f"  built in {time.perf_counter() - t:.1f} s")
         return self.cache[key]
 
@@ -235,17 +243,21 @@ def run(args: argparse.Namespace) -> int:
     scenario_dataset.write(ds, store)
     rows = _write_tables(out, ds, results, reused, names)
     report = _report(out, ds, rows, results, failed, coeffs.first(), scs, args, started)
-    if not args.quiet:
+    if args.csv:
+        sys.stdout.write((out / "summary.csv").read_text())
+    elif not args.quiet:
         lines = table.lines(rows)
         print(table.text(lines))
         for note in table.notes(lines):
             print(f"* {note}")
         print()
+    if not args.quiet:
+        stream = sys.stderr if args.csv else sys.stdout
         for f in (*FILES, report.name):
-            print(f"wrote {out / f}")
+            print(f"wrote {out / f}", file=stream)
         print(f"open in Python: import xarray as xr; ds = xr.open_zarr('{store}')  "
-              f"# e.g. ds.cum_removal.sel(region='world', option='all', year=2100)")
-        print(f"took {time.perf_counter() - t0:.0f} s")
+              f"# e.g. ds.cum_removal.sel(region='world', option='all', year=2100)", file=stream)
+        print(f"took {time.perf_counter() - t0:.0f} s", file=stream)
     if failed:
         raise SolveError(f"{len(failed)} of {len(scs)} scenarios could not be solved (the others "
                          f"are in {out}/): " + "; ".join(f"{n}: {m}" for n, m in failed))

@@ -7,8 +7,6 @@ import csv
 import sys
 from pathlib import Path
 
-import numpy as np
-
 from fastmonet import forest_tables
 from fastmonet.errors import InputError
 
@@ -31,10 +29,12 @@ def register(subparsers) -> None:
     )
     p.add_argument("--csv", action="store_true",
                    help="print CSV (header: " + ",".join(CSV_HEADER) + ")")
-    p.add_argument("--plot", metavar="PNG", type=Path,
-                   help="also draw the stand CO2 stocks of the four Fig. 12 examples to this file")
+    p.add_argument("--plot", metavar="FILE", type=Path,
+                   help="also draw the stand CO2 stocks of the four Fig. 12 examples to this file "
+                        "(.png, .pdf or .svg)")
     p.add_argument("--data", metavar="DIR", type=Path, default=None,
-                   help="directory of the forest tables (default: data/forest)")
+                   help="data folder whose forest/ holds the forest tables (or that folder "
+                        "itself; default: the bundled data)")
     p.set_defaults(func=run)
 
 
@@ -75,49 +75,45 @@ def _print_table(rows, stream) -> None:
         print(fmt(b), file=stream)
 
 
+PLOT_FORMATS = ("png", "pdf", "svg")
+
+
 def plot_examples(path: Path, tables=None) -> None:
-    """Fig. 12: above-ground (managed), below-ground and thinned CO2 over 100 years for the four
-    example stands, without and with the fire penalty."""
-    import matplotlib
+    """Fig. 12 (see `fastmonet.report.figures.stand_stocks`) in the format of `path`'s suffix."""
+    from fastmonet.report.figures import stand_stocks
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from fastmonet.stand import StandParams, simulate
-
-    examples = forest_tables.FIG12_EXAMPLES
-    params = StandParams.from_tables(rows=[(z, f) for z, f, _ in examples], tables=tables)
-    res = simulate(params, horizon=HORIZON)
-    age = np.arange(HORIZON + 1)
-    fig, axes = plt.subplots(2, 2, figsize=(11, 8), sharex=True)
-    for i, (ax, (zone, ftype, place)) in enumerate(zip(axes.ravel(), examples)):
-        cfc = params.Cf[i] * 44.0 / 12.0
-        ag = res.AT[i] * cfc
-        bg = res.BG[i] * cfc
-        ax.stackplot(age, ag, bg, labels=["Above-ground biomass (managed)", "Below-ground biomass"],
-                     colors=["#4c9a2a", "#a47148"], alpha=0.85)
-        ax.plot(age, res.CO2thin[i], color="#333333", lw=2, label="Thinnings (cumulative)")
-        ax.plot(age, res.CO2seq[i], color="#d62728", lw=1.5, ls="--",
-                label="Stand with fire penalty")
-        ax.set_title(f"{zone.replace('_', ' ').capitalize()} - {ftype}\n{place}", fontsize=10)
-        ax.set_ylabel("Biomass stock (tCO2/ha)")
-        ax.grid(alpha=0.3)
-    for ax in axes[1]:
-        ax.set_xlabel("Years")
-    handles, labels = axes[0, 0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=9, frameon=False)
-    fig.suptitle(f"Stand CO2 stocks over {HORIZON} years (cf. Fig. 12 of the paper)")
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    fmt = _plot_format(path)
+    fig = stand_stocks(tables, horizon=HORIZON)
     try:
-        fig.savefig(path, format="png", dpi=110)
+        fig.fig.savefig(path, format=fmt, dpi=110)
     except OSError as exc:
         raise InputError(f"--plot {path}: cannot write the figure ({exc})") from exc
     finally:
-        plt.close(fig)
+        fig.close()
+
+
+def _plot_format(path: Path) -> str:
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in PLOT_FORMATS:
+        raise InputError(f"--plot {path}: unknown figure type {path.suffix or '(no suffix)'!r}; "
+                         f"use one of {', '.join('.' + f for f in PLOT_FORMATS)}")
+    return fmt
+
+
+def _forest_dir(data: Path | None) -> Path | None:
+    """`--data` is the data folder (its forest tables are in `forest/`); a folder holding the
+    forest tables themselves is accepted too."""
+    if data is not None and (data / "forest").is_dir():
+        return data / "forest"
+    return data
 
 
 def run(args: argparse.Namespace) -> int:
-    tables = forest_tables.load(args.data)
+    if args.plot is not None:
+        _plot_format(args.plot)
+        if args.plot.parent and not args.plot.parent.exists():
+            raise InputError(f"--plot {args.plot}: directory {args.plot.parent} does not exist")
+    tables = forest_tables.load(_forest_dir(args.data))
     rows = stand_table(tables)
     if args.csv:
         w = csv.writer(sys.stdout, lineterminator="\n")
@@ -127,8 +123,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         _print_table(rows, sys.stdout)
     if args.plot is not None:
-        if args.plot.parent and not args.plot.parent.exists():
-            raise InputError(f"--plot {args.plot}: directory {args.plot.parent} does not exist")
         plot_examples(args.plot, tables)
-        print(f"wrote {args.plot}", file=sys.stderr)
+        if not getattr(args, "quiet", False):
+            print(f"wrote {args.plot}", file=sys.stderr)
     return 0
