@@ -90,3 +90,13 @@ def test_energy_ranges_file_is_ordered_and_has_statuses():
     for r in rows:
         if r["low"] and r["high"]:
             assert float(r["low"]) <= float(r["high"]), (r["field"], r["scope"])
+
+
+def test_beccs_capex_range_equals_the_crosscheck_script():
+    script = _script("beccs_capex_crosscheck")
+    # hand computation of the per-capture figure: 2e9/3e6 $/(t/yr) x 4.2e6 t/yr / 5e5 kW x CPI ratio
+    assert script.drax_per_capture() == pytest.approx(2e9 / 3e6 * 4.2e6 / 5e5 * 251.107 / 304.702)
+    row = next(r for r in _rows("sources/energy_ranges.csv") if r["field"] == "beccs_capex")
+    assert float(row["low"]) == round(script.plant_without_capture())
+    assert float(row["high"]) == round(script.drax_per_kw())
+    assert float(row["low"]) < float(row["central"]) < float(row["high"])
