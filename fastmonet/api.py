@@ -20,6 +20,7 @@ import xarray as xr
 
 from fastmonet import lp_builder, metrics, results, scenarios, solver
 from fastmonet.blocs import burden
+from fastmonet.blocs.metrics import bloc_metrics
 from fastmonet.errors import InputError
 from fastmonet.results import Results
 from fastmonet.scenarios import Rates, Scenario, SolverOptions
@@ -79,6 +80,12 @@ def solve_coefficients(coeffs: xr.Dataset, scenario: Scenario | str = "cooperati
     sol = solver.solve_model(model)
     solution = results.solution_dataset(coeffs, model, sol)
     met = metrics.compute(coeffs, solution)
+    if scenario.policy == scenarios.BLOCS:
+        # Trading happens inside each bloc in force at 2100: per-bloc NEP, CNC and credits.
+        last = int(met["year"].values[-1])
+        met = met.merge(bloc_metrics(met, scenario.structure_at(last)), join="left",
+                        combine_attrs="override")
+        met["region_bloc"] = met["region_bloc"].fillna("")   # the world row is in no bloc
     return Results(scenario=scenario, solution=solution, metrics=met, stats=dict(sol.stats))
 
 

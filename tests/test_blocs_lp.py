@@ -164,3 +164,15 @@ def test_equal_cost_without_a_non_negative_split_is_one_clear_error(ds):
     from fastmonet.errors import InputError
     with pytest.raises(InputError, match="equal_cost: no non-negative split"):
         api.solve_coefficients(ds, scenarios.make("cooperation", burden=Burden("equal_cost")))
+
+
+def test_a_blocs_scenario_carries_its_bloc_metrics_and_round_trips_through_zarr(ds, tmp_path):
+    from fastmonet.results import Results
+    st_ = Structure.parse([["EU", "USA"], ["BRA", "CHN"], ["IND"]], "within_bloc")
+    res = api.solve_coefficients(ds, blocs(st_, burden=Burden("per_capita")))
+    assert list(res.metrics["bloc"].values) == ["BRA+CHN", "EU+USA", "IND"]
+    assert str(res.metrics["region_bloc"].sel(region="USA").values) == "EU+USA"
+    res.to_zarr(tmp_path / "b.zarr")
+    back = Results.from_zarr(tmp_path / "b.zarr", res.scenario.name)
+    assert back.scenario == res.scenario
+    np.testing.assert_array_equal(back.metrics["bloc_nep"].values, res.metrics["bloc_nep"].values)
