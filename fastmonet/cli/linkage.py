@@ -14,24 +14,27 @@ import sys
 import time
 from pathlib import Path
 
+from fastmonet.cli import common
+
 HEADER = ["region_a", "region_b", "metric", "value", "unit"]
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser(
-        "linkage", help="pairwise links of regions and the greedy join order (trading blocs)",
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = common.add_parser(
+        subparsers, "linkage",
+        help="pairwise links of regions and the greedy join order (trading blocs)",
+        description=__doc__)
     p.add_argument("--targets", default="p3", choices=["p3", "p4"], help="target case (default p3)")
     p.add_argument("--storage", default="medium", choices=["low", "medium", "high"],
                    help="storage case (default medium)")
-    p.add_argument("--data", type=Path, default=None, help="data directory (default: bundled)")
+    common.add_data(p)
     p.add_argument("--blocs-file", type=Path, default=None,
                    help="TOML of [[structure]] tables (name, blocs, biomass_trade) to evaluate "
                         "instead of the pairs and the join path")
     p.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
-                   help="worker processes solving structures in parallel (default: %(default)s)")
-    p.add_argument("--csv", action="store_true", help="long CSV on stdout instead of a table")
-    p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+                   help="worker processes solving structures in parallel")
+    common.add_csv(p, "region_a,region_b,metric,value,unit rows")
+    common.add_verbosity(p)
     p.set_defaults(func=run)
 
 
@@ -43,8 +46,7 @@ def run(args: argparse.Namespace) -> int:
     if args.workers < 1:
         raise InputError(f"--workers: must be >= 1, got {args.workers}")
     named = linkage.load_blocs_file(args.blocs_file) if args.blocs_file else None
-    say = (lambda *_: None) if args.quiet else (lambda m: print(f"fastmonet linkage: {m}",
-                                                                  file=sys.stderr))
+    say = lambda m: common.say(args, f"fastmonet linkage: {m}")  # noqa: E731
     t0 = time.perf_counter()
     coeffs = api.load_coefficients(args.targets, args.storage, args.data)
     base = scenarios.make("isolation", targets=args.targets, storage=args.storage)
