@@ -342,22 +342,10 @@ def _configurations(coeffs, solution, area, rem, cst, act, rate_a, c_plant, c_pe
 
 
 def summary_rows(res) -> list[tuple]:
-    """The CSV of `fastmonet solve --summary-csv`: scenario, region, option, metric, value, unit."""
-    m, name = res.metrics, res.scenario.name
-    rows = []
-    regions = [str(r) for r in m["region"].values]
-    last = m["year"].values[-1]
-    for r in regions:
-        for o in OPTIONS:
-            v = float(m["cum_removal"].sel(region=r, option=o, year=last)) / 1e9
-            rows.append((name, r, o, "cum_removal_2100", v, "GtCO2"))
-    for r in regions:
-        v = float(m["shortfall"].sel(region=r, year=last)) / 1e9
-        rows.append((name, r, "all", "shortfall_2100", v, "GtCO2"))
-    for r in regions:
-        rows.append((name, r, "all", "cnc_2100", float(m["cnc_trading_2100"].sel(region=r)),
-                     "US$/tCO2"))
-    rows.append((name, "world", "all", "nep", float(m["nep"]), "US$/tCO2"))
+    """The rows of summary.csv (`fastmonet.summary_table`), then the LP size and timings."""
+    from fastmonet.summary_table import summary_rows as science
+    name = res.scenario.name
+    rows = science(res.metrics, name)
     st = res.stats
     for key, unit in (("columns", "-"), ("rows", "-"), ("nonzeros", "-"), ("build_s", "s"),
                       ("solve_s", "s"), ("max_violation", "-")):

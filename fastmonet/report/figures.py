@@ -349,9 +349,9 @@ def removal_map(ds, inputs) -> Figure | None:
                    alpha=0.7, edgecolors="k", linewidths=0.3, zorder=2)
         ax.set_title(f"{name}: cumulative removal by {year}", fontsize=9)
         ax.set_ylabel("Latitude (deg N)")
+        ax.set_xlabel("Longitude (deg E)")
         ax.set_aspect("equal", adjustable="datalim")
         ax.grid(alpha=0.3)
-    axes[-1, 0].set_xlabel("Longitude (deg E)")
     for o in opts:
         axes[0, 0].scatter([], [], color=OPTION_COLOURS[o], label=f"mostly {OPTION_NAMES[o]}")
     for gt in (1.0, 10.0):
