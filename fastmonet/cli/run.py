@@ -249,7 +249,7 @@ def run(args: argparse.Namespace) -> int:
         lines = table.lines(rows)
         print(table.text(lines))
         for note in table.notes(lines):
-            print(f"* {note}")
+            print(table.wrapped(note))
         print()
     if not args.quiet:
         stream = sys.stderr if args.csv else sys.stdout

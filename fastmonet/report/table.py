@@ -89,12 +89,17 @@ def notes(lines_: list[Line]) -> list[str]:
     for x in lines_:
         if x.has_shortfall:
             out.append(
-                f"{x.scenario}: the 2100 targets are missed by {x.shortfall:.2f} GtCO2 "
-                f"({x.short_region} misses most, {x.short_region_gt:.2f} GtCO2): under this "
-                f"scenario's policy, the removal the regions can build or buy by 2100, limited by "
-                f"land, CO2 storage and build rates, falls short of the targets.")
+                f"{x.scenario}: misses the 2100 targets by {x.shortfall:.2f} GtCO2, most of it in "
+                f"{x.short_region} ({x.short_region_gt:.2f} GtCO2): the land, CO2 storage and "
+                f"build rates it may use under this policy cannot remove more.")
         if not math.isfinite(x.nep):
             out.append(
-                f"{x.scenario}: NEP is undefined: no region removes more than its own 2100 target, "
-                f"so no tonne is left over to sell and negative emissions have no trading price.")
+                f"{x.scenario}: NEP undefined: no region removes more than its own 2100 target, so "
+                f"there is no surplus to trade and no price for it.")
     return out
+
+
+def wrapped(note: str, width: int = 100) -> str:
+    """A note as the terminal prints it: a bullet, wrapped and indented."""
+    import textwrap
+    return textwrap.fill(note, width=width, initial_indent="* ", subsequent_indent="  ")
