@@ -157,9 +157,9 @@ def test_build_propagates_status(tmp_path):
         reader = csv.DictReader(f)
         header, rows = reader.fieldnames, list(reader)
     for r in rows:
-        if r["subregion"] == "US-KS":
+        if r["subregion"] == "FR":  # EU wheat areas are used as they are (no national total)
             r["status_wheat_area_kha"] = r["status_water_low_risk_share"] = "sourced"
-        if r["subregion"] == "US-ND":
+        if r["subregion"] == "DE":
             r["status_wheat_area_kha"], r["status_water_low_risk_share"] = "sourced", "assumed"
         fields = [r[h] for h in header if h.startswith("status_")]
         r["status"] = status.weakest(fields)
@@ -168,8 +168,74 @@ def test_build_propagates_status(tmp_path):
         w.writeheader()
         w.writerows(rows)
     _build_module().build(tmp_path)
-    assert _row(tmp_path / "land.csv", "US-KS")["status_lhw_ha"] == "derived"
-    assert _row(tmp_path / "land.csv", "US-ND")["status_lhw_ha"] == "assumed"
+    assert _row(tmp_path / "land.csv", "FR")["status_lhw_ha"] == "derived"
+    assert _row(tmp_path / "land.csv", "DE")["status_lhw_ha"] == "assumed"
     # the Table 8 total pinned to GB is copied: sourced
     assert _row(tmp_path / "storage.csv", "GB")["status_storage_low_mtco2"] == "sourced"
     status.report(tmp_path)  # what the build writes passes the status check
+
+
+def _load_script(name: str):
+    spec = importlib.util.spec_from_file_location(name, DEFAULT_PATH / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_land_ranges_rebuild_is_byte_identical(tmp_path):
+    shutil.copytree(DEFAULT_PATH / "sources", tmp_path / "sources")
+    (tmp_path / "sources" / "land_ranges.csv").unlink()
+    _load_script("build_land_ranges").build(tmp_path)
+    assert ((tmp_path / "sources" / "land_ranges.csv").read_bytes()
+            == (DEFAULT_PATH / "sources" / "land_ranges.csv").read_bytes())
+
+
+def test_land_ranges_are_ordered_and_cover_every_region():
+    import csv
+
+    with open(DEFAULT_PATH / "sources" / "land_ranges.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    fields = {"marginal_land_total", "reforestation_potential_total", "wheat_area_total",
+              "straw_removal_share"}
+    assert {(r["region"], r["field"]) for r in rows} == {
+        (reg, fld) for reg in ("BRA", "CHN", "EU", "IND", "USA") for fld in fields}
+    for r in rows:
+        assert float(r["low"]) <= float(r["central"]) <= float(r["high"]), r
+        assert r["low_basis"] and r["high_basis"], r
+
+
+def test_wheat_split_keeps_the_faostat_national_totals():
+    build = _build_module()
+    inp = build.Inputs(DEFAULT_PATH)
+    wheat = build.harvested_wheat(inp)
+    for reg in ("BRA", "CHN", "IND", "USA"):
+        total = inp.national[(reg, "wheat_area_total")][0]
+        got = sum(wheat[c][0] for c in inp.members(reg))
+        assert got == pytest.approx(total, rel=1e-12)
+        # the split of a sourced total by assumed weights stays assumed
+        assert {wheat[c][1] for c in inp.members(reg)} == {"assumed"}
+
+
+def test_us_state_land_area_sums_counties(tmp_path):
+    header = "USPS\tGEOID\tANSICODE\tNAME\tALAND\tAWATER\n"
+    path = _write(tmp_path / "gaz.txt", header + "AL\t01001\tx\tA\t1500000000\t0\n"
+                  "AL\t01003\tx\tB\t500000000\t9\nDC\t11001\tx\tC\t1000000\t0\n")
+    out = _load_script("us_state_land_area").state_land_km2(path.open())
+    assert out == {"AL": 2000.0}
+    piped = "AL|01001|x|A|2500000|0\n"
+    assert _load_script("us_state_land_area").state_land_km2([piped]) == {"AL": 2.5}
+
+
+def test_every_source_tag_is_documented():
+    import csv
+
+    text = (REPO / "data" / "SOURCES.md").read_text(encoding="utf-8")
+    tags = set()
+    for path in (DEFAULT_PATH / "sources").glob("*.csv"):
+        with open(path, newline="", encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                for col in ("source", "area_source", "wheat_source"):
+                    if row.get(col):
+                        tags.add(row[col].split(":")[0])
+    missing = sorted(t for t in tags if f"[{t}]" not in text and f"`{t}`" not in text)
+    assert missing == []

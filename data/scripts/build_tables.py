@@ -235,6 +235,7 @@ def build_land(data: Path, inp: Inputs) -> None:
     mal_tot = {c: inp.national[(region[c], "marginal_land_total")][0] * 1e6 * mal_w[c]
                / mal_sum[region[c]] * water[c][0] for c in codes}
 
+    wheat = harvested_wheat(inp)
     eco_rows, land_rows = [], []
     for c in codes:
         reg = region[c]
@@ -255,16 +256,38 @@ def build_land(data: Path, inp: Inputs) -> None:
             eco_rows.append(([c, z], [(num(share, 4), share_st), (num(rp[(c, z)] - ovl, 0), land_st),
                                       (num(ovl, 0), land_st), (str(broad).lower(), combine(share_st)),
                                       (str(conif).lower(), combine(share_st))]))
-        wheat, wheat_st = inp.fact[(c, "wheat_area_kha")]
+        wheat_kha, wheat_st = wheat[c]
         straw, _, straw_st = inp.national[(reg, "straw_removal_share")]
         land_rows.append(([c], [(num(mal_tot[c] - ovl_c, 0), land_st),
-                                (num(wheat * 1000.0 * water[c][0], 0), combine(wheat_st, water[c][1])),
+                                (num(wheat_kha * 1000.0 * water[c][0], 0),
+                                 combine(wheat_st, water[c][1])),
                                 (num(straw, 4), straw_st), (num(water[c][0], 4), water[c][1])]))
     write_status(data / "land_ecozone.csv", ["subregion", "ecozone"],
                  ["area_share", "lrp_ha", "ovl_ha", "broadleaves_allowed", "conifers_allowed"],
                  eco_rows)
     write_status(data / "land.csv", ["subregion"],
                  ["mal_ha", "lhw_ha", "straw_removal_share", "water_low_risk_share"], land_rows)
+
+
+def harvested_wheat(inp: Inputs) -> dict[str, tuple[float, str]]:
+    """Harvested wheat area (kha) and status per subregion.  Where a region declares a national
+    total (`wheat_area_total`, FAOSTAT), the subregional figures are only weights: the total is
+    split pro rata, so the national sum is the source's and the split keeps the weights' status."""
+    out = {}
+    for reg in dict.fromkeys(inp.region.values()):
+        members = inp.members(reg)
+        weights = {c: inp.fact[(c, "wheat_area_kha")] for c in members}
+        declared = inp.national.get((reg, "wheat_area_total"))
+        if declared is None:
+            out.update(weights)
+            continue
+        total, _, total_st = declared
+        wsum = sum(w for w, _ in weights.values())
+        if wsum <= 0 < total:
+            raise SystemExit(f"{reg}: wheat_area_total {total} kha but no subregional wheat area")
+        st = combine(total_st, *(s for _, s in weights.values()))
+        out.update({c: (total * w / wsum if wsum else 0.0, st) for c, (w, _) in weights.items()})
+    return out
 
 
 def build_storage(data: Path, inp: Inputs) -> None:

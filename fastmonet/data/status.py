@@ -7,8 +7,8 @@ from sourced numbers) or `assumed` (the reason is in the row's source/notes fiel
 carries one `status_<header>` column per value column (`status_mal_ha`); its `status` is then the
 weakest of them (assumed < derived < sourced), so filtering on `status` never hides an assumption.
 
-A value column is a column, other than the key and the status columns, whose non-blank cells are
-all numbers or booleans.  Long tables (a `value` column) count each row under its `field` (or
+A value column is a column, other than the key, a `year` and the status columns, whose non-blank
+cells are all numbers or booleans.  Long tables (a `value` column) count each row under its `field` (or
 `parameter`) name.
 """
 
@@ -27,6 +27,8 @@ PREFIX = "status_"
 #: folders of a data folder whose CSVs carry a status (relative to the folder)
 SUBFOLDERS: tuple[str, ...] = ("", "sources", "forest")
 _BOOL = {"true", "false"}
+#: numeric columns that identify a row rather than hold a value
+KEY_NAMES = frozenset({"year"})
 
 
 def weakest(statuses) -> str:
@@ -82,7 +84,7 @@ def _layout(header: list[str], rows: list[dict[str, str]],
         values = ["value"]
     else:
         values = [h for h in header if h not in status_cols and h not in (key or ())
-                  and any(r.get(h, "") for r in rows)
+                  and h not in KEY_NAMES and any(r.get(h, "") for r in rows)
                   and all(_is_value(r.get(h, "")) for r in rows if r.get(h, ""))]
     if key is None:
         first = min((header.index(v) for v in values), default=len(header))
