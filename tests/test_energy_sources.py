@@ -100,3 +100,14 @@ def test_beccs_capex_range_equals_the_crosscheck_script():
     assert float(row["low"]) == round(script.plant_without_capture())
     assert float(row["high"]) == round(script.drax_per_kw())
     assert float(row["low"]) < float(row["central"]) < float(row["high"])
+
+
+def test_eu_diesel_is_the_mean_of_the_weeks_read():
+    means = _script("weekly_means").weekly_means()
+    # hand computation for Austria: (1.259 + 1.226 + 1.232 + 1.312 + 1.284) / 5 = 1.2626
+    assert means["AT"] == pytest.approx(1.263)
+    sub = {(r["subregion"], r["field"]): r for r in _rows("sources/subregion_values.csv")}
+    for country, mean in means.items():
+        row = sub[(country, "diesel_price")]
+        assert (float(row["value"]), row["unit"], row["status"]) == (mean, "eur2018_per_l", "derived")
+    assert len(means) == 27  # the EU-27 of 2018 without the UK
