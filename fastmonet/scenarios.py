@@ -14,6 +14,7 @@ keyword arguments, the command line, or a TOML file (`load_scenario_file`):
     ar = 10.0
     beccs = 2.5
     dac = 2.5
+    build_factor = 10.0          # period build factor F (default 5.5, SPEC 6.6 / 9.5)
 
     [[scenario]]                 # trading blocs (fastmonet.blocs): policy "blocs" may be omitted
     blocs = [["EU", "USA"], ["CHN", "BRA"], ["IND"]]
@@ -47,6 +48,11 @@ METHODS = ("dual", "primal", "ipm", "choose")
 LEXICOGRAPHIC = ("zero_first", "two_stage")
 # "High deployment rates" sensitivity (SPEC 6.6): AR x10, BECCS 5 GW/yr, DAC 42 MtCO2/yr.
 HIGH_RATES = (10.0, 2.5, 2.5)
+# Period build factor F (SPEC 6.6, 9.5): how many years' worth of the annual rate one decade may
+# build. 5.5 = (1 + 2 + ... + 10)/10 as the paper's Eqs. 39, 46 and 52 print it; 10 is the option
+# "the full annual rate in every year of the period".
+BUILD_FACTOR = 5.5
+PERIOD_YEARS = 10
 
 
 @dataclass(frozen=True)
@@ -60,15 +66,16 @@ class Rates:
     beccs_gw_per_yr: float = 2.0        # BR_B, per subregion
     beccs_plant_gw: float = 0.5         # CAP_B
     dac_t_per_yr: float = 16.8e6        # per subregion, "same rate as BECCS"
+    build_factor: float = BUILD_FACTOR  # F: years' worth of the annual rate built per period
 
     def ar_per_period_ha(self) -> float:
-        return 10.0 * self.ar_ha_per_yr * self.ar
+        return self.build_factor * self.ar_ha_per_yr * self.ar
 
     def beccs_plants_per_period(self) -> float:
-        return 10.0 * self.beccs_gw_per_yr * self.beccs / self.beccs_plant_gw
+        return self.build_factor * self.beccs_gw_per_yr * self.beccs / self.beccs_plant_gw
 
     def dac_capacity_per_period_t(self) -> float:
-        return 10.0 * self.dac_t_per_yr * self.dac
+        return self.build_factor * self.dac_t_per_yr * self.dac
 
     def is_default(self) -> bool:
         return self == Rates()
@@ -151,7 +158,10 @@ def default_name(s: Scenario) -> str:
             name = f"{_structure_name(s.from_blocs)}-to-{name.removeprefix('blocs-')}"
             name = f"switch{s.switch_year}-{name}"
     if not s.rates.is_default():
-        name += f"-rates{s.rates.ar:g}x{s.rates.beccs:g}x{s.rates.dac:g}"
+        if not dataclasses.replace(s.rates, build_factor=BUILD_FACTOR).is_default():
+            name += f"-rates{s.rates.ar:g}x{s.rates.beccs:g}x{s.rates.dac:g}"
+        if s.rates.build_factor != BUILD_FACTOR:
+            name += f"-F{s.rates.build_factor:g}"
     if s.burden.rule != "responsibility":
         name += f"-{s.burden.rule}"
     return name
@@ -211,6 +221,9 @@ def validate(s: Scenario, where: str = "scenario") -> None:
         v = getattr(s.rates, f.name)
         if not isinstance(v, (int, float)) or isinstance(v, bool) or not v >= 0 or v == float("inf"):
             raise InputError(f"{where}: rates.{f.name} must be a finite number >= 0, got {v!r}")
+    if not 0 < s.rates.build_factor <= PERIOD_YEARS:
+        raise InputError(f"{where}: rates.build_factor must be in (0, {PERIOD_YEARS}] (years of "
+                         f"the annual rate per period; 5.5 or 10), got {s.rates.build_factor}")
     if s.rates.beccs_plant_gw <= 0:
         raise InputError(f"{where}: rates.beccs_plant_gw must be > 0, got {s.rates.beccs_plant_gw}")
     opt = s.solver

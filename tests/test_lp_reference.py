@@ -75,7 +75,7 @@ def reference_lp(ds, sc: scenarios.Scenario) -> Ref:
                     lp.col(("D", k, s, p), 10 * dcost[k, s, p])
     for s in range(n_sr):
         for q in range(n_p):
-            lp.col(("N", s, q), 0.0, 10 * r.beccs_gw_per_yr * r.beccs / r.beccs_plant_gw)
+            lp.col(("N", s, q), 0.0, r.build_factor * r.beccs_gw_per_yr * r.beccs / r.beccs_plant_gw)
             for k in range(ds.sizes["tech"]):
                 lp.col(("K", k, s, q), 0.0)
     groups = list(range(len(regions))) + ["world"]
@@ -150,9 +150,9 @@ def reference_lp(ds, sc: scenarios.Scenario) -> Ref:
                         co[("K", k, s, p - d)] = -SHARE[d]
                 lp.row(co, 0.0, 0.0)
             lp.row({("K", k, s, p): 1.0 for k in range(ds.sizes["tech"])}, -np.inf,
-                   10 * r.dac_t_per_yr * r.dac)
+                   r.build_factor * r.dac_t_per_yr * r.dac)
             lp.row({("A", s, e, f, p): 1.0 for e in range(n_ez) for f in range(n_ft)}, -np.inf,
-                   10 * r.ar_ha_per_yr * r.ar)
+                   r.build_factor * r.ar_ha_per_yr * r.ar)
     return lp
 
 

@@ -213,7 +213,11 @@ def test_beccs_build_rows_and_plant_bound():
         approx_dict(got, want)
         assert lo == hi == 0.0
     nb = m.index.columns["nB"]
-    assert np.allclose(m.col_upper[nb.slice()], 10 * 2.0 * 2.5 / 0.5)   # 100 plants per decade
+    assert np.allclose(m.col_upper[nb.slice()], 5.5 * 2.0 * 2.5 / 0.5)   # F = 5.5: 55 plants per decade
+    # F = 10 (the full annual rate every year of the period) is an option of Rates.
+    sc10 = scenarios.make("cooperation", rates=scenarios.Rates(beccs=2.5, build_factor=10.0))
+    m10 = lp_builder.build(ds, sc10)
+    assert np.allclose(m10.col_upper[m10.index.columns["nB"].slice()], 10 * 2.0 * 2.5 / 0.5)
 
 
 def test_plants_need_chains_for_their_whole_life():
@@ -246,12 +250,12 @@ def test_dac_build_and_rate_rows():
     for (s, q) in shared:
         got, lo, hi = entries(m, "dac_rate", subregion=s, period=q)
         approx_dict(got, {("kD", (0, s, q)): 1.0, ("kD", (1, s, q)): 1.0})
-        assert hi == pytest.approx(10 * 16.8e6 * 2.5 / CO2)
+        assert hi == pytest.approx(5.5 * 16.8e6 * 2.5 / CO2)
     # A capacity alone in its (subregion, period) carries the rate as its bound instead.
     kb = m.index.columns["kD"]
     for i, (k, s, q) in enumerate(kd):
         if (s, q) not in shared:
-            assert m.col_upper[kb.start + i] == pytest.approx(10 * 16.8e6 * 2.5 / CO2)
+            assert m.col_upper[kb.start + i] == pytest.approx(5.5 * 16.8e6 * 2.5 / CO2)
     # No DAC where the coefficient is NaN.
     nan = np.isnan(ds.dac_cost.values)
     assert not any(nan[k, s, p] for (k, s, p) in cols(m, "xD"))
@@ -267,7 +271,7 @@ def test_ar_rate_rows():
     for s, a in zip(b.coords["subregion"], b.coords["vintage"]):
         got, lo, hi = entries(m, "ar_rate", subregion=s, vintage=a)
         approx_dict(got, {("xA", k): 1.0 for k in xa if k[0] == s and k[3] == a})
-        assert hi == pytest.approx(10 * 50e3 * 10 / AREA)
+        assert hi == pytest.approx(5.5 * 50e3 * 10 / AREA)
 
 
 def test_ar_columns_only_with_land_and_allowed_and_costs():

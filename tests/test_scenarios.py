@@ -37,14 +37,25 @@ def test_scenario_properties_and_names():
     assert not scenarios.make("cooperation").regional_targets
     hi = scenarios.make("cooperation", rates=Rates(*scenarios.HIGH_RATES))
     assert hi.name == "cooperation-p3-medium-rates10x2.5x2.5"
-    assert hi.rates.ar_per_period_ha() == pytest.approx(5e6)
-    assert hi.rates.beccs_plants_per_period() == pytest.approx(100.0)
-    assert hi.rates.dac_capacity_per_period_t() == pytest.approx(420e6)
+    # Default period build factor F = 5.5 (SPEC 6.6: Eqs. 39, 46, 52).
+    assert hi.rates.build_factor == 5.5
+    assert hi.rates.ar_per_period_ha() == pytest.approx(5.5 * 500e3)
+    assert hi.rates.beccs_plants_per_period() == pytest.approx(55.0)
+    assert hi.rates.dac_capacity_per_period_t() == pytest.approx(5.5 * 42e6)
+    f10 = scenarios.make("cooperation", rates=Rates(*scenarios.HIGH_RATES, build_factor=10.0))
+    assert f10.name == "cooperation-p3-medium-rates10x2.5x2.5-F10"
+    assert f10.rates.ar_per_period_ha() == pytest.approx(5e6)
+    assert f10.rates.beccs_plants_per_period() == pytest.approx(100.0)
+    assert f10.rates.dac_capacity_per_period_t() == pytest.approx(420e6)
+    assert scenarios.make("cooperation", rates=Rates(build_factor=10.0)).name == \
+        "cooperation-p3-medium-F10"
+
 
 
 @pytest.mark.parametrize("kw,match", [
     ({"targets": "p5"}, "targets"), ({"storage": "huge"}, "storage"),
-    ({"rates": Rates(ar=-1.0)}, "rates.ar"), ({"rates": Rates(beccs_plant_gw=0.0)}, "beccs_plant_gw"),
+    ({"rates": Rates(ar=-1.0)}, "rates.ar"), ({"rates": Rates(build_factor=11.0)}, "build_factor"),
+    ({"rates": Rates(build_factor=0.0)}, "build_factor"), ({"rates": Rates(beccs_plant_gw=0.0)}, "beccs_plant_gw"),
     ({"solver": scenarios.SolverOptions(method="barrier")}, "method"),
     ({"solver": scenarios.SolverOptions(time_limit=-3)}, "time_limit"),
 ])
@@ -72,6 +83,7 @@ storage = "low"
 [scenario.rates]
 ar = 10
 beccs = 2.5
+build_factor = 10
 
 [[scenario]]
 policy = "SWITCH_2050"
@@ -80,6 +92,7 @@ name = "sw"
     a, b = scenarios.load_scenario_file(p)
     assert (a.policy, a.targets, a.storage, a.rates.ar, a.rates.beccs, a.rates.dac) == \
         ("isolation", "p4", "low", 10.0, 2.5, 1.0)
+    assert a.rates.build_factor == 10.0 and b.rates.build_factor == 5.5
     assert a.solver.time_limit == 30.0 and a.solver.method == "ipm"
     assert (b.policy, b.switch_year, b.name) == ("switch", 2050, "sw")
 

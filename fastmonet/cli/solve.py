@@ -33,6 +33,9 @@ def register(subparsers) -> None:
     p.add_argument("--rate-dac", type=float, default=1.0, help="DAC build-rate multiplier")
     p.add_argument("--high-rates", action="store_true",
                    help="the paper's high deployment rates: AR x10, BECCS 5 GW/yr, DAC 42 Mt/yr")
+    p.add_argument("--build-factor", type=float, default=None,
+                   help="period build factor F: years of the annual rates built per decade "
+                        "(default 5.5, SPEC 6.6; 10 = the full rate every year)")
     p.add_argument("--name", default="", help="zarr group name (one scenario only)")
     p.add_argument("--coefficients", type=Path, default=None,
                    help="solve from a saved coefficient zarr store instead of the data")
@@ -55,6 +58,8 @@ def register(subparsers) -> None:
 
 
 def _scenarios(args):
+    import dataclasses
+
     from fastmonet import scenarios
     from fastmonet.scenarios import Rates, SolverOptions
     solver = SolverOptions(time_limit=args.time_limit, method=args.method, threads=args.threads,
@@ -62,7 +67,6 @@ def _scenarios(args):
     if args.scenario_file is not None:
         if args.scenario is not None:
             raise InputError("--scenario and --scenario-file: give one of them")
-        import dataclasses
         out = scenarios.load_scenario_file(args.scenario_file)
         # Command-line solver options apply unless the file has a [solver] table.
         return [s if s.solver != SolverOptions() else dataclasses.replace(s, solver=solver)
@@ -75,6 +79,8 @@ def _scenarios(args):
     if args.name and len(names) > 1:
         raise InputError("--name: only with a single --scenario")
     rates = Rates(ar=ar, beccs=beccs, dac=dac)
+    if args.build_factor is not None:
+        rates = dataclasses.replace(rates, build_factor=args.build_factor)
     return [scenarios.make(n, targets=args.targets, storage=args.storage, rates=rates,
                            solver=solver, name=args.name, where=f"--scenario {n}")
             for n in names]
