@@ -173,5 +173,6 @@ def test_small_positive_shortfall_below_the_tolerance_is_solved(lex):
     sol = solver.solve_model(lp_builder.build(ds2, sc))
     s_star = sol.stats["shortfall_star_mt"]
     assert s_star == pytest.approx(0.3 * tol * reach, rel=1e-3)
-    assert s_star <= sol.shortfall <= s_star * (1 + tol) + tol * t[:, -1].sum() / 1e6
+    cap = s_star * (1 + tol) + tol * t[:, -1].sum() / 1e6
+    assert s_star <= sol.shortfall <= cap * (1 + 1e-9)   # the cost stage may sit on the cap
     assert sol.max_violation <= 1e-6

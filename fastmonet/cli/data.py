@@ -1,5 +1,5 @@
-"""`fastmonet data check [PATH]`, `fastmonet data summary [PATH] [--csv]` and
-`fastmonet data sources [PATH] [--csv]`."""
+"""`fastmonet data check [PATH]`, `fastmonet data summary [PATH] [--csv]`,
+`fastmonet data sources [PATH] [--csv]` and `fastmonet data ranges [--file F] [--csv]`."""
 
 from __future__ import annotations
 
@@ -30,13 +30,38 @@ def register(subparsers) -> None:
     sources.add_argument("--csv", action="store_true",
                          help="CSV with header file,field,sourced,derived,assumed,total")
     sources.set_defaults(func=_sources)
+    ranges = sub.add_parser("ranges", help="print the uncertainty ranges (data/uncertainty.toml)",
+                            description="Validate and print the uncertainty ranges: per entry "
+                                        "its target, unit, distribution, low/central/high, status "
+                                        "and source of each end.")
+    ranges.add_argument("--file", default=None, help="ranges file (default: bundled "
+                                                      "data/uncertainty.toml)")
+    ranges.add_argument("--csv", action="store_true", help="CSV with every column, sources included")
+    ranges.set_defaults(func=_ranges)
 
 
 def _check(args: argparse.Namespace) -> int:
     from fastmonet.data import check
 
     print(check(args.path, technology=args.technology))
+    _check_ranges(args.path, args.technology)
     return 0
+
+
+def _check_ranges(path, tech_dir) -> None:
+    """A data folder's uncertainty.toml (if it has one; the bundled folder does) is valid."""
+    from fastmonet import technology, uncertainty
+    from fastmonet.data.loader import resolve
+    from fastmonet.errors import InputError
+
+    f = resolve(path) / "uncertainty.toml"
+    if f.is_file():
+        tech = technology.load(technology.resolve_dir(tech_dir, path))
+        r = uncertainty.load(f, tech=tech, data_path=path)
+        print(f"{f.name}: {len(r.parameters)} ranges, {len(r.dimension_names())} sampled "
+              f"dimensions, valid")
+    elif path is None:
+        raise InputError(f"{f}: the bundled ranges file is missing (a broken install?)")
 
 
 def _summary(args: argparse.Namespace) -> int:
@@ -56,4 +81,20 @@ def _sources(args: argparse.Namespace) -> int:
 
     rows = status.report(resolve(args.path))
     sys.stdout.write(status.to_csv(rows) if args.csv else status.to_text(rows) + "\n")
+    return 0
+
+
+def _ranges(args: argparse.Namespace) -> int:
+    from fastmonet import uncertainty
+
+    table = uncertainty.load(args.file).to_frame()
+    if args.csv:
+        sys.stdout.write(table.to_csv(index=False))
+        return 0
+    short = table.drop(columns=["source_low", "source_high"])
+    for col in ("target", "unit"):   # full text in --csv
+        short[col] = [t if len(t) <= 36 else t[:35] + "~" for t in short[col]]
+    short["status"] = short.pop("status_low").str[0] + "/" + short.pop("status_high").str[0]
+    print(short.to_string(index=False))
+    print("status: s sourced, d derived, a assumed (low/high); sources: --csv")
     return 0

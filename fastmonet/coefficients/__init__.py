@@ -29,8 +29,10 @@ __all__ = ["build", "save", "open_store"]
 
 
 def build(inputs: xr.Dataset, tech: technology.Technology | str | Path | None = None, *,
-          horizon: int = 100, timings: dict | None = None) -> xr.Dataset:
-    """All LP coefficients (Contract 3). ``timings``, if given, receives seconds per stage.
+          horizon: int = 100, timings: dict | None = None, stand_adjust=None) -> xr.Dataset:
+    """All LP coefficients (Contract 3). ``timings``, if given, receives seconds per stage;
+    ``stand_adjust`` (StandParams -> StandParams, e.g. ``fastmonet.uncertainty.ForestOverrides``)
+    changes the stand parameters before the kernel runs.
 
     ``tech``: a Technology, or the folder of its TOMLs; default: ``technology.resolve_dir`` of
     the inputs' data folder (its ``technology/`` when it has one, else the bundled one).
@@ -46,7 +48,7 @@ def build(inputs: xr.Dataset, tech: technology.Technology | str | Path | None = 
                          f"got {type(tech).__name__}")
     transition = EnergyTransition.from_inputs(inputs, tech)
     t1 = time.perf_counter()
-    ar, _ = build_ar(inputs, tech, transition, horizon=horizon)
+    ar, _ = build_ar(inputs, tech, transition, horizon=horizon, stand_adjust=stand_adjust)
     t2 = time.perf_counter()
     beccs = build_beccs(inputs, tech, transition)
     t3 = time.perf_counter()

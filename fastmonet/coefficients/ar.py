@@ -116,7 +116,7 @@ def _stand_params(inputs: xr.Dataset, ez: np.ndarray, ft: np.ndarray) -> stand.S
     return stand.StandParams(B=B, G=G, R1=R1, R2=R2, Cf=Cf, rfire=rfire)
 
 
-def ar_cells(inputs: xr.Dataset, tech: Technology, horizon: int = 100) -> ARCells:
+def ar_cells(inputs: xr.Dataset, tech: Technology, horizon: int = 100, stand_adjust=None) -> ARCells:
     allowed = np.asarray(inputs["forest_type_allowed"].transpose("subregion", "ecozone", "forest_type").values,
                          bool) if "forest_type_allowed" in inputs.variables else None
     if allowed is None:
@@ -127,6 +127,8 @@ def ar_cells(inputs: xr.Dataset, tech: Technology, horizon: int = 100) -> ARCell
     n_ft = allowed.shape[2]
     stand_key, cell_stand = np.unique(ez * n_ft + ft, return_inverse=True)
     params = _stand_params(inputs, stand_key // n_ft, stand_key % n_ft)
+    if stand_adjust is not None:   # ensembles: growth, fire and thinning of one member
+        params = stand_adjust(params)
     res = stand.simulate(params, horizon=horizon, trajectories=True)
     th = np.ascontiguousarray(res.Th[cell_stand])
     co2seq = np.ascontiguousarray(res.CO2seq[cell_stand])
@@ -162,8 +164,8 @@ def horizon_totals(cells: ARCells, transition: EnergyTransition, years: int = 10
 
 
 def build_ar(inputs: xr.Dataset, tech: Technology, transition: EnergyTransition,
-             horizon: int = 100) -> tuple[xr.Dataset, ARCells]:
-    cells = ar_cells(inputs, tech, horizon)
+             horizon: int = 100, stand_adjust=None) -> tuple[xr.Dataset, ARCells]:
+    cells = ar_cells(inputs, tech, horizon, stand_adjust)
     window = PERIOD_YEARS * N_PERIODS
     factors_em = np.stack([transition.fossil_share(FIRST_YEAR + np.arange(window, dtype=np.float64)),
                            np.ones(window)])

@@ -1,0 +1,294 @@
+"""Ranges file (data/uncertainty.toml): loader validation, sampling, and applying a draw."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+
+import numpy as np
+import pytest
+import xarray as xr
+
+import fastmonet.cli.main as cli
+from fastmonet import data, scenarios, stand, technology, uncertainty
+from fastmonet.data import DEFAULT_PATH
+from fastmonet.errors import InputError
+from fastmonet.uncertainty.forest import ForestOverrides
+
+REQUIRED = ["mal", "lrp", "wheat_area", "straw_removal_share", "energy_crop_yield",
+            "forest_growth_b", "forest_growth_g", "fire_regime", "thinning_share", "beccs_capex",
+            "beccs_om", "biomass_costs", "transport_costs", "electricity_price", "gas_price",
+            "grid_decarbonisation_year", "dac_capex", "dac_opex", "dac_learning", "storage_case",
+            "rate_ar", "rate_beccs", "rate_dac", "build_factor", "target_scaling"]
+
+
+@pytest.fixture(scope="module")
+def tech():
+    return technology.load()
+
+
+@pytest.fixture(scope="module")
+def ranges(tech):
+    return uncertainty.load(tech=tech)
+
+
+@pytest.fixture(scope="module")
+def inputs():
+    return data.load()
+
+
+ENTRY = """
+[[parameter]]
+name = "x"
+target = "inputs:mal"
+unit = "ha"
+apply = "multiplier"
+per = "region"
+distribution = "triangular"
+low = 0.6
+central = 1.0
+high = 1.4
+status_low = "sourced"
+status_high = "assumed"
+source_low = "a"
+source_high = "b"
+"""
+
+
+def write(tmp_path, text):
+    p = tmp_path / "u.toml"
+    p.write_text(text)
+    return p
+
+
+def edit(**changes):
+    """The ENTRY with keys replaced (value None: key removed)."""
+    lines = []
+    for line in ENTRY.strip().splitlines():
+        key = line.split("=")[0].strip()
+        if key in changes:
+            if changes[key] is not None:
+                lines.append(f"{key} = {changes.pop(key)}")
+            else:
+                changes.pop(key)
+            continue
+        lines.append(line)
+    lines += [f"{k} = {v}" for k, v in changes.items()]
+    return "\n".join(lines) + "\n"
+
+
+def test_bundled_ranges_cover_the_issue_list(ranges):
+    assert set(REQUIRED) <= set(ranges.names)
+    for p in ranges.parameters:
+        assert p.source_low.strip() and p.source_high.strip()
+        assert p.status_low in uncertainty.ranges.STATUSES
+    names = ranges.dimension_names()
+    assert "mal[BRA]" in names and "mal[USA]" in names and "mal" not in names
+    assert "beccs_capex" in names and len(names) == len(set(names))
+    assert ranges.central()["storage_case"] == "medium"
+    assert ranges.central()["build_factor"] == 5.5
+
+
+@pytest.mark.parametrize("changes,match", [
+    ({"low": 1.5}, "bounds not ordered"),
+    ({"central": 1.6, "high": 1.5}, "central 1.6 outside"),
+    ({"unit": '"kha"'}, "unit 'kha' does not match the unit 'ha'"),
+    ({"target": '"inputs:marginal_land"'}, "unknown target"),
+    ({"target": '"technology:beccs.plant.capexx"', "per": '"none"'}, "unknown target"),
+    ({"target": '"land:mal"'}, "unknown target"),
+    ({"distribution": '"beta"'}, "distribution 'beta'"),
+    ({"status_low": None}, "missing key 'status_low'"),
+    ({"status_high": '"recalled"'}, "status_high 'recalled'"),
+    ({"source_high": '""'}, "source_high"),
+    ({"central": 1.2}, "central of a multiplier must be 1"),
+    ({"distribution": '"lognormal"', "low": 0.0}, "lognormal needs low > 0"),
+    ({"apply": '"case"', "per": '"none"'}, "apply 'case' is for inputs:storage"),
+    ({"colour": '"red"'}, "unknown key 'colour'"),
+    ({"target": '"technology:beccs.plant.capex"', "unit": '"US$2018/kW"'}, "per 'region' needs inputs"),
+])
+def test_loader_errors_name_the_entry(tmp_path, changes, match):
+    with pytest.raises(InputError, match=match) as err:
+        uncertainty.load(write(tmp_path, edit(**changes)))
+    assert "parameter 'x'" in str(err.value)
+
+
+def test_loader_errors_for_value_and_discrete_entries(tmp_path):
+    value = edit(target='"technology:beccs.plant.capex"', unit='"US$2018/kW"', per='"none"',
+                 apply='"value"', low=3000.0, central=4000.0, high=6000.0)
+    with pytest.raises(InputError, match="bundled value 4500"):
+        uncertainty.load(write(tmp_path, value))
+    ok = uncertainty.load(write(tmp_path, value.replace("central = 4000.0\n", "")))
+    assert ok["x"].central == 4500.0          # omitted central: the bundled technology value
+    disc = edit(target='"inputs:storage"', unit='"tCO2"', per='"none"', apply='"case"',
+                distribution='"discrete"', low=None, high=None, central='"huge"',
+                cases='["low", "medium", "high"]')
+    with pytest.raises(InputError, match="'huge' is not one of the cases"):
+        uncertainty.load(write(tmp_path, disc))
+    with pytest.raises(InputError, match="duplicate name"):
+        uncertainty.load(write(tmp_path, ENTRY + ENTRY))
+
+
+def test_ppf_maps_the_unit_cube(ranges):
+    d = len(ranges.dimension_names())
+    u = np.random.default_rng(1).random((200, d))
+    frame = ranges.ppf(u)
+    assert list(frame.columns) == ranges.dimension_names() and len(frame) == 200
+    for p, _ in ranges.dimensions():
+        col = frame[p.name if p.per == "none" else f"{p.name}[{ranges.scopes(p)[0]}]"]
+        if p.is_discrete:
+            assert set(col) <= set(p.cases)
+        elif p.distribution in ("uniform", "triangular"):
+            assert col.min() >= p.low and col.max() <= p.high
+    storage = ranges.ppf(np.full((1, d), 0.1))["storage_case"].iloc[0]
+    assert storage == "low" and ranges.ppf(np.full((1, d), 0.9))["storage_case"].iloc[0] == "high"
+    tri = ranges["beccs_capex"]
+    assert float(tri.ppf(np.array([0.0]))[0]) == pytest.approx(tri.low)
+    assert float(tri.ppf(np.array([1.0]))[0]) == pytest.approx(tri.high)
+    problem = ranges.to_salib_problem(groups=True)
+    assert problem["num_vars"] == d and problem["bounds"][0] == [0.0, 1.0]
+    assert problem["groups"][:5] == ["mal"] * 5
+    with pytest.raises(InputError, match="columns"):
+        ranges.ppf(u[:, :3])
+
+
+def test_central_draw_reproduces_inputs_bit_for_bit(inputs, tech, ranges):
+    applied = uncertainty.apply(inputs, tech, ranges.central(), ranges)
+    assert applied.inputs is not inputs
+    xr.testing.assert_identical(applied.inputs, inputs)
+    for name in inputs.data_vars:
+        a, b = applied.inputs[name].values, inputs[name].values
+        assert a.dtype == b.dtype and a.tobytes() == b.tobytes(), name
+    assert applied.tech == tech
+    assert applied.scenario_overrides == {} and applied.forest_overrides.is_identity
+    base = scenarios.make("cooperation")
+    assert applied.scenario(base) == base
+
+
+def test_multiplier_changes_exactly_its_field(inputs, tech, ranges):
+    before = inputs["mal"].values.copy()
+    applied = uncertainty.apply(inputs, tech, {"mal[BRA]": 0.8}, ranges)
+    bra = inputs["subregion_region"].values == "BRA"
+    assert np.array_equal(applied.inputs["mal"].values[bra], before[bra] * 0.8)
+    assert np.array_equal(applied.inputs["mal"].values[~bra], before[~bra])
+    assert np.array_equal(inputs["mal"].values, before)            # the original is untouched
+    for name in inputs.data_vars:
+        if name != "mal":
+            xr.testing.assert_identical(applied.inputs[name], inputs[name])
+    assert applied.inputs["mal"].attrs == inputs["mal"].attrs
+    assert applied.tech == tech
+
+
+def test_selected_multiplier_and_group_targets(inputs, tech, ranges):
+    applied = uncertainty.apply(inputs, tech, {"straw_yield": 1.2, "lrp[EU]": 0.5}, ranges)
+    cy, cy0 = applied.inputs["crop_yield"], inputs["crop_yield"]
+    assert np.array_equal(cy.sel(biomass="wheat_straw"), cy0.sel(biomass="wheat_straw") * 1.2)
+    assert np.array_equal(cy.sel(biomass="miscanthus"), cy0.sel(biomass="miscanthus"))
+    eu = inputs["subregion_region"].values == "EU"
+    for v in ("lrp", "ovl"):
+        assert np.array_equal(applied.inputs[v].values[eu], inputs[v].values[eu] * 0.5)
+        assert np.array_equal(applied.inputs[v].values[~eu], inputs[v].values[~eu])
+
+
+def test_technology_and_scenario_draws(inputs, tech, ranges):
+    applied = uncertainty.apply(inputs, tech, {"beccs_capex": 1.2, "dac_capex": 0.5,
+                                               "rate_ar": 2.0, "build_factor": 10.0}, ranges)
+    t = applied.tech
+    assert t.plant.capex == tech.plant.capex * 1.2
+    assert t.dac["ce"].capex == tech.dac["ce"].capex * 0.5
+    assert t.dac["cw"].capex == tech.dac["cw"].capex * 0.5
+    assert dataclasses.replace(t.plant, capex=tech.plant.capex) == tech.plant
+    assert t.dac["ce"].opex == tech.dac["ce"].opex and t.crops == tech.crops
+    assert tech.plant.capex == 4500.0 or tech.plant.capex > 0   # the original is unchanged
+    xr.testing.assert_identical(applied.inputs, inputs)
+    sc = applied.scenario(scenarios.make("cooperation"))
+    assert sc.rates.ar == 2.0 and sc.rates.build_factor == 10.0
+    assert sc.name == "cooperation-p3-medium-rates2x1x1-F10"
+    high = applied.scenario(scenarios.make("cooperation", rates=scenarios.Rates(ar=10.0)))
+    assert high.rates.ar == 20.0                    # a multiplier scales the base scenario's rate
+    assert applied.scenario_overrides == {"rates.ar": 2.0, "rates.build_factor": 10.0}
+
+
+def test_ar_operations_multiplier_reaches_regional_overrides(tmp_path, inputs, tech):
+    text = edit(target='"technology:ar_operations.thinning.harvester_cost"', unit=f'"{_unit(tech)}"',
+                per='"none"')
+    r = uncertainty.load(write(tmp_path, text), tech=tech)
+    t = uncertainty.apply(inputs, tech, {"x": 1.25}, r).tech
+    assert t.ar.thinning.harvester_cost == tech.ar.thinning.harvester_cost * 1.25
+    for region in tech.ar_region:
+        assert t.ar_for_region(region).thinning.harvester_cost == pytest.approx(
+            tech.ar_for_region(region).thinning.harvester_cost * 1.25)
+
+
+def _unit(tech):
+    return tech.provenance["ar_operations.thinning.harvester_cost"][0]
+
+
+def test_storage_case_and_value_draws(inputs, tech, ranges):
+    applied = uncertainty.apply(inputs, tech, {"storage_case": "high",
+                                               "grid_decarbonisation_year": 2070.0}, ranges)
+    assert np.array_equal(applied.inputs["storage"].values, inputs["storage_high"].values)
+    assert applied.inputs["storage"].attrs["case"] == "high"
+    assert applied.inputs.attrs["storage_case"] == "high"
+    assert applied.scenario(scenarios.make("cooperation")).storage == "high"
+    assert float(applied.inputs["transition_grid_zero_year"]) == 2070.0
+    assert float(inputs["transition_grid_zero_year"]) == 2050.0
+    with pytest.raises(InputError, match="unknown parameter 'mal'"):
+        uncertainty.apply(inputs, tech, {"mal": 0.9}, ranges)
+    with pytest.raises(InputError, match="not one of the cases"):
+        uncertainty.apply(inputs, tech, {"storage_case": "huge"}, ranges)
+
+
+def test_forest_overrides_adjust_stand_params(inputs, tech, ranges):
+    applied = uncertainty.apply(inputs, tech, {"forest_growth_b": 1.2, "fire_regime": 0.5,
+                                               "thinning_share": 0.2}, ranges)
+    fo = applied.forest_overrides
+    assert fo == ForestOverrides(growth_B=1.2, rfire=0.5, thin_share=0.2)
+    xr.testing.assert_identical(applied.inputs, inputs)     # the stand is not in the inputs
+    p = stand.StandParams(B=[100.0, 200.0], G=[2.0, 4.0], R1=0.3, R2=0.0, Cf=0.47,
+                          rfire=[0.2, 0.0])
+    q = fo.adjust(p)
+    assert np.array_equal(q.B, p.B * 1.2) and np.array_equal(q.G, p.G)
+    assert np.array_equal(q.rfire, p.rfire * 0.5) and np.all(q.thin_share == 0.2)
+    assert np.array_equal(p.B, [100.0, 200.0])               # p untouched
+    m = fo.multipliers(3)
+    assert m["B"].shape == (3,) and np.all(m["rfire"] == 0.5)
+    # Larger B grows more stock: the kernel sees the override.
+    assert stand.simulate(q).co2_max[0] > stand.simulate(p).co2_max[0]
+
+
+def test_cli_ranges_table_and_csv(capsys, tmp_path):
+    assert cli.main(["data", "ranges", "--csv"]) == 0
+    header, *rows = capsys.readouterr().out.strip().splitlines()
+    assert header.startswith("name,target,unit,apply,per,distribution,low,central,high")
+    assert any(r.startswith("beccs_capex,") for r in rows)
+    assert cli.main(["data", "ranges"]) == 0
+    assert "beccs_capex" in capsys.readouterr().out
+    bad = write(tmp_path, edit(low=1.5))
+    assert cli.main(["data", "ranges", "--file", str(bad)]) == 2
+    assert "bounds not ordered" in capsys.readouterr().err
+
+
+def test_data_check_validates_the_ranges_file(capsys, tmp_path):
+    assert cli.main(["data", "check"]) == 0
+    assert "uncertainty.toml: " in capsys.readouterr().out
+    folder = tmp_path / "data"
+    shutil.copytree(DEFAULT_PATH, folder)
+    (folder / "uncertainty.toml").write_text(edit(unit='"kha"'))
+    assert cli.main(["data", "check", str(folder)]) == 2
+    assert "unit 'kha' does not match" in capsys.readouterr().err
+
+
+def test_stand_overrides_reach_the_ar_coefficients(inputs, tech, ranges, monkeypatch):
+    from fastmonet import coefficients
+    from fastmonet.coefficients.ar import ar_cells
+    base = ar_cells(inputs, tech)
+    fo = uncertainty.apply(inputs, tech, {"fire_regime": 0.5}, ranges).forest_overrides
+    less_fire = ar_cells(inputs, tech, stand_adjust=fo.adjust)
+    a, b = less_fire.co2seq, base.co2seq
+    assert np.all(a >= b) and np.any(a > b * 1.01)
+    # Applied.coefficients passes the overrides to coefficients.build (identity: none).
+    seen = []
+    monkeypatch.setattr(coefficients, "build", lambda i, t, **kw: seen.append(kw) or "built")
+    assert uncertainty.apply(inputs, tech, {}, ranges).coefficients() == "built"
+    assert uncertainty.apply(inputs, tech, {"fire_regime": 0.5}, ranges).coefficients() == "built"
+    assert seen[0]["stand_adjust"] is None and seen[1]["stand_adjust"].__self__ == fo
