@@ -64,8 +64,23 @@ def test_missing_column(data):
     raises(data, r"land\.csv: missing column 'mal_ha'")
 
 
+def set_cell(path: Path, key: str, header: str, value: str) -> None:
+    """Replace the cell of column `header` in the row whose first field is `key`."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    col = lines[0].split(",").index(header)
+    for i, line in enumerate(lines):
+        cells = line.split(",")
+        if cells[0] == key:
+            cells[col] = value
+            lines[i] = ",".join(cells)
+            break
+    else:
+        raise AssertionError(f"no row {key!r} in {path.name}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def test_wrong_type(data):
-    edit(data / "energy.csv", "BR-AL,113.1,71.2,", "BR-AL,113.1,cheap,")
+    set_cell(data / "energy.csv", "BR-AL", "electricity_price_usd2018_per_mwh", "cheap")
     raises(data, r"energy\.csv: column 'electricity_price_usd2018_per_mwh', line 3 "
                  r"\(subregion='BR-AL'\): 'cheap' is not a number")
 
@@ -187,3 +202,64 @@ def test_bad_options():
         load(storage="huge")
     with pytest.raises(InputError, match="option targets='p5'"):
         load(targets="p5")
+
+
+# --- Finding 6 of issue 8: `data check` must refuse what `solve` would reject or misread ---------
+
+def test_lrp_larger_than_the_subregion(data):
+    set_cell(data / "land_ecozone.csv", "BR-AC", "lrp_ha", "900000000")   # 900 Mha in 16 Mha
+    raises(data, r"land_ecozone\.csv: columns 'lrp_ha' \+ 'ovl_ha', line 2 \(subregion='BR-AC'\) "
+                 r"sum to 900083139 ha.*land\.csv line 2\) exceed the land_area_ha 16412400 ha",
+           r"subregions\.csv line 2")
+    with pytest.raises(InputError, match="lrp_ha"):   # solve reads through the same checks
+        load(data)
+
+
+def test_mal_larger_than_the_subregion(data):
+    set_cell(data / "land.csv", "BR-AL", "mal_ha", "3000000")
+    raises(data, r"land_ecozone\.csv: columns 'lrp_ha' \+ 'ovl_ha', lines 3, 4 "
+                 r"\(subregion='BR-AL'\).*mal_ha 3000000 ha")
+
+
+def test_wheat_land_larger_than_the_subregion(data):
+    set_cell(data / "land.csv", "BR-AL", "lhw_ha", "3000000")
+    raises(data, r"land\.csv: column 'lhw_ha', line 3 \(subregion='BR-AL'\): 3000000 ha exceeds")
+
+
+def test_zone_shares_summing_above_one(data):
+    edit(data / "land_ecozone.csv", "BR-AL,tropical_shrubland,0.4,", "BR-AL,tropical_shrubland,0.5,")
+    raises(data, r"land_ecozone\.csv: column 'area_share', lines 3, 4 \(subregion='BR-AL'\): "
+                 r"the zone shares sum to 1\.1")
+
+
+def test_subregion_missing_from_land_ecozone(data):
+    path = data / "land_ecozone.csv"
+    path.write_text("".join(line for line in path.read_text().splitlines(keepends=True)
+                            if not line.startswith("BR-AC,")))
+    raises(data, r"land_ecozone\.csv: column 'subregion': no row for subregion 'BR-AC'")
+
+
+def test_absurd_target(data):
+    set_cell(data / "targets.csv", "CHN", "target_2100_gtco2", "1e300")
+    raises(data, r"targets\.csv: column 'target_2100_gtco2', line 3 \(region='CHN', case='p3'\): "
+                 r"1e300 is out of range \(allowed range \[0, 2500\] gtco2: more than all the CO2")
+
+
+def test_transition_ending_before_it_starts(data):
+    set_cell(data / "energy_transition.csv", "grid_zero_year", "value", "2010")
+    raises(data, r"energy_transition\.csv: column 'value', line 3 \(parameter='grid_zero_year'\): "
+                 r"grid_zero_year 2010 is not after grid_start_year 2020 \(line 2\)")
+
+
+def test_duplicate_header(data):
+    path = data / "land.csv"
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join([lines[0] + ",mal_ha"] + [l + ",0" for l in lines[1:]]) + "\n")
+    raises(data, r"land\.csv: column 'mal_ha', line 1: header repeated \(columns 2 and \d+\)")
+
+
+def test_status_columns_are_accepted(pristine):
+    # H3's provenance columns (status, status_<header>) are not schema columns: never refused.
+    header = (pristine / "land.csv").read_text().splitlines()[0]
+    assert "status" in header.split(",")
+    assert check(pristine).n_subregions == 169

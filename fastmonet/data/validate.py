@@ -6,6 +6,7 @@ Every failure raises one `InputError` naming the file, the column and the first 
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,8 @@ import pandas as pd
 from fastmonet import forest_tables
 from fastmonet.data import status
 from fastmonet.data.schema import (
-    REGIONS, STORAGE_CASES, TABLES, TARGET_CASES, TARGET_YEARS, TRANSITION_PARAMETERS, Column, Table,
+    REGIONS, STORAGE_CASES, TABLES, TARGET_CASES, TARGET_YEARS, TOLERANCE_HA, TOLERANCE_SHARE,
+    TRANSITION_PARAMETERS, TRANSITION_RAMPS, Column, Table,
 )
 from fastmonet.errors import InputError
 
@@ -45,6 +47,7 @@ def read_table(directory: Path, name: str) -> pd.DataFrame:
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot be parsed as UTF-8 CSV ({exc})") from None
     raw.columns = [str(c).strip() for c in raw.columns]
+    _check_header(path)
 
     expected = {c.header for c in table.columns}
     for col in table.columns:
@@ -72,6 +75,18 @@ def read_table(directory: Path, name: str) -> pd.DataFrame:
     out.attrs["path"] = str(path)
     out.attrs["raw"] = raw
     return out
+
+
+def _check_header(path: Path) -> None:
+    """A repeated header would be read as `name.1` and silently ignored: refuse it."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        header = [h.strip() for h in next(csv.reader(fh), [])]
+    seen: dict[str, int] = {}
+    for i, h in enumerate(header):
+        if h in seen:
+            raise InputError(f"{path}: column '{h}', line 1: header repeated (columns "
+                             f"{seen[h] + 1} and {i + 1}); each column must appear once")
+        seen[h] = i
 
 
 def _parse(path: Path, table: Table, raw: pd.DataFrame, col: Column, text: pd.Series) -> pd.Series:
@@ -111,7 +126,8 @@ def _parse(path: Path, table: Table, raw: pd.DataFrame, col: Column, text: pd.Se
     if bad.any():
         what = ("a share must be in [0, 1]" if col.unit == "share" else
                 f"allowed range [{col.lo:g}, {col.hi:g}]" + (f" {col.unit}" if col.unit else ""))
-        fail(bad, "{v} is out of range (" + what + ")")
+        why = f": {col.reason}" if col.reason and col.unit != "share" else ""
+        fail(bad, "{v} is out of range (" + what + why + ")")
     if col.choices is not None:
         bad = ~missing & ~np.isin(values, np.asarray(col.choices, dtype=float))
         if bad.any():
@@ -178,6 +194,10 @@ def read_all(directory: str | Path) -> dict[str, pd.DataFrame]:
     _check_complete(frames["target_shape"], ("year",), [(y,) for y in TARGET_YEARS])
     _check_complete(frames["energy_transition"], ("parameter",), [(p,) for p in TRANSITION_PARAMETERS])
     _check_shape(frames["target_shape"])
+    _check_transition(frames["energy_transition"])
+    _check_ecozones_cover(frames)
+    _check_shares(frames["land_ecozone"])
+    _check_land_fits(frames)
     _check_storage_totals(frames)
     status.check_folder(directory, {t.file: t.key for t in TABLES.values()})
     frames["forest"] = forest  # type: ignore[assignment]
@@ -242,3 +262,66 @@ def _check_storage_totals(frames) -> None:
                 f"{storage.attrs['path']}: column '{header}': sum over {scope} is {got:.10g} MtCO2 "
                 f"but {totals.attrs['path']} line {row + 2} (scope={raw['scope'].iloc[row]!r}, "
                 f"case={case!r}) declares {totals['total_gtco2'].iloc[row]:g} GtCO2")
+
+
+def _check_transition(tr: pd.DataFrame) -> None:
+    raw, path, table = tr.attrs["raw"], Path(tr.attrs["path"]), TABLES["energy_transition"]
+    value = dict(zip(tr["parameter"], tr["value"]))
+    line = {p: i for i, p in enumerate(tr["parameter"])}
+    for start, end in TRANSITION_RAMPS:
+        if not value[end] > value[start]:
+            raise InputError(f"{_where(path, table, raw, line[end], 'value')}: {end} "
+                             f"{value[end]:g} is not after {start} {value[start]:g} (line "
+                             f"{line[start] + 2}); a ramp must end after it starts (SPEC 5)")
+
+
+def _check_ecozones_cover(frames) -> None:
+    """Every subregion has its zones in land_ecozone.csv (else it would silently get no AR)."""
+    eco = frames["land_ecozone"]
+    have = set(eco["subregion"])
+    absent = [s for s in frames["subregions"]["subregion"] if s not in have]
+    if absent:
+        raise InputError(f"{eco.attrs['path']}: column 'subregion': no row for subregion "
+                         f"{absent[0]!r} (listed in subregions.csv; give at least one ecological "
+                         f"zone, with lrp_ha = ovl_ha = 0 if it has no reforestation land)")
+
+
+def _lines(rows) -> str:
+    rows = [int(r) + 2 for r in rows]
+    return f"line {rows[0]}" if len(rows) == 1 else f"lines {', '.join(map(str, rows))}"
+
+
+def _check_shares(eco: pd.DataFrame) -> None:
+    """The zones of a subregion are disjoint parts of it: their area shares sum to at most 1."""
+    total = eco.groupby("subregion", sort=False)["area_share"].sum()
+    over = total[total > 1.0 + TOLERANCE_SHARE]
+    if len(over):
+        sr = over.index[0]
+        rows = np.flatnonzero((eco["subregion"] == sr).to_numpy())
+        raise InputError(f"{eco.attrs['path']}: column 'area_share', {_lines(rows)} "
+                         f"(subregion={sr!r}): the zone shares sum to {over.iloc[0]:.6g}, more "
+                         f"than 1 (each is a disjoint share of the subregion's land)")
+
+
+def _check_land_fits(frames) -> None:
+    """LRP + OVL (over the zones) + MAL, and LHW, within the subregion's land area."""
+    sub, eco, land = frames["subregions"], frames["land_ecozone"], frames["land"]
+    area = sub.set_index("subregion")["land_area_ha"]
+    forest = (eco["lrp_ha"] + eco["ovl_ha"]).groupby(eco["subregion"]).sum()
+    land_i = land.set_index("subregion")
+    sub_line = {s: i + 2 for i, s in enumerate(sub["subregion"])}
+    land_line = {s: i + 2 for i, s in enumerate(land["subregion"])}
+    for sr in sub["subregion"]:
+        a, ar, mal = area[sr], forest.get(sr, 0.0), land_i.at[sr, "mal_ha"]
+        where = (f"land_area_ha {a:.10g} ha of subregion {sr!r} ({sub.attrs['path']} line "
+                 f"{sub_line[sr]})")
+        if ar + mal > a + TOLERANCE_HA:
+            rows = np.flatnonzero((eco["subregion"] == sr).to_numpy())
+            raise InputError(
+                f"{eco.attrs['path']}: columns 'lrp_ha' + 'ovl_ha', {_lines(rows)} (subregion="
+                f"{sr!r}) sum to {ar:.10g} ha, and with mal_ha {mal:.10g} ha ({land.attrs['path']} "
+                f"line {land_line[sr]}) exceed the {where}: LRP, OVL and MAL are disjoint land")
+        lhw = land_i.at[sr, "lhw_ha"]
+        if lhw > a + TOLERANCE_HA:
+            raise InputError(f"{land.attrs['path']}: column 'lhw_ha', line {land_line[sr]} "
+                             f"(subregion={sr!r}): {lhw:.10g} ha exceeds the {where}")
