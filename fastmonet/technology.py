@@ -16,6 +16,7 @@ from pathlib import Path
 from fastmonet import bundled
 from fastmonet.errors import InputError
 from fastmonet.store.provenance import hash_file
+from fastmonet.technology_schema import BOUNDS, Bound
 
 DEFAULT_DIR = bundled.DATA_DIR / "technology"
 
@@ -267,17 +268,26 @@ class Technology:
         return self.sea_km[tuple(sorted((a, b)))]
 
 
-def _number(entry, where: str) -> tuple[float, str, str]:
+def _number(entry, where: str, bound: Bound) -> tuple[float, str, str]:
     if not isinstance(entry, dict) or not {"value", "unit", "source"} <= set(entry):
         raise InputError(f"{where}: expected {{ value = ..., unit = \"...\", source = \"...\" }}, got {entry!r}")
+    unknown = sorted(set(entry) - {"value", "unit", "source"})
+    if unknown:
+        raise InputError(f"{where}: unknown field {unknown[0]!r} (expected value, unit, source)")
     value = entry["value"]
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise InputError(f"{where}: value must be a finite number, got {value!r}")
-    if value < 0:
-        raise InputError(f"{where}: value must be >= 0, got {value!r}")
-    if not str(entry["unit"]).strip() or not str(entry["source"]).strip():
+    if not isinstance(entry["unit"], str) or not isinstance(entry["source"], str):
+        raise InputError(f"{where}: unit and source must be strings")
+    if not entry["unit"].strip() or not entry["source"].strip():
         raise InputError(f"{where}: unit and source must be non-empty")
-    return float(value), str(entry["unit"]), str(entry["source"])
+    if entry["unit"].strip() not in bound.units:
+        raise InputError(f"{where}: unit {entry['unit']!r}, expected {bound.units[0]!r} (the "
+                         f"model reads this number in {bound.units[0]}; convert it)")
+    if not bound.lo <= value <= bound.hi:
+        raise InputError(f"{where}: {value!r} is out of range [{bound.lo:g}, {bound.hi:g}] "
+                         f"{bound.units[0]} ({bound.reason})")
+    return float(value), entry["unit"], entry["source"]
 
 
 def _section(cls, table, file: Path, section: str, prov: dict, partial: bool = False, base=None):
@@ -295,12 +305,25 @@ def _section(cls, table, file: Path, section: str, prov: dict, partial: bool = F
                 continue
             raise InputError(f"{file} [{section}]: missing key {name!r}")
         where = f"{file} [{section}] {name}"
-        v, unit, source = _number(table[name], where)
+        v, unit, source = _number(table[name], where, BOUNDS[cls.__name__][name])
         values[name] = v
         prov[f"{file.stem}.{section}.{name}"] = (unit, source)
     if partial:
         return replace(base, **values)
     return cls(**values)
+
+
+#: The files of a technology folder and the top-level tables each may hold.
+FILES: dict[str, tuple[str, ...]] = {
+    "finance.toml": ("finance",),
+    "energy_transition.toml": ("transition",),
+    "emission_factors.toml": ("fuels", "nitrogen", "materials", "land_use_change"),
+    "ar_operations.toml": ("establishment", "roads", "thinning", "region"),
+    "beccs.toml": ("plant", "transport_storage"),
+    "biomass.toml": ("common",) + BIOMASS,
+    "transport.toml": ("road", "sea", "ports", "sea_distance_nm"),
+    "dac.toml": DAC_TECHS,
+}
 
 
 def _read(path: Path, seen: list | None = None) -> dict:
@@ -310,9 +333,25 @@ def _read(path: Path, seen: list | None = None) -> dict:
         raise InputError(f"technology file {path} not found")
     try:
         with path.open("rb") as fh:
-            return tomllib.load(fh)
+            table = tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path}: not valid TOML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot be read ({exc})") from None
+    allowed = FILES.get(path.name, ())
+    unknown = sorted(set(table) - set(allowed))
+    if unknown:
+        raise InputError(f"{path} [{unknown[0]}]: unknown section (expected one of "
+                         f"{', '.join(allowed)}); it would be ignored")
+    return table
+
+
+def _check_folder(d: Path) -> None:
+    """A TOML the loader does not read would be silently ignored: refuse it."""
+    for p in sorted(d.glob("*.toml")):
+        if p.name not in FILES:
+            raise InputError(f"{p}: not a technology file fastmonet reads (expected "
+                             f"{', '.join(FILES)}); it would be ignored")
 
 
 def _check_share(value: float, where: str) -> None:
@@ -338,13 +377,16 @@ def load(path: str | Path | None = None) -> Technology:
     d = Path(path) if path is not None else DEFAULT_DIR
     if not d.is_dir():
         raise InputError(f"technology directory {d} not found")
+    _check_folder(d)
     prov: dict[str, tuple[str, str]] = {}
     seen: list[Path] = []
 
     f = d / "finance.toml"
     finance = _section(Finance, _read(f, seen).get("finance"), f, "finance", prov)
-    if finance.lifetime < 1:
-        raise InputError(f"{f} [finance] lifetime: must be >= 1 year, got {finance.lifetime}")
+
+    if finance.lifetime != int(finance.lifetime):
+        raise InputError(f"{f} [finance] lifetime: {finance.lifetime!r} is not a whole number of "
+                         f"years (the AR annuities are paid yearly)")
 
     f = d / "energy_transition.toml"
     transition = _section(Transition, _read(f, seen).get("transition"), f, "transition", prov)

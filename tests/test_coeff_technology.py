@@ -52,7 +52,7 @@ def test_negative_and_unknown_keys_are_reported(tmp_path):
     p = d / "beccs.toml"
     text = p.read_text()
     p.write_text(text.replace("value = 0.85, unit", "value = -0.85, unit"))
-    with pytest.raises(InputError, match=r"beccs.toml \[plant\] capacity_factor.*>= 0"):
+    with pytest.raises(InputError, match=r"beccs.toml \[plant\] capacity_factor.*out of range \[0, 1\]"):
         technology.load(d)
     p.write_text(text + '\n[extra]\n')
     p.write_text(text.replace("[plant]\n", '[plant]\nbogus = { value = 1.0, unit = "-", source = "x" }\n'))

@@ -263,3 +263,27 @@ def test_status_columns_are_accepted(pristine):
     header = (pristine / "land.csv").read_text().splitlines()[0]
     assert "status" in header.split(",")
     assert check(pristine).n_subregions == 169
+
+
+@pytest.mark.parametrize("end", ["lo", "hi"])
+def test_values_at_the_bounds_pass_check_and_build(pristine, tmp_path, end):
+    """`data check` passes iff the pipeline accepts: every per-subregion number of energy.csv,
+    crop_yield.csv and the shares of land.csv at its schema bound builds the coefficients."""
+    import pandas as pd
+
+    from fastmonet import coefficients
+    from fastmonet.data.schema import TABLES
+
+    dst = tmp_path / "data"
+    shutil.copytree(pristine, dst)
+    for name in ("energy", "crop_yield", "land"):
+        table = TABLES[name]
+        path = dst / table.file
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        for col in table.columns:
+            if col.kind == "float" and (name != "land" or col.unit == "share"):
+                frame[col.header] = repr(getattr(col, end))
+        frame.to_csv(path, index=False)
+    check(dst)
+    coeffs = coefficients.build(load(dst))
+    assert coeffs.sizes["subregion"] == 169

@@ -27,7 +27,8 @@ def require(inputs: xr.Dataset, name: str, dims: tuple[str, ...], *, nonneg: boo
         idx = np.unravel_index(np.flatnonzero(bad)[0], arr.shape)
         where = ", ".join(f"{d}={inputs[d].values[i]!s}" if d in inputs.coords else f"{d}={i}"
                           for d, i in zip(dims, idx))
-        raise InputError(f"inputs variable {name!r}: invalid value {arr[idx]!r} at {where}"
+        origin = f" (from {da.attrs['file']})" if "file" in da.attrs else ""
+        raise InputError(f"inputs variable {name!r}{origin}: invalid value {arr[idx]!r} at {where}"
                          f" (must be finite{' and >= 0' if nonneg else ''})")
     return arr
 

@@ -9,7 +9,9 @@ import pandas as pd
 import xarray as xr
 
 from fastmonet import bundled, forest_tables
-from fastmonet.data.schema import BIOMASS, STORAGE_CASES, TARGET_CASES, TRANSITION_PARAMETERS
+from fastmonet.data.schema import (
+    BIOMASS, STORAGE_CASES, TABLES, TARGET_CASES, TRANSITION_PARAMETERS,
+)
 from fastmonet.data.validate import input_paths, read_all
 from fastmonet.errors import InputError
 from fastmonet.store import provenance
@@ -18,6 +20,10 @@ from fastmonet.store import provenance
 DEFAULT_PATH = bundled.DATA_DIR
 
 SRC = "data/SOURCES.md: "
+#: The forest table (`forest_tables.FILES` key) each forest variable comes from.
+FOREST_FILE = {"growth_B": "growth", "growth_G": "growth", "rs_R1": "root_shoot_fit",
+               "rs_R2": "root_shoot_fit", "carbon_fraction": "carbon_fraction",
+               "fire_mfri": "fire", "fire_vdep": "fire"}
 
 
 def resolve(path: str | Path | None) -> Path:
@@ -33,6 +39,13 @@ def load(path: str | Path | None = None, storage: str = "medium", targets: str =
     """Validate the data folder at `path` (default: the repository's `data/`) and return the
     input Dataset: `storage` selects the CO2 storage case (low, medium, high), `targets` the CDR
     targets (p3, p4)."""
+    if path is not None and not isinstance(path, (str, Path)):
+        raise InputError(f"data.load: path must be a folder path (str or Path) or None, got "
+                         f"{type(path).__name__}")
+    for option, value in (("storage", storage), ("targets", targets)):
+        if not isinstance(value, str):
+            raise InputError(f"data.load: option {option} must be a string, got "
+                             f"{type(value).__name__} {value!r}")
     if storage not in STORAGE_CASES:
         raise InputError(f"option storage={storage!r}: expected one of {', '.join(STORAGE_CASES)}")
     if targets not in TARGET_CASES:
@@ -68,7 +81,12 @@ def _dataset(frames, directory: Path, storage: str, targets: str) -> xr.Dataset:
                                             {"units": "region code", "source": SRC + "subregions"}))
 
     def put(name, dims, values, units, source):
-        ds[name] = (dims, values, {"units": units, "source": SRC + source})
+        # `file`: where the values came from, so later stages can name it in their errors.
+        table = source.split()[0]
+        attrs = {"units": units, "source": SRC + source}
+        if table in TABLES:
+            attrs["file"] = str(directory / TABLES[table].file)
+        ds[name] = (dims, values, attrs)
 
     put("region_name", "region", frames["regions"]["name"].to_numpy().astype(str), "-", "regions")
     put("name", "subregion", sub["name"].to_numpy().astype(str), "-", "subregions")
@@ -116,7 +134,7 @@ def _dataset(frames, directory: Path, storage: str, targets: str) -> xr.Dataset:
             f"storage ({case} case, Table 8)")
     ds["storage"] = ds[f"storage_{storage}"].copy()
     ds["storage"].attrs = {"units": "tCO2", "source": SRC + f"storage (selected case: {storage})",
-                           "case": storage}
+                           "case": storage, "file": str(directory / TABLES["storage"].file)}
 
     en = frames["energy"]
     for name, header, units in (
@@ -152,6 +170,7 @@ def _dataset(frames, directory: Path, storage: str, targets: str) -> xr.Dataset:
     forest = frames["forest"].to_dataset()
     for name in forest.data_vars:
         ds[name] = forest[name]
+        ds[name].attrs["file"] = str(directory / "forest" / forest_tables.FILES[FOREST_FILE[name]])
 
     ds.attrs.update({
         "title": "fastmonet inputs (Contract 2)",
