@@ -200,6 +200,9 @@ class ForestTables:
 
 def load(path: str | Path | None = None) -> ForestTables:
     """Load and validate the five forest tables from `path` (default `data/forest/`)."""
+    if path is not None and not isinstance(path, (str, Path)):
+        raise InputError(f"forest_tables.load: path must be a folder path (str or Path), got "
+                         f"{type(path).__name__}")
     directory = Path(path) if path is not None else DATA_DIR
     if not directory.is_dir():
         raise InputError(f"{directory}: forest table directory not found")

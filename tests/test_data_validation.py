@@ -7,7 +7,10 @@ import re
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from fastmonet.data import DEFAULT_PATH, check, load
 from fastmonet.errors import InputError
@@ -287,3 +290,59 @@ def test_values_at_the_bounds_pass_check_and_build(pristine, tmp_path, end):
     check(dst)
     coeffs = coefficients.build(load(dst))
     assert coeffs.sizes["subregion"] == 169
+
+
+# --- Properties: out-of-bound values fail naming file and column; values within bounds pass ----
+
+def _bounded():
+    from fastmonet.data.schema import TABLES
+    return [(name, col) for name, t in TABLES.items() for col in t.columns
+            if col.kind == "float" and np.isfinite(col.hi) and np.isfinite(col.lo)]
+
+
+def _set_row(path: Path, row: int, header: str, value: str) -> str:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    col = lines[0].split(",").index(header)
+    row = row % (len(lines) - 1) + 1
+    cells = lines[row].split(",")
+    cells[col] = value
+    lines[row] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return f"line {row + 1}"
+
+
+@settings(max_examples=15, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pick=st.sampled_from(_bounded()), row=st.integers(0, 1000), above=st.booleans(),
+       factor=st.floats(1.001, 1e6))
+def test_out_of_bound_values_fail_naming_file_and_column(pristine, tmp_path_factory, pick, row,
+                                                         above, factor):
+    from fastmonet.data.schema import TABLES
+
+    name, col = pick
+    lo, hi = col.lo, col.hi
+    value = hi * factor + 1e-9 if above else (lo - abs(lo) * (factor - 1) - 1e-6 * factor)
+    dst = tmp_path_factory.mktemp("oob") / "data"
+    shutil.copytree(pristine, dst)
+    line = _set_row(dst / TABLES[name].file, row, col.header, repr(value))
+    raises(dst, rf"{re.escape(TABLES[name].file)}: column '{col.header}', {line} \(",
+           "out of range")
+
+
+# Columns whose values no cross-field rule ties to another: any value within bounds is valid.
+FREE = {"energy": None, "crop_yield": None, "land": ("straw_removal_share", "water_low_risk_share"),
+        "subregions": ("lat_deg", "lon_deg")}
+
+
+@settings(max_examples=8, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pick=st.sampled_from([(n, c) for n, c in _bounded() if n in FREE
+                             and (FREE[n] is None or c.header in FREE[n])]),
+       row=st.integers(0, 1000), where=st.floats(0.0, 1.0))
+def test_values_within_bounds_pass(pristine, tmp_path_factory, pick, row, where):
+    from fastmonet.data.schema import TABLES
+
+    name, col = pick
+    value = col.lo + where * (col.hi - col.lo)
+    dst = tmp_path_factory.mktemp("ok") / "data"
+    shutil.copytree(pristine, dst)
+    _set_row(dst / TABLES[name].file, row, col.header, repr(value))
+    assert check(dst).n_subregions == 169

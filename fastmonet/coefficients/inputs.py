@@ -28,7 +28,7 @@ def require(inputs: xr.Dataset, name: str, dims: tuple[str, ...], *, nonneg: boo
         where = ", ".join(f"{d}={inputs[d].values[i]!s}" if d in inputs.coords else f"{d}={i}"
                           for d, i in zip(dims, idx))
         origin = f" (from {da.attrs['file']})" if "file" in da.attrs else ""
-        raise InputError(f"inputs variable {name!r}{origin}: invalid value {arr[idx]!r} at {where}"
+        raise InputError(f"inputs variable {name!r}{origin}: invalid value {float(arr[idx])!r} at {where}"
                          f" (must be finite{' and >= 0' if nonneg else ''})")
     return arr
 

@@ -27,6 +27,9 @@ FOREST_FILE = {"growth_B": "growth", "growth_G": "growth", "rs_R1": "root_shoot_
 
 
 def resolve(path: str | Path | None) -> Path:
+    if path is not None and not isinstance(path, (str, Path)):
+        raise InputError(f"data folder: path must be a folder path (str or Path) or None, got "
+                         f"{type(path).__name__}")
     if path is not None:
         return Path(path)
     if not DEFAULT_PATH.is_dir():
@@ -39,9 +42,6 @@ def load(path: str | Path | None = None, storage: str = "medium", targets: str =
     """Validate the data folder at `path` (default: the repository's `data/`) and return the
     input Dataset: `storage` selects the CO2 storage case (low, medium, high), `targets` the CDR
     targets (p3, p4)."""
-    if path is not None and not isinstance(path, (str, Path)):
-        raise InputError(f"data.load: path must be a folder path (str or Path) or None, got "
-                         f"{type(path).__name__}")
     for option, value in (("storage", storage), ("targets", targets)):
         if not isinstance(value, str):
             raise InputError(f"data.load: option {option} must be a string, got "
