@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from fastmonet import bundled
+from fastmonet.csvfile import check_header
 from fastmonet.errors import InputError
 
 DATA_DIR = bundled.DATA_DIR / "forest"
@@ -55,6 +56,12 @@ FILES = {
     "fire": "table7_fire.csv",
 }
 
+#: The table (`FILES` key) each variable of `ForestTables.to_dataset` comes from.
+VARIABLE_TABLE = {"growth_B": "growth", "growth_G": "growth", "rs_R1": "root_shoot_fit",
+                  "rs_R2": "root_shoot_fit", "carbon_fraction": "carbon_fraction",
+                  "fire_mfri": "fire", "fire_vdep": "fire"}
+
+
 
 def zone_climate(zone: str) -> str:
     """Climate of a zone (the first word of its name): tropical, subtropical, temperate, boreal."""
@@ -88,6 +95,7 @@ def _read(directory: Path, key: str, columns: dict[str, str]) -> pd.DataFrame:
         df = pd.read_csv(path, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot be parsed as CSV ({exc})") from exc
+    check_header(path)
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
@@ -98,7 +106,8 @@ def _read(directory: Path, key: str, columns: dict[str, str]) -> pd.DataFrame:
             bad = values == ""
             if bad.any():
                 row = int(np.flatnonzero(bad.to_numpy())[0])
-                raise InputError(f"{path}: column {col!r} is empty in data row {row + 1}")
+                raise InputError(f"{path}: column {col!r}, line {row + 2}{_key(df, row)}: "
+                                 f"empty")
             out[col] = values
             continue
         num = pd.to_numeric(values.replace("", np.nan), errors="coerce")
@@ -106,10 +115,8 @@ def _read(directory: Path, key: str, columns: dict[str, str]) -> pd.DataFrame:
         bad |= ~np.isfinite(num.fillna(0.0))
         if bad.any():
             row = int(np.flatnonzero(bad.to_numpy())[0])
-            raise InputError(
-                f"{path}: column {col!r} in data row {row + 1} is not a finite number "
-                f"({df[col].iloc[row]!r})"
-            )
+            raise InputError(f"{path}: column {col!r}, line {row + 2}{_key(df, row)}: "
+                             f"{df[col].iloc[row]!r} is not a finite number")
         out[col] = num.astype(float)
     return out
 
@@ -117,25 +124,33 @@ def _read(directory: Path, key: str, columns: dict[str, str]) -> pd.DataFrame:
 def _check_zones(df: pd.DataFrame, path: Path, *, unique: bool) -> None:
     for row, zone in enumerate(df["zone"]):
         if zone not in ZONES:
-            raise InputError(f"{path}: column 'zone' in data row {row + 1}: unknown zone {zone!r}")
+            raise InputError(f"{path}: column 'zone', line {row + 2}: unknown zone {zone!r}")
     if unique:
         dup = df["zone"].duplicated()
         if dup.any():
             row = int(np.flatnonzero(dup.to_numpy())[0])
-            raise InputError(f"{path}: zone {df['zone'].iloc[row]!r} repeated in data row {row + 1}")
+            raise InputError(f"{path}: column 'zone', line {row + 2}: zone "
+                             f"{df['zone'].iloc[row]!r} repeated")
     absent = [z for z in ZONES if z not in set(df["zone"])]
     if absent:
         raise InputError(f"{path}: zone(s) missing: {', '.join(absent)}")
 
 
+def _key(df: pd.DataFrame, row: int) -> str:
+    keys = [f"{k}={df[k].iloc[row]!r}" for k in ("zone", "climate", "forest_type") if k in df]
+    return f" ({', '.join(keys)})" if keys else ""
+
+
 def _check_range(df: pd.DataFrame, path: Path, col: str, lo: float, hi: float,
-                 lo_open: bool = False) -> None:
+                 lo_open: bool = False, reason: str = "") -> None:
     v = df[col].to_numpy()
     bad = (v <= lo if lo_open else v < lo) | (v > hi)
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
-        bound = f"({lo}, {hi}]" if lo_open else f"[{lo}, {hi}]"
-        raise InputError(f"{path}: column {col!r} in data row {row + 1} is {v[row]}, outside {bound}")
+        bound = f"({lo:g}, {hi:g}]" if lo_open else f"[{lo:g}, {hi:g}]"
+        why = f": {reason}" if reason else ""
+        raise InputError(f"{path}: column {col!r}, line {row + 2}{_key(df, row)}: {v[row]:g} is "
+                         f"outside {bound}{why}")
 
 
 @dataclass(frozen=True)
@@ -148,6 +163,7 @@ class ForestTables:
     root_shoot_fit: pd.DataFrame  # index (zone, forest_type) for both types: R1, R2
     carbon_fraction: pd.DataFrame  # index (climate, forest_type): Cf
     fire: pd.DataFrame  # index zone: mfri (yr), vdep (fraction), one_minus_rfire_pct (published)
+    directory: Path | None = None  # where the tables were read (named in later errors)
 
     def cell(self, zone: str, forest_type: str) -> dict[str, float]:
         """Stand inputs of one (zone, forest type): B, G, R1, R2, Cf, mfri, vdep."""
@@ -195,6 +211,9 @@ class ForestTables:
             },
             coords={"ecozone": zones, "forest_type": fts},
         )
+        if self.directory is not None:
+            for name, key in VARIABLE_TABLE.items():
+                ds[name].attrs["file"] = str(self.directory / FILES[key])
         return ds
 
 
@@ -211,8 +230,10 @@ def load(path: str | Path | None = None) -> ForestTables:
     g = _read(directory, "growth", {"zone": "str", "biomass_stock_tdm_ha": "num",
                                     "biomass_growth_tdm_ha_yr": "num", "growing_period_yr": "num"})
     _check_zones(g, p, unique=True)
-    _check_range(g, p, "biomass_stock_tdm_ha", 0.0, np.inf, lo_open=True)
-    _check_range(g, p, "biomass_growth_tdm_ha_yr", 0.0, np.inf, lo_open=True)
+    _check_range(g, p, "biomass_stock_tdm_ha", 0.0, 5000.0, lo_open=True,
+                 reason="the most massive forests (coast redwood) hold about 3,500 tDM/ha")
+    _check_range(g, p, "biomass_growth_tdm_ha_yr", 0.0, 100.0, lo_open=True,
+                 reason="about twice the fastest measured forest growth")
     growth = pd.DataFrame({
         "B": g["biomass_stock_tdm_ha"].to_numpy(),
         "G": g["biomass_growth_tdm_ha_yr"].to_numpy(),
@@ -250,9 +271,9 @@ def load(path: str | Path | None = None) -> ForestTables:
     for row, (clim, ft, v) in enumerate(zip(c6["climate"], c6["forest_type"],
                                             c6["carbon_fraction_tc_tdm"])):
         if clim not in CLIMATES or ft not in FOREST_TYPES:
-            raise InputError(f"{p}: data row {row + 1}: unknown climate/forest type {clim!r}/{ft!r}")
+            raise InputError(f"{p}: line {row + 2}: unknown climate/forest type {clim!r}/{ft!r}")
         if (clim, ft) in cf:
-            raise InputError(f"{p}: data row {row + 1}: ({clim}, {ft}) repeated")
+            raise InputError(f"{p}: line {row + 2}: ({clim}, {ft}) repeated")
         cf[(clim, ft)] = v
     absent = [f"{c}/{ft}" for c in CLIMATES for ft in FOREST_TYPES if (c, ft) not in cf]
     if absent:
@@ -264,7 +285,8 @@ def load(path: str | Path | None = None) -> ForestTables:
     f7 = _read(directory, "fire", {"zone": "str", "mfri_yr": "num", "vdep_pct": "num",
                                    "wildfire_penalty_coefficient_pct": "num"})
     _check_zones(f7, p, unique=True)
-    _check_range(f7, p, "mfri_yr", 0.0, np.inf)
+    _check_range(f7, p, "mfri_yr", 0.0, 1e5, reason="a fire interval longer than 100,000 "
+                 "years is a typing error (no fire is a large interval, not an infinite one)")
     _check_range(f7, p, "vdep_pct", 0.0, 100.0)
     fire = pd.DataFrame({
         "mfri": f7["mfri_yr"].to_numpy(),
@@ -273,13 +295,13 @@ def load(path: str | Path | None = None) -> ForestTables:
     }, index=pd.Index(f7["zone"], name="zone"))
 
     return ForestTables(growth=growth, root_shoot_ipcc=ipcc, root_shoot_fit=fit,
-                        carbon_fraction=carbon, fire=fire)
+                        carbon_fraction=carbon, fire=fire, directory=directory)
 
 
 def _check_forest_type_column(df: pd.DataFrame, path: Path) -> None:
     for row, ft in enumerate(df["forest_type"]):
         if ft not in FOREST_TYPES + ("all",):
-            raise InputError(f"{path}: column 'forest_type' in data row {row + 1}: unknown forest "
+            raise InputError(f"{path}: column 'forest_type' in line {row + 2}: unknown forest "
                              f"type {ft!r} (broadleaves, conifers or all)")
 
 
@@ -290,7 +312,7 @@ def _expand_forest_types(df: pd.DataFrame, path: Path, rename: dict[str, str]) -
         zone, ft = df["zone"].iloc[row], df["forest_type"].iloc[row]
         for t in (FOREST_TYPES if ft == "all" else (ft,)):
             if (zone, t) in values:
-                raise InputError(f"{path}: data row {row + 1}: ({zone}, {t}) given twice")
+                raise InputError(f"{path}: line {row + 2}: ({zone}, {t}) given twice")
             values[(zone, t)] = {new: float(df[old].iloc[row]) for old, new in rename.items()}
     absent = [f"{z}/{t}" for z in ZONES for t in FOREST_TYPES if (z, t) not in values]
     if absent:

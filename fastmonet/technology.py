@@ -24,6 +24,8 @@ REGIONS = ("BRA", "CHN", "EU", "IND", "USA")
 BIOMASS = ("miscanthus", "switchgrass", "willow", "poplar", "wheat_straw")
 DAC_TECHS = ("ce", "cw")
 NM_TO_KM = 1.852
+# The longest port-to-port sea routes are about 12,000 nm; a longer one is a typing/unit error.
+MAX_SEA_NM = 25000.0
 
 
 @dataclass(frozen=True)
@@ -471,8 +473,9 @@ def load(path: str | Path | None = None) -> Technology:
         for b in REGIONS[i + 1:]:
             key = f"{a}-{b}"
             v = sea_nm.get(key)
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or not (math.isfinite(v) and v > 0):
-                raise InputError(f"{f} [sea_distance_nm] {key}: expected a positive number, got {v!r}")
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not (0 < v <= MAX_SEA_NM):
+                raise InputError(f"{f} [sea_distance_nm] {key}: expected a number in (0, "
+                                 f"{MAX_SEA_NM:g}] nm (twice the longest sea route), got {v!r}")
             sea_km[(a, b)] = float(v) * NM_TO_KM
     unknown = sorted(set(sea_nm) - {f"{a}-{b}" for a, b in sea_km})
     if unknown:

@@ -93,19 +93,19 @@ def _edit(path, old, new):
 
 def test_bad_number_names_file_column_row(table_copy):
     _edit(table_copy / "table2_growth.csv", "300,7.0", "300,abc")
-    with pytest.raises(InputError, match=r"table2_growth\.csv.*biomass_growth_tdm_ha_yr.*row 1"):
+    with pytest.raises(InputError, match=r"table2_growth\.csv.*biomass_growth_tdm_ha_yr.*line 2 \(zone="):
         ft.load(table_copy)
 
 
 def test_nonpositive_growth_rejected(table_copy):
     _edit(table_copy / "table2_growth.csv", "180,5.0,36", "180,0,36")
-    with pytest.raises(InputError, match=r"biomass_growth_tdm_ha_yr.*row 2"):
+    with pytest.raises(InputError, match=r"biomass_growth_tdm_ha_yr.*line 3"):
         ft.load(table_copy)
 
 
 def test_unknown_and_missing_zone(table_copy):
     _edit(table_copy / "table7_fire.csv", "boreal_mountain_systems,", "boreal_mountains,")
-    with pytest.raises(InputError, match=r"table7_fire\.csv.*row 15.*boreal_mountains"):
+    with pytest.raises(InputError, match=r"table7_fire\.csv.*line 16.*boreal_mountains"):
         ft.load(table_copy)
 
 
@@ -119,10 +119,25 @@ def test_missing_column_and_dir(table_copy, tmp_path):
 
 def test_vdep_out_of_range(table_copy):
     _edit(table_copy / "table7_fire.csv", "subtropical_dry_forest,24,30,", "subtropical_dry_forest,24,130,")
-    with pytest.raises(InputError, match=r"vdep_pct.*row 7"):
+    with pytest.raises(InputError, match=r"vdep_pct.*line 8"):
         ft.load(table_copy)
 
 
 def test_unknown_zone_lookup():
     with pytest.raises(InputError, match="unknown ecological zone"):
         ft.zone_climate("lunar_forest")
+
+
+def test_repeated_header_and_absurd_growth(table_copy):
+    # Issue 8, finding 6: a repeated header would be read as `name.1` and ignored.
+    path = table_copy / "table7_fire.csv"
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join([lines[0] + ",mfri_yr"] + [l + ",1" for l in lines[1:]]) + "\n")
+    with pytest.raises(InputError, match=r"table7_fire\.csv: column 'mfri_yr', line 1: header "
+                                         r"repeated"):
+        ft.load(table_copy)
+    _edit(table_copy / "table2_growth.csv", "300,7.0", "300,7000")
+    with pytest.raises(InputError, match=r"table2_growth\.csv: column 'biomass_growth_tdm_ha_yr', "
+                                         r"line 2 \(zone='tropical_rainforest'\): 7000 is outside "
+                                         r"\(0, 100\]: about twice"):
+        ft.load(table_copy)

@@ -76,7 +76,7 @@ def test_bad_table_reports_file(capsys, tmp_path):
     f.write_text(f.read_text().replace("300,7.0", "-300,7.0"))
     code, _, err = _run(capsys, "--csv", "--data", str(d))
     assert code == 2
-    assert "table2_growth.csv" in err and "biomass_stock_tdm_ha" in err and "row 1" in err
+    assert "table2_growth.csv" in err and "biomass_stock_tdm_ha" in err and "line 2" in err
 
 
 def test_help(capsys):

@@ -20,10 +20,6 @@ from fastmonet.store import provenance
 DEFAULT_PATH = bundled.DATA_DIR
 
 SRC = "data/SOURCES.md: "
-#: The forest table (`forest_tables.FILES` key) each forest variable comes from.
-FOREST_FILE = {"growth_B": "growth", "growth_G": "growth", "rs_R1": "root_shoot_fit",
-               "rs_R2": "root_shoot_fit", "carbon_fraction": "carbon_fraction",
-               "fire_mfri": "fire", "fire_vdep": "fire"}
 
 
 def resolve(path: str | Path | None) -> Path:
@@ -170,7 +166,6 @@ def _dataset(frames, directory: Path, storage: str, targets: str) -> xr.Dataset:
     forest = frames["forest"].to_dataset()
     for name in forest.data_vars:
         ds[name] = forest[name]
-        ds[name].attrs["file"] = str(directory / "forest" / forest_tables.FILES[FOREST_FILE[name]])
 
     ds.attrs.update({
         "title": "fastmonet inputs (Contract 2)",

@@ -6,13 +6,13 @@ Every failure raises one `InputError` naming the file, the column and the first 
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from fastmonet import forest_tables
+from fastmonet.csvfile import check_header
 from fastmonet.data import status
 from fastmonet.data.schema import (
     REGIONS, STORAGE_CASES, TABLES, TARGET_CASES, TARGET_YEARS, TOLERANCE_HA, TOLERANCE_SHARE,
@@ -47,7 +47,7 @@ def read_table(directory: Path, name: str) -> pd.DataFrame:
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot be parsed as UTF-8 CSV ({exc})") from None
     raw.columns = [str(c).strip() for c in raw.columns]
-    _check_header(path)
+    check_header(path)
 
     expected = {c.header for c in table.columns}
     for col in table.columns:
@@ -75,18 +75,6 @@ def read_table(directory: Path, name: str) -> pd.DataFrame:
     out.attrs["path"] = str(path)
     out.attrs["raw"] = raw
     return out
-
-
-def _check_header(path: Path) -> None:
-    """A repeated header would be read as `name.1` and silently ignored: refuse it."""
-    with path.open(encoding="utf-8", newline="") as fh:
-        header = [h.strip() for h in next(csv.reader(fh), [])]
-    seen: dict[str, int] = {}
-    for i, h in enumerate(header):
-        if h in seen:
-            raise InputError(f"{path}: column '{h}', line 1: header repeated (columns "
-                             f"{seen[h] + 1} and {i + 1}); each column must appear once")
-        seen[h] = i
 
 
 def _parse(path: Path, table: Table, raw: pd.DataFrame, col: Column, text: pd.Series) -> pd.Series:
