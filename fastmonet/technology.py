@@ -292,6 +292,14 @@ def _number(entry, where: str, bound: Bound) -> tuple[float, str, str]:
     return float(value), entry["unit"], entry["source"]
 
 
+def _bound(cls, name: str) -> Bound:
+    try:
+        return BOUNDS[cls.__name__][name]
+    except KeyError:   # a new field: give it a unit and bound in technology_schema.BOUNDS
+        raise RuntimeError(f"fastmonet.technology_schema.BOUNDS has no entry for "
+                           f"{cls.__name__}.{name}") from None
+
+
 def _section(cls, table, file: Path, section: str, prov: dict, partial: bool = False, base=None):
     """Build dataclass ``cls`` from a TOML table; every field must be present unless ``partial``."""
     if not isinstance(table, dict):
@@ -307,7 +315,7 @@ def _section(cls, table, file: Path, section: str, prov: dict, partial: bool = F
                 continue
             raise InputError(f"{file} [{section}]: missing key {name!r}")
         where = f"{file} [{section}] {name}"
-        v, unit, source = _number(table[name], where, BOUNDS[cls.__name__][name])
+        v, unit, source = _number(table[name], where, _bound(cls, name))
         values[name] = v
         prov[f"{file.stem}.{section}.{name}"] = (unit, source)
     if partial:

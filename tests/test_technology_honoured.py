@@ -126,3 +126,15 @@ def test_toml_syntax_error_in_data_folder_fails_solve_and_check(tmp_path, capsys
     assert len(err.strip().splitlines()) == 1
     assert cli.main(["data", "check", str(dst)]) == 2
     assert re.search(r"technology/beccs\.toml: not valid TOML.*line \d+", capsys.readouterr().err)
+
+
+def test_data_check_technology_option(tmp_path, capsys):
+    tech = tmp_path / "tech"
+    shutil.copytree(DEFAULT_PATH / "technology", tech)
+    path = tech / "finance.toml"
+    path.write_text(path.read_text().replace("value = 30.0", "value = 1e6"))
+    assert cli.main(["data", "check", str(DEFAULT_PATH), "--technology", str(tech)]) == 2
+    err = capsys.readouterr().err
+    assert re.search(r"tech/finance\.toml \[finance\] lifetime: 1000000\.0 is out of range", err), err
+    assert cli.main(["data", "check", str(DEFAULT_PATH)]) == 0
+    assert f"technology folder {DEFAULT_PATH / 'technology'}: valid" in capsys.readouterr().out

@@ -76,6 +76,13 @@ def test_every_bundled_entry_has_a_bound():
         assert BOUNDS[cls][k].reason
 
 
+def test_every_dataclass_field_has_a_bound():
+    import dataclasses
+    for cls_name in set(CLASS_OF.values()):
+        cls = getattr(technology, cls_name)
+        assert {f.name for f in dataclasses.fields(cls)} == set(BOUNDS[cls_name]), cls_name
+
+
 def test_finance_lifetime_1e6_is_an_input_error(tech):
     # Today: OverflowError in the annuity factor, (1 + i) ** 1e6.
     set_value(tech, "finance.toml", "finance", "lifetime", "1e6")
