@@ -128,7 +128,35 @@ def _groups(scs, by_case: bool) -> list[list]:
     return [sorted(g, key=lambda s: s.policy == "switch") for g in groups.values()]
 
 
-def _solve_group(group, store, coeffs, on_result, failed, solve_kw) -> None:
+class _Progress:
+    """What has been solved, reused or has failed, with a live line per scenario on stderr."""
+
+    def __init__(self, args, n: int):
+        self.args, self.n = args, n
+        self.done, self.reused, self.failed = {}, {}, []
+        self.t = time.perf_counter()
+
+    def _count(self) -> str:
+        return f"[{len(self.done) + len(self.failed) + 1}/{self.n}]"
+
+    def started(self, sc) -> None:
+        self.t = time.perf_counter()
+        common.say(self.args, f"{self._count()} {sc.name}: solving ...")
+
+    def finished(self, res, skipped: bool) -> None:
+        took = time.perf_counter() - self.t
+        how = "already in the store, reused" if skipped else f"solved in {took:.1f} s"
+        common.say(self.args, f"{self._count()} {res.scenario.name}: {how}")
+        self.done[res.scenario.name], self.reused[res.scenario.name] = res, skipped
+        if self.args.verbose and not skipped:
+            common.say(self.args, f"  {res!r}")
+
+    def fail(self, sc, exc: Exception) -> None:
+        common.say(self.args, f"{self._count()} {sc.name}: FAILED: {exc}")
+        self.failed.append((sc.name, str(exc)))
+
+
+def _solve_group(group, store, coeffs, progress: _Progress, solve_kw) -> None:
     """`api.solve_many` over the group; a scenario that fails is recorded and the rest go on."""
     from fastmonet import api
     remaining, hidden = list(group), 0
@@ -136,19 +164,23 @@ def _solve_group(group, store, coeffs, on_result, failed, solve_kw) -> None:
     while remaining:
         seen = []
 
-        def cb(res, skipped, _seen=seen, _hidden=hidden):
+        def cb(res, skipped, _seen=seen, _hidden=hidden, _todo=remaining):
             _seen.append(res.scenario.name)
             if res.scenario.policy == "isolation":
                 solved_iso[(res.scenario.targets, res.scenario.storage, res.scenario.rates)] = \
                     res.scenario
             if len(_seen) > _hidden:
-                on_result(res, skipped)
+                progress.finished(res, skipped)
+            if len(_seen) < len(_todo):
+                progress.started(_todo[len(_seen)])
+        if hidden < len(remaining):
+            progress.started(remaining[hidden])
         try:
             api.solve_many(remaining, out=store, coefficients=coeffs, on_result=cb, **solve_kw)
             return
         except SolveError as exc:
             bad = remaining[len(seen)]
-            failed.append((bad.name, str(exc)))
+            progress.fail(bad, exc)
             rest = remaining[len(seen) + 1:]
             # SWITCH scenarios still to come reuse the ISOLATION already in the store.
             bases = {s.isolation_base() for s in rest if s.policy == "switch"}
@@ -160,34 +192,18 @@ def _solve_group(group, store, coeffs, on_result, failed, solve_kw) -> None:
 def _solve_all(scs, store: Path, args):
     from fastmonet import api
     coeffs = _Coefficients(args)
-    done, stats, failed = {}, {}, []
-    n = len(scs)
+    progress = _Progress(args, len(scs))
+    params = inspect.signature(api.solve_many).parameters
     solve_kw = {}
-    if "overwrite" in inspect.signature(api.solve_many).parameters:
+    if "overwrite" in params:
         solve_kw["overwrite"] = args.overwrite
     elif args.overwrite and store.exists():
         shutil.rmtree(store)
-    clock = {"t": time.perf_counter()}
-
-    def on_result(res, skipped):
-        name = res.scenario.name
-        done[name] = res
-        stats[name] = skipped
-        took = time.perf_counter() - clock["t"]
-        clock["t"] = time.perf_counter()
-        how = "already in the store, reused" if skipped else f"solved in {took:.1f} s"
-        common.say(args, f"[{len(done) + len(failed)}/{n}] {name}: {how}")
-        if args.verbose and not skipped:
-            common.say(args, f"  {res!r}")
-
+    if "on_message" in params:
+        solve_kw["on_message"] = lambda text: common.say(args, f"  {text}")
     for group in _groups(scs, by_case=args.coefficients is None):
-        common.say(args, f"solving {', '.join(s.name for s in group)} ...")
-        before = len(failed)
-        _solve_group(group, store, coeffs(group[0]), on_result, failed, solve_kw)
-        for name, msg in failed[before:]:
-            common.say(args, f"[{len(done) + len(failed)}/{n}] {name}: FAILED: {msg}")
-        clock["t"] = time.perf_counter()
-    return done, stats, failed, coeffs
+        _solve_group(group, store, coeffs(group[0]), progress, solve_kw)
+    return progress.done, progress.reused, progress.failed, coeffs
 
 
 # ---------------------------------------------------------------------------------------- writers
