@@ -18,7 +18,9 @@ def _rates_text(d: xr.Dataset) -> str:
     for key, label in (("rate_ar", "AR"), ("rate_beccs", "BECCS"), ("rate_dac", "DAC")):
         if key in d.coords and float(d[key]) != 1.0:
             parts.append(f"{label} rates x{float(d[key]):g}")
-    if "rate_build_factor" in d.coords:
+    from fastmonet import scenarios
+    default_f = getattr(scenarios, "BUILD_FACTOR", None)
+    if "rate_build_factor" in d.coords and float(d["rate_build_factor"]) != default_f:
         parts.append(f"build factor F = {float(d['rate_build_factor']):g}")
     return (", " + ", ".join(parts)) if parts else ""
 
