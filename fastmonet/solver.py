@@ -9,8 +9,14 @@ Shortfall first, cost second (SPEC 6.2), by solves on one HiGHS instance:
    warm-started from the shortfall basis.  `tol` is `SolverOptions.shortfall_rel_tol` (1e-9).
 
 Every HiGHS call's status is checked (SPEC 10: a rejected model otherwise "solves" as Empty).
-After the solve, `check_solution` recomputes A x from the model's own CSC arrays and the returned
-column values; a bound violation above 1e-6 relative raises `SolveError`.
+Before the solve, `check_model` refuses a model with a NaN (or infinite coefficient or cost)
+anywhere in A, the costs or the bounds.  After the solve the answer is checked independently of
+HiGHS, and any failure raises `SolveError`: `check_solution` recomputes A x from the model's own
+CSC arrays and the returned column values (a NaN in x, A or a bound, or a bound violation above
+1e-6 relative, fails); `check_objective` recomputes the objective as c x and compares it with
+HiGHS's; with sifting, `check_reduced_costs` prices every column left out of HiGHS against the
+final row duals and requires c - A^T y >= -1e-6 max(1, |c|) (the optimality certificate of the
+whole LP).
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ from fastmonet.errors import SolveError
 from fastmonet.lp_builder import LPModel
 
 VIOLATION_TOL = 1e-6
+OBJECTIVE_TOL = 1e-7          # |HiGHS objective - c x| / max(1, |c| |x|)
+REDUCED_COST_TOL = 1e-6       # priced-out columns: c - A^T y >= -tol max(1, |c|)
 
 
 @dataclass
@@ -343,6 +351,7 @@ def solve_model(m: LPModel) -> LPSolution:
     n_chain = m.index.columns["xB"].size
     sift = opts.sifting == "on" or (opts.sifting == "auto" and n_chain > SIFT_MIN_CHAINS)
     lexi = "two_stage" if sift else opts.lexicographic
+    check_model(m, where)
     sess, setup_s, pass_s = _open_session(m, where, sift, lexi)
     t0 = time.perf_counter()
     lx = _lexicographic(sess, lexi)
@@ -369,6 +378,18 @@ def _checked_solution(sess: _Session, lx: dict, pass_s: float, solve_s: float) -
     if viol > VIOLATION_TOL:
         raise SolveError(f"{where}: the returned solution violates {worst} by {viol:.3g} "
                          f"(relative) > {VIOLATION_TOL:g}")
+    obj_err = check_objective(m, x, float(info.objective_function_value))
+    if not obj_err <= OBJECTIVE_TOL:
+        raise SolveError(f"{where}: HiGHS reports objective {info.objective_function_value:.12g} "
+                         f"but c x = {float(m.cost @ x):.12g} (relative difference "
+                         f"{obj_err:.3g} > {OBJECTIVE_TOL:g})")
+    d_min, d_worst = 0.0, "nothing"
+    if sess.sift:
+        d_min, d_worst = check_reduced_costs(m, row_dual, sess.priced_out())
+        if not d_min >= -REDUCED_COST_TOL:
+            raise SolveError(f"{where}: sifting stopped early: priced-out column "
+                             f"{d_worst} has reduced cost {d_min:.3g} (relative) < "
+                             f"-{REDUCED_COST_TOL:g}; the optimum of the whole LP is not proven")
     return LPSolution(
         x=x, row_dual=row_dual, row_activity=ax, cost=float(m.cost @ x),
         shortfall=float(x[s_cols].sum()),
@@ -381,6 +402,7 @@ def _checked_solution(sess: _Session, lx: dict, pass_s: float, solve_s: float) -
             "ipm_iterations": int(info.ipm_iteration_count),
             "sifting": bool(sess.sift), "working_columns": int(sess.work.size), **sess.rounds,
             "shortfall_star_mt": lx["shortfall_star"], "max_violation": viol,
+            "objective_rel_error": obj_err, "min_reduced_cost_priced_out": d_min,
         },
     )
 
@@ -391,10 +413,13 @@ def check_solution(m: LPModel, x: np.ndarray, extra_rows=None) -> tuple[np.ndarr
     Relative to max(1, |bound|, sum_j |a_ij x_j|) in LP units (MtCO2, kha, plants), so a
     violation counts against the size of the quantities in the row, with a floor of one unit.
     """
+    idx = m.index
+    bad = _first_nan(m, x)
+    if bad is not None:
+        return np.full(m.n_row, np.nan), np.inf, bad
     A = m.matrix()
     ax = A @ x
     mag = abs(A) @ np.abs(x)
-    idx = m.index
 
     def rel(lo, hi, act, size):
         v_lo = np.where(np.isfinite(lo), lo - act, 0.0)
@@ -419,7 +444,63 @@ def check_solution(m: LPModel, x: np.ndarray, extra_rows=None) -> tuple[np.ndarr
         v = float(rel(np.array([lo]), np.array([hi]), np.array([act]), np.array([size]))[0])
         if v > best:
             best, worst = v, "the shortfall row (sum s <= s*)"
-    if not np.all(np.isfinite(x)):
-        j = int(np.flatnonzero(~np.isfinite(x))[0])
-        return ax, np.inf, f"column {idx.describe_column(j)} (non-finite value)"
     return ax, best, worst
+
+
+def _first_nan(m: LPModel, x: np.ndarray | None = None) -> str | None:
+    """Where the model (or x) holds a NaN, or an infinite value where only finite ones make
+    sense (coefficients, costs, x); None if nowhere.  np.max of an array with a NaN is NaN and
+    every comparison with it is False: without this a NaN passes every check as "no violation"."""
+    idx = m.index
+    if x is not None and not np.all(np.isfinite(x)):
+        j = int(np.flatnonzero(~np.isfinite(x))[0])
+        return f"column {idx.describe_column(j)} (non-finite value {x[j]})"
+    if not np.all(np.isfinite(m.a_value)):
+        k = int(np.flatnonzero(~np.isfinite(m.a_value))[0])
+        j = int(np.searchsorted(m.a_start, k, side="right")) - 1
+        return (f"column {idx.describe_column(j)} (non-finite coefficient {m.a_value[k]} in row "
+                f"{idx.describe_row(int(m.a_index[k]))})")
+    for name, arr in (("cost", m.cost), ("shortfall cost", m.shortfall_cost)):
+        if not np.all(np.isfinite(arr)):
+            j = int(np.flatnonzero(~np.isfinite(arr))[0])
+            return f"column {idx.describe_column(j)} (non-finite {name} {arr[j]})"
+    for kind, lo, hi, describe in (("column", m.col_lower, m.col_upper, idx.describe_column),
+                                   ("row", m.row_lower, m.row_upper, idx.describe_row)):
+        for side, arr in (("lower", lo), ("upper", hi)):
+            if np.isnan(arr).any():
+                i = int(np.flatnonzero(np.isnan(arr))[0])
+                return f"{kind} {describe(i)} (NaN {side} bound)"
+    return None
+
+
+def check_model(m: LPModel, where: str = "model") -> None:
+    """Refuse a model with a NaN in A, the costs or the bounds (or an infinite A entry or cost)."""
+    bad = _first_nan(m)
+    if bad is not None:
+        raise SolveError(f"{where}: the LP holds a non-finite number at {bad}")
+
+
+def check_objective(m: LPModel, x: np.ndarray, objective: float) -> float:
+    """|objective - c x| relative to max(1, |c| |x|): HiGHS's objective recomputed from the
+    model's own costs (NaN if either is not finite)."""
+    cx = float(m.cost @ x)
+    if not (np.isfinite(cx) and np.isfinite(objective)):
+        return float("nan")
+    return abs(objective - cx) / max(1.0, float(np.abs(m.cost) @ np.abs(x)))
+
+
+def check_reduced_costs(m: LPModel, row_dual: np.ndarray, cols: np.ndarray) -> tuple[float, str]:
+    """The least relative reduced cost (c_j - a_j^T y) / max(1, |c_j|) over the columns `cols`
+    (those priced out of HiGHS, at 0) and where it occurs, computed from the model's CSC arrays
+    column by column, independently of the pricing inside the sifting loop."""
+    if cols.size == 0:
+        return 0.0, "nothing"
+    starts, index, value = _gather(m, cols)
+    seg = np.repeat(np.arange(cols.size), np.diff(starts))
+    aty = np.bincount(seg, weights=value * row_dual[index], minlength=cols.size)
+    d = (m.cost[cols] - aty) / np.maximum(1.0, np.abs(m.cost[cols]))
+    if not np.all(np.isfinite(d)):
+        k = int(np.flatnonzero(~np.isfinite(d))[0])
+        return float("nan"), m.index.describe_column(int(cols[k]))
+    k = int(np.argmin(d))
+    return float(d[k]), m.index.describe_column(int(cols[k]))
