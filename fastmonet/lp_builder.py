@@ -96,6 +96,9 @@ class LPModel:
     #: Columns a column-generation solver should start with: under SWITCH_Y, the chains the
     #: ISOLATION solution uses in any period, a known feasible completion of the fixed decisions.
     warm_columns: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    #: (2, n) chain indices: row 0 the `mal` chain whose xB column also stands for the identical
+    #: `overlap` chain in row 1 (SPEC 10); see `overlap_twins` and `beccs_rates`.
+    merged_chains: np.ndarray = field(default_factory=lambda: np.zeros((2, 0), np.int64))
 
     @property
     def nnz(self) -> int:
@@ -325,6 +328,7 @@ class _Candidates:
     xd: tuple                        # (tk, sr, p) of the xD columns
     has_d: np.ndarray                # (tk, sr, p)
     kd_ok: np.ndarray                # (tk, sr, q) a DAC build is possible
+    merged: np.ndarray               # (2, n) (mal chain, overlap chain) served by one column
     d_cost: np.ndarray
     d_capt: np.ndarray
     d_stor: np.ndarray
@@ -343,8 +347,42 @@ def _ar_candidates(ds, inst: _Instance):
     return rem, _nonzero64(useful)
 
 
-def _beccs_candidates(ds, inst: _Instance):
-    """xB: chains with storage at the plant, land at the source, trade allowed, plants buildable.
+def overlap_twins(ds: xr.Dataset) -> np.ndarray:
+    """(2, n) chain indices (mal chain, overlap chain) of the `overlap` chains whose `mal` chain
+    of the same source, plant, biomass and period has exactly the same LP coefficients (cost,
+    stored CO2, plants, land).  Rows (36) and (37) aggregate both land kinds (SPEC 6.5, 10), so
+    such a pair enters the same rows with the same coefficients and one column serves both."""
+    c_land = np.asarray(ds["chain_land"].values)
+    mal, ovl = np.flatnonzero(c_land == 0), np.flatnonzero(c_land == 1)
+    if mal.size == 0 or ovl.size == 0:
+        return np.zeros((2, 0), np.int64)
+    n_sr, n_p = ds.sizes["subregion"], ds.sizes["period"]
+    n_keys = n_sr * n_sr * len(BIOMASS) * n_p
+    src, plant, bio, per = (np.asarray(ds[v].values) for v in
+                            ("chain_source", "chain_plant", "chain_biomass", "chain_period"))
+
+    def key(i):
+        return ((src[i].astype(np.int64) * n_sr + plant[i]) * len(BIOMASS) + bio[i]) * n_p + per[i]
+
+    # A direct-address table over (source, plant, biomass, period): O(chains), no sort.
+    k_mal, k_ovl = key(mal), key(ovl)
+    table = np.full(n_keys, -1, np.int64)
+    table[k_mal] = mal
+    # A repeated key among the mal chains would make the pairing ambiguous: pair none of them.
+    table[np.bincount(k_mal, minlength=n_keys) > 1] = -1
+    pos = table[k_ovl]
+    found = pos >= 0
+    rep, twin = pos[found], ovl[found]
+    same = np.ones(rep.size, bool)
+    for name in ("beccs_cost", "beccs_stored", "beccs_units", "beccs_land"):
+        a = np.asarray(ds[name].values)
+        same &= a[rep] == a[twin]
+    return np.stack([rep[same], twin[same]]).astype(np.int64)
+
+
+def _beccs_candidates(ds, inst: _Instance, merge_overlap: bool = True):
+    """xB: chains with storage at the plant, land at the source, trade allowed, plants buildable;
+    an `overlap` chain identical to its `mal` chain is served by that chain's column.
     Native int32 / int8 index arrays: 2 M chains, no widening copies."""
     c_src = np.asarray(ds["chain_source"].values)
     c_plant = np.asarray(ds["chain_plant"].values)
@@ -361,10 +399,15 @@ def _beccs_candidates(ds, inst: _Instance):
     has_b[c_plant[keep].astype(np.int64) * inst.n_p + c_per[keep]] = True
     nb_ok, fed_b = _window_ok(has_b.reshape(inst.n_sr, inst.n_p))
     keep &= fed_b[c_plant, c_per]
+    merged = np.zeros((2, 0), np.int64)
+    if merge_overlap:
+        twins = overlap_twins(ds)
+        merged = twins[:, keep[twins[0]] & keep[twins[1]]]
+        keep[merged[1]] = False
     xb = np.flatnonzero(keep)
     return dict(xb=xb, xb_src=c_src[xb], xb_plant=c_plant[xb], xb_land=c_land[xb],
                 xb_per=c_per[xb], xb_landc=b_land[xb], b_stored=b_stored, nb_ok=nb_ok,
-                fed_b=fed_b)
+                fed_b=fed_b, merged=merged)
 
 
 def _dac_candidates(ds, inst: _Instance):
@@ -380,9 +423,10 @@ def _dac_candidates(ds, inst: _Instance):
                 d_stor=d_stor)
 
 
-def _candidates(ds, inst: _Instance) -> _Candidates:
+def _candidates(ds, inst: _Instance, merge_overlap: bool = True) -> _Candidates:
     rem, xa = _ar_candidates(ds, inst)
-    return _Candidates(rem=rem, xa=xa, **_beccs_candidates(ds, inst), **_dac_candidates(ds, inst))
+    return _Candidates(rem=rem, xa=xa, **_beccs_candidates(ds, inst, merge_overlap),
+                       **_dac_candidates(ds, inst))
 
 
 # -------------------------------------------------------------------------- row families
@@ -684,30 +728,40 @@ def _labels(ds: xr.Dataset, inst: _Instance) -> dict[str, list]:
     }
 
 
-def build(ds: xr.Dataset, scenario: Scenario, fixings: Fixings | None = None,
-          check: bool = True) -> LPModel:
-    """The LP of SPEC 6 for `scenario` on the Contract-3 coefficient Dataset `ds`.
-
-    Rows are added family by family (`ROW_FAMILIES`), then columns block by block
-    (`COLUMN_BLOCKS`); under SWITCH_Y the early decisions are fixed by `fixing_bounds`.
-    """
-    t0 = time.perf_counter()
+def blocks(ds: xr.Dataset, scenario: Scenario, check: bool = True, merge_overlap: bool = True):
+    """The LP before assembly: (instance, candidates, rows, columns), where `rows.blocks` and
+    `rows.lower/upper` give every row family and its bounds and `cols.tables` every column
+    block's (row, value) table, cost and bounds (benchmarks/compare.py hands them to linopy)."""
     if check:
         check_coefficients(ds)
     inst = _instance(ds, scenario)
-    cand = _candidates(ds, inst)
+    cand = _candidates(ds, inst, merge_overlap)
     rows, ids = _Rows(), _RowIds()
     for family in ROW_FAMILIES:
         family(inst, cand, rows, ids)
     cols = _Columns()
     for block in COLUMN_BLOCKS:
         block(ds, inst, cand, ids, cols)
+    return inst, cand, rows, cols
+
+
+def build(ds: xr.Dataset, scenario: Scenario, fixings: Fixings | None = None,
+          check: bool = True, merge_overlap: bool = True) -> LPModel:
+    """The LP of SPEC 6 for `scenario` on the Contract-3 coefficient Dataset `ds`.
+
+    Rows are added family by family (`ROW_FAMILIES`), then columns block by block
+    (`COLUMN_BLOCKS`); under SWITCH_Y the early decisions are fixed by `fixing_bounds`.
+    `merge_overlap=False` offers a column for every chain, also the `overlap` chains identical
+    to a `mal` chain (same optimum, about 45% more BECCS columns on the bundled data).
+    """
+    t0 = time.perf_counter()
+    inst, cand, rows, cols = blocks(ds, scenario, check=check, merge_overlap=merge_overlap)
     a_start, a_index, a_value, cost, col_lower, col_upper = _assemble(cols)
     shortfall_cost = np.zeros(cols.n)
     shortfall_cost[cols.blocks["s"].slice()] = 1.0
     warm_columns = np.zeros(0, np.int64)
     if fixings is not None:
-        warm_columns = fixing_bounds(fixings, cols.blocks, col_lower, col_upper)
+        warm_columns = fixing_bounds(fixings, cols.blocks, col_lower, col_upper, cand.merged)
     index = LPIndex(columns=cols.blocks, rows=rows.blocks, labels=_labels(ds, inst),
                     groups=inst.groups.labels)
     model = LPModel(
@@ -715,18 +769,25 @@ def build(ds: xr.Dataset, scenario: Scenario, fixings: Fixings | None = None,
         shortfall_cost=shortfall_cost, col_lower=col_lower, col_upper=col_upper,
         row_lower=np.concatenate(rows.lower), row_upper=np.concatenate(rows.upper), index=index,
         scenario=scenario, target_total=float(inst.target[:, -1].sum() / CO2),
-        warm_columns=warm_columns,
+        warm_columns=warm_columns, merged_chains=cand.merged,
     )
     model.build_s = time.perf_counter() - t0
     return model
 
 
-def fixing_bounds(fx: Fixings, cols: dict[str, Block], lower: np.ndarray,
-                   upper: np.ndarray) -> np.ndarray:
+def fixing_bounds(fx: Fixings, cols: dict[str, Block], lower: np.ndarray, upper: np.ndarray,
+                  merged: np.ndarray | None = None) -> np.ndarray:
     """Fix every decision of periods <= fx.last_period to its value (LP units, clipped at 0).
+    A merged column (`merged`: mal chain, overlap chain) is fixed to the sum of both chains.
 
     Returns the chain columns the fixed solution uses in any period (see LPModel.warm_columns).
     """
+    beccs = np.asarray(fx.beccs, np.float64)
+    if merged is not None and merged.size:
+        beccs = beccs.copy()
+        np.add.at(beccs, merged[0], beccs[merged[1]])
+        beccs[merged[1]] = 0.0
+
     def fix(name, values_nat, period_dim):
         b = cols[name]
         early = b.coords[period_dim] <= fx.last_period
@@ -739,8 +800,45 @@ def fixing_bounds(fx: Fixings, cols: dict[str, Block], lower: np.ndarray,
         return b.start + np.flatnonzero(val > 0)
 
     fix("xA", fx.ar_area, "vintage")
-    used_chains = fix("xB", fx.beccs, "period")
+    used_chains = fix("xB", beccs, "period")
     fix("xD", fx.dac, "period")
     fix("nB", fx.plants, "period")
     fix("kD", fx.dac_capacity, "period")
     return used_chains
+
+
+def beccs_rates(ds: xr.Dataset, model: LPModel, x: np.ndarray) -> np.ndarray:
+    """The removal rate of every chain (tCO2/yr, Contract-3 `chain` order) from the LP solution.
+
+    A merged column's rate is split between its `mal` and its `overlap` chain by filling MAL
+    first: in each (source, period) the merged chains take MAL(sr) less the land of the chains
+    on `mal` alone; the rest of their land, and that share of their rate, is reported on the
+    `overlap` chains (one share per source and period).  The LP's rows do not tell the two kinds
+    apart (36 and 37 aggregate them), so every split is an optimum of the unmerged LP; this one
+    puts crops on the land that AR cannot use first and never reports more crop land than the
+    row (36) capacity MAL + sum OVL.
+    """
+    b = model.index.columns["xB"]
+    rates = np.zeros(ds.sizes["chain"])
+    rates[b.coords["chain"]] = x[b.slice()] * b.scale
+    rep, twin = model.merged_chains
+    if rep.size == 0:
+        return rates
+    n_p = ds.sizes["period"]
+    src = np.asarray(ds["chain_source"].values, np.int64)
+    per = np.asarray(ds["chain_period"].values, np.int64)
+    land = np.asarray(ds["chain_land"].values)
+    used = rates * np.asarray(ds["beccs_land"].values, np.float64)           # ha
+    cell = src * n_p + per
+    n_cell = ds.sizes["subregion"] * n_p
+    is_rep = np.zeros(rates.size, bool)
+    is_rep[rep] = True
+    mal_alone = np.bincount(cell[(land == 0) & ~is_rep], used[(land == 0) & ~is_rep], n_cell)
+    mal_merged = np.bincount(cell[rep], used[rep], n_cell)
+    room = np.maximum(np.asarray(ds["mal"].values, np.float64).repeat(n_p) - mal_alone, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(mal_merged > room, room / mal_merged, 1.0)           # on mal
+    total = rates[rep]
+    rates[rep] = total * share[cell[rep]]
+    rates[twin] = total - rates[rep]
+    return rates

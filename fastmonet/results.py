@@ -25,6 +25,7 @@ import xarray as xr
 
 from fastmonet.blocs import Burden, Structure
 from fastmonet.errors import InputError
+from fastmonet import lp_builder
 from fastmonet.lp_builder import Fixings, LPModel
 from fastmonet.scenarios import Rates, Scenario, SolverOptions
 from fastmonet.solver import LPSolution
@@ -52,7 +53,7 @@ def solution_dataset(coeffs: xr.Dataset, model: LPModel, sol: LPSolution) -> xr.
             "ar_area": (("subregion", "ecozone", "forest_type", "vintage"),
                         c["xA"].dense(x, (n_sr, n_ez, n_ft, n_p)),
                         {"units": "ha", "long_name": "area planted in the vintage"}),
-            "beccs_rate": ("chain", c["xB"].dense(x, (n_ch,)),
+            "beccs_rate": ("chain", lp_builder.beccs_rates(coeffs, model, x),
                            {"units": "tCO2/yr", "long_name": "removal by the chain during its period"}),
             "dac_rate": (("tech", "subregion", "period"), c["xD"].dense(x, (n_tk, n_sr, n_p)),
                          {"units": "tCO2/yr", "long_name": "DACCS removal during the period"}),
