@@ -45,6 +45,18 @@ class LPSolution:
     max_violation: float               # largest relative bound violation
     worst: str                         # the row/column where it occurs
     stats: dict = field(default_factory=dict)
+    #: The final simplex basis on the model's columns and rows (None after interior point
+    #: without crossover); pass it as `solve_model(other, warm_basis=...)` to warm-start.
+    basis: Basis | None = None
+
+
+@dataclass
+class Basis:
+    """A simplex basis of an LPModel: HiGHS's HighsBasisStatus codes (0 lower, 1 basic, 2 upper,
+    3 zero, 4 nonbasic) per model column and row; columns priced out by sifting are at lower."""
+
+    col_status: np.ndarray             # int8, n_col
+    row_status: np.ndarray             # int8, n_row
 
 
 def _ok(status, what: str, where: str) -> None:
@@ -172,7 +184,8 @@ class _Session:
     pos_of: np.ndarray                 # full column -> position in HiGHS (-1: priced out)
     AT: object = None                  # A^T (CSR) for pricing, with sifting
     rounds: dict = field(default_factory=lambda: {"columns_added": 0, "sift_rounds": 0,
-                                                  "infeasible_rounds": 0})
+                                                  "infeasible_rounds": 0,
+                                                  "simplex_iterations_total": 0})
 
     def left(self) -> float | None:
         return None if self.deadline is None else self.deadline - time.perf_counter()
@@ -189,6 +202,7 @@ class _Session:
             out = self.priced_out()
             ms = _run(self.h, name, self.where, self.left(),
                       allow_infeasible=allow_infeasible or out.size > 0)
+            self.rounds["simplex_iterations_total"] += int(self.h.getInfo().simplex_iteration_count)
             if out.size == 0:
                 return ms
             if ms != highspy.HighsModelStatus.kOptimal:
@@ -250,13 +264,18 @@ def _working_set(m: LPModel, sift: bool):
     return np.flatnonzero(~out_mask), AT
 
 
-def _open_session(m: LPModel, where: str, sift: bool, lexi: str):
-    """Configure HiGHS and pass the first stage's model (or working set) in one call."""
+def _open_session(m: LPModel, where: str, sift: bool, lexi: str, warm_basis=None):
+    """Configure HiGHS and pass the first stage's model (or working set) in one call; start
+    from `warm_basis` if given (its basic columns join the sifting working set)."""
     opts = m.scenario.solver
     h = _new_highs(opts)
     deadline = None if opts.time_limit is None else time.perf_counter() + float(opts.time_limit)
     t0 = time.perf_counter()
     work, AT = _working_set(m, sift)
+    if warm_basis is not None:
+        _check_basis(m, warm_basis, where)
+        if sift:
+            work = np.union1d(work, np.flatnonzero(warm_basis.col_status == BASIC))
     pos_of = np.full(m.n_col, -1, np.int64)
     pos_of[work] = np.arange(work.size)
     upper0 = m.col_upper.copy()
@@ -267,9 +286,50 @@ def _open_session(m: LPModel, where: str, sift: bool, lexi: str):
     t0 = time.perf_counter()
     pass_model(h, m, first_obj, upper0, where, cols=work if sift else None)
     pass_s = time.perf_counter() - t0
+    if warm_basis is not None:
+        _set_basis(h, warm_basis, work, where)
     sess = _Session(h=h, m=m, where=where, deadline=deadline, sift=sift, work=work,
                     pos_of=pos_of, AT=AT)
     return sess, setup_s, pass_s
+
+
+BASIC = 1      # highspy.HighsBasisStatus.kBasic
+
+
+def _check_basis(m: LPModel, b: Basis, where: str) -> None:
+    from fastmonet.errors import InputError
+    if not isinstance(b, Basis):
+        raise InputError(f"{where}: warm_basis must be a fastmonet.solver.Basis (LPSolution.basis), "
+                         f"got {type(b).__name__}")
+    if b.col_status.size != m.n_col or b.row_status.size != m.n_row:
+        raise InputError(f"{where}: warm_basis has {b.col_status.size} columns and "
+                         f"{b.row_status.size} rows, the model {m.n_col} and {m.n_row}: a basis "
+                         f"only warm-starts a model of the same shape")
+
+
+def _set_basis(h, b: Basis, work: np.ndarray, where: str) -> None:
+    import highspy
+    S = highspy.HighsBasisStatus
+    codes = [S.kLower, S.kBasic, S.kUpper, S.kZero, S.kNonbasic]
+    hb = highspy.HighsBasis()
+    hb.col_status = [codes[c] for c in b.col_status[work]]
+    hb.row_status = [codes[r] for r in b.row_status]
+    n_basic = int((b.col_status[work] == BASIC).sum() + (b.row_status == BASIC).sum())
+    # A basis taken with the shortfall row in place may have one basic too many: let HiGHS
+    # complete ("alien") anything that is not square.
+    hb.alien = n_basic != b.row_status.size
+    hb.valid = True
+    _ok(h.setBasis(hb), "the warm-start basis", where)
+
+
+def _final_basis(h, m: LPModel, work: np.ndarray) -> Basis | None:
+    hb = h.getBasis()
+    if not hb.valid:
+        return None
+    col = np.zeros(m.n_col, np.int8)
+    col[work] = np.fromiter((int(c) for c in hb.col_status), np.int8, len(work))
+    row = np.fromiter((int(r) for r in hb.row_status[: m.n_row]), np.int8, m.n_row)
+    return Basis(col_status=col, row_status=row)
 
 
 def _new_highs(opts):
@@ -331,7 +391,7 @@ def _lexicographic(sess: _Session, lexi: str) -> dict:
     return dict(shortfall_star=shortfall_star, cap=cap, stages=stages, stage_s=stage_s)
 
 
-def solve_model(m: LPModel) -> LPSolution:
+def solve_model(m: LPModel, warm_basis: Basis | None = None) -> LPSolution:
     """Lexicographic solve (shortfall, then cost) and the independent solution check.
 
     With sifting, HiGHS holds a working set of columns (every column but the chains, plus the
@@ -343,7 +403,7 @@ def solve_model(m: LPModel) -> LPSolution:
     also holds the chains of the ISOLATION solution, without which the fixed plants may have no
     feasible fuel supply in the working set; should a restricted stage still be infeasible, every
     remaining column is added and the stage re-run, so infeasibility is only ever reported for the
-    whole LP.
+    whole LP.  `warm_basis` (another solution's `basis`, same model shape) is HiGHS's start.
     """
     sc = m.scenario
     opts = sc.solver
@@ -352,15 +412,16 @@ def solve_model(m: LPModel) -> LPSolution:
     sift = opts.sifting == "on" or (opts.sifting == "auto" and n_chain > SIFT_MIN_CHAINS)
     lexi = "two_stage" if sift else opts.lexicographic
     check_model(m, where)
-    sess, setup_s, pass_s = _open_session(m, where, sift, lexi)
+    sess, setup_s, pass_s = _open_session(m, where, sift, lexi, warm_basis)
     t0 = time.perf_counter()
     lx = _lexicographic(sess, lexi)
     solve_s = time.perf_counter() - t0 + setup_s
     lx["stage_s"]["setup"] = setup_s
-    return _checked_solution(sess, lx, pass_s, solve_s)
+    return _checked_solution(sess, lx, pass_s, solve_s, warm_basis)
 
 
-def _checked_solution(sess: _Session, lx: dict, pass_s: float, solve_s: float) -> LPSolution:
+def _checked_solution(sess: _Session, lx: dict, pass_s: float, solve_s: float,
+                      warm=None) -> LPSolution:
     """The solution of the last stage, checked independently of HiGHS (`check_solution`)."""
     m, h, where = sess.m, sess.h, sess.where
     sol = h.getSolution()
@@ -403,7 +464,9 @@ def _checked_solution(sess: _Session, lx: dict, pass_s: float, solve_s: float) -
             "sifting": bool(sess.sift), "working_columns": int(sess.work.size), **sess.rounds,
             "shortfall_star_mt": lx["shortfall_star"], "max_violation": viol,
             "objective_rel_error": obj_err, "min_reduced_cost_priced_out": d_min,
+            "warm_start": warm is not None,
         },
+        basis=_final_basis(h, m, sess.work),
     )
 
 

@@ -111,3 +111,33 @@ def test_reduced_costs_match_the_sparse_product(solved):
     d = (m.cost - m.matrix().T @ sol.row_dual) / np.maximum(1.0, np.abs(m.cost))
     assert d_min == pytest.approx(d.min(), abs=1e-12)
     assert where == m.index.describe_column(int(np.argmin(d)))
+
+
+@pytest.mark.parametrize("sifting", ["off", "on"])
+def test_warm_start_from_a_neighbour_basis(sifting):
+    # An ensemble member: the central model with BECCS costs perturbed by +-5%.
+    ds = synthetic.instance(n_subregions=8, n_regions=2, n_ecozones=3, seed=4,
+                            target_gt_per_subregion=1.5, nonneg_cost=False)
+    sc = scenarios.make("cooperation", solver=SolverOptions(sifting=sifting))
+    central = solver.solve_model(lp_builder.build(ds, sc))
+    assert central.basis is not None
+    b = central.basis
+    assert b.col_status.size == central.x.size and (b.col_status == 1).sum() > 0
+    member = ds.copy()
+    rng = np.random.default_rng(1)
+    member["beccs_cost"] = ds["beccs_cost"] * rng.uniform(0.95, 1.05, ds.sizes["chain"])
+    m = lp_builder.build(member, sc)
+    cold = solver.solve_model(m)
+    warm = solver.solve_model(m, warm_basis=central.basis)
+    assert warm.stats["warm_start"] and not cold.stats["warm_start"]
+    assert warm.cost == pytest.approx(cold.cost, rel=1e-9)
+    assert warm.shortfall == pytest.approx(cold.shortfall, abs=1e-6)
+    assert 2 * warm.stats["simplex_iterations_total"] <= cold.stats["simplex_iterations_total"]
+
+
+def test_warm_basis_of_another_shape_is_refused(solved):
+    from fastmonet.errors import InputError
+    ds, m, sol = solved
+    other = lp_builder.build(ds, scenarios.make("isolation"))
+    with pytest.raises(InputError, match="warm_basis has"):
+        solver.solve_model(other, warm_basis=sol.basis)
