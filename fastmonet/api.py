@@ -13,6 +13,8 @@ group as it finishes and skips groups already complete, so a crashed run resumes
 from __future__ import annotations
 
 import dataclasses
+import logging
+import os
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -24,6 +26,7 @@ from fastmonet.blocs.metrics import bloc_metrics
 from fastmonet.errors import InputError
 from fastmonet.results import Results
 from fastmonet.scenarios import Rates, Scenario, SolverOptions
+from fastmonet.store import provenance
 
 
 def _dataset_case(coeffs: xr.Dataset, var: str, attr: str) -> str | None:
@@ -57,17 +60,26 @@ def _select_case(coeffs: xr.Dataset, scenario: Scenario) -> xr.Dataset:
 
 
 def solve_coefficients(coeffs: xr.Dataset, scenario: Scenario | str = "cooperation",
-                       isolation: Results | None = None) -> Results:
+                       isolation: Results | None = None, inputs: dict | None = None) -> Results:
     """Solve one scenario on a Contract-3 coefficient Dataset.
 
     SWITCH_Y needs the ISOLATION solution; pass it as `isolation` to avoid solving it again.
+    `inputs`: `fastmonet.store.provenance.inputs_record(coeffs)` if already known (it is
+    computed otherwise, for the result's provenance).
     """
+    if not isinstance(coeffs, xr.Dataset):
+        raise InputError(f"coefficients: must be an xarray Dataset, got {type(coeffs).__name__}")
+    if not isinstance(scenario, (str, Scenario)):
+        raise InputError(f"scenario: must be a policy name or a Scenario, got "
+                         f"{type(scenario).__name__}")
+    started = provenance.now()
     if isinstance(scenario, str):
         # A bare policy name takes the cases the Dataset was built for (default p3, medium).
         cases = {k: c for k, c in (("storage", _dataset_case(coeffs, "storage", "storage_case")),
                                    ("targets", _dataset_case(coeffs, "target", "target_case")))
                  if c is not None}
         scenario = scenarios.make(scenario, **cases)
+    requested = scenario            # the content key: what was asked, before shares are solved
     coeffs = _select_case(coeffs, scenario)
     scenario, coeffs = _share_burden(coeffs, scenario)
     fixings = None
@@ -86,7 +98,11 @@ def solve_coefficients(coeffs: xr.Dataset, scenario: Scenario | str = "cooperati
         met = met.merge(bloc_metrics(met, scenario.structure_at(last)), join="left",
                         combine_attrs="override")
         met["region_bloc"] = met["region_bloc"].fillna("")   # the world row is in no bloc
-    return Results(scenario=scenario, solution=solution, metrics=met, stats=dict(sol.stats))
+    results.with_cf(met)
+    prov = provenance.request(requested, inputs or provenance.inputs_record(coeffs))
+    prov.update(started=started, finished=provenance.now())
+    return Results(scenario=scenario, solution=solution, metrics=met, stats=dict(sol.stats),
+                   provenance=prov)
 
 
 def _share_burden(coeffs: xr.Dataset, scenario: Scenario) -> tuple[Scenario, xr.Dataset]:
@@ -140,16 +156,11 @@ def load_coefficients(targets: str = "p3", storage: str = "medium", data_path=No
 
 
 def open_coefficients(path: str | Path) -> xr.Dataset:
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: coefficient store not found")
-    try:
-        try:
-            return xr.open_zarr(str(path), consolidated=True).load()
-        except (KeyError, FileNotFoundError, ValueError):
-            return xr.open_zarr(str(path), consolidated=False).load()
-    except Exception as exc:  # noqa: BLE001 - report any unreadable store as bad input
-        raise InputError(f"{path}: not a readable zarr coefficient store ({exc})") from None
+    """A coefficient store written by `fastmonet.coefficients.save`, checked array by array."""
+    from fastmonet import coefficients
+    if not isinstance(path, (str, Path)):
+        raise InputError(f"coefficients: a Dataset or a store path, got {type(path).__name__}")
+    return coefficients.open_store(path)
 
 
 def solve_many(
@@ -159,41 +170,118 @@ def solve_many(
     data_path=None,
     on_result: Callable[[Results, bool], None] | None = None,
     technology=None,
+    *,
+    overwrite: bool = False,
+    wait: bool = True,
+    on_message: Callable[[str], None] | None = None,
 ) -> list[Results]:
-    """Solve several scenarios; with `out`, write each to its zarr group and skip complete ones.
+    """Solve several scenarios; with `out`, write each to its zarr group as it finishes.
 
-    `on_result(results, skipped)` is called as each scenario finishes (or is found complete).
+    A complete group of `out` is reused (re-verified from its checksums) only if its inputs and
+    scenario definition equal the request's; if any differs, nothing is solved and a
+    `StoreError` names the group and the difference, unless `overwrite=True` (then it is solved
+    again and replaced).  A damaged or incomplete group is solved again, with a message.  One
+    writer at a time per store: a second one waits (`wait=False`: `StoreError` instead).
+    `on_result(results, reused)` is called as each scenario finishes (or is reused);
+    `on_message(text)` receives the notes above (default: the `fastmonet.store` logger).
     """
-    cache: dict[tuple[str, str], xr.Dataset] = {}
-    iso_done: dict[tuple, Results] = {}
-    done = []
+    scs = _check_scenarios(scenario_list)
+    if coefficients is not None and not isinstance(coefficients, xr.Dataset):
+        raise InputError(f"coefficients: must be an xarray Dataset, got "
+                         f"{type(coefficients).__name__}")
+    say = on_message or logging.getLogger("fastmonet.store").warning
+    coeff_cache: dict[tuple[str, str], xr.Dataset] = {}
+    input_cache: dict[int, dict] = {}
 
     def coeffs_for(sc: Scenario) -> xr.Dataset:
         if coefficients is not None:
             return coefficients
         key = (sc.targets, sc.storage)
-        if key not in cache:
-            cache[key] = load_coefficients(sc.targets, sc.storage, data_path, technology)
-        return cache[key]
+        if key not in coeff_cache:
+            coeff_cache[key] = load_coefficients(sc.targets, sc.storage, data_path, technology)
+        return coeff_cache[key]
 
+    def inputs_for(sc: Scenario) -> dict:
+        co = coeffs_for(sc)
+        if id(co) not in input_cache:
+            input_cache[id(co)] = provenance.inputs_record(co)
+        return input_cache[id(co)]
+
+    if out is None:
+        return _solve_all(scs, {}, coeffs_for, inputs_for, None, on_result)
+    from fastmonet.store import lock, paths
+    paths.check_store_path(out, "out")
+    with lock.writer(out, wait=wait, on_wait=say):
+        reuse = _plan(out, scs, inputs_for, overwrite, say)
+        return _solve_all(scs, reuse, coeffs_for, inputs_for, out, on_result)
+
+
+def _check_scenarios(scenario_list) -> list[Scenario]:
+    from fastmonet.store import names
+    if isinstance(scenario_list, (str, Scenario)) or not isinstance(scenario_list, Iterable):
+        raise InputError(f"scenarios: a list of Scenario, got {type(scenario_list).__name__}")
+    scs = list(scenario_list)
+    for sc in scs:
+        if not isinstance(sc, Scenario):
+            raise InputError(f"scenarios: each must be a Scenario (fastmonet.scenarios.make), "
+                             f"got {type(sc).__name__}")
+    names.check_all([sc.name for sc in scs])
+    return scs
+
+
+def _plan(out, scs: list[Scenario], inputs_for, overwrite: bool, say) -> dict[str, Results]:
+    """Decide, before solving anything, which groups are reused; refuse on any mismatch."""
+    from fastmonet.store import groups
+    from fastmonet.store.errors import StoreError
+    reuse: dict[str, Results] = {}
+    conflicts: list[tuple[str, list[str]]] = []
+    for sc in scs:
+        st = groups.state(out, sc.name)
+        if st.status == "absent":
+            continue
+        if not st.complete:
+            say(f"store {out}: group {sc.name!r} is incomplete ({st.problem}); solving it again")
+            continue
+        diff = provenance.differences(st.attrs["provenance"], provenance.request(sc, inputs_for(sc)))
+        if diff and overwrite:
+            say(f"store {out}: group {sc.name!r}: {'; '.join(diff)}; replacing it (--overwrite)")
+            continue
+        if diff:
+            conflicts.append((sc.name, diff))
+            continue
+        try:
+            reuse[sc.name] = Results.from_zarr(out, sc.name)
+        except StoreError as exc:
+            say(f"{exc}; solving it again")
+    if conflicts:
+        name, diff = conflicts[0]
+        more = f" ({len(conflicts) - 1} more group(s) differ too: " \
+               f"{', '.join(n for n, _ in conflicts[1:])})" if len(conflicts) > 1 else ""
+        raise StoreError(
+            f"store {out}: group {name!r} holds results of another request: {'; '.join(diff)}"
+            f"{more}. Nothing was solved; use --overwrite (overwrite=True) to replace, or "
+            "another store or scenario name")
+    return reuse
+
+
+def _solve_all(scs, reuse, coeffs_for, inputs_for, out, on_result) -> list[Results]:
     def iso_key(sc: Scenario):
         return dataclasses.replace(sc, name="", solver=SolverOptions())
 
-    for sc in scenario_list:
-        if out is not None and results.is_complete(out, sc.name):
-            res = Results.from_zarr(out, sc.name)
-            skipped = True
-        else:
+    iso_done: dict[Scenario, Results] = {}
+    done = []
+    for sc in scs:
+        res = reuse.get(sc.name)
+        if res is None:
             iso = iso_done.get(iso_key(sc.isolation_base())) if sc.switches else None
-            res = solve_coefficients(coeffs_for(sc), sc, isolation=iso)
-            skipped = False
+            res = solve_coefficients(coeffs_for(sc), sc, isolation=iso, inputs=inputs_for(sc))
             if out is not None:
                 res.to_zarr(out, sc.name)
         if not sc.switches:
             iso_done[iso_key(sc)] = res
         done.append(res)
         if on_result is not None:
-            on_result(res, skipped)
+            on_result(res, sc.name in reuse)
     return done
 
 
@@ -208,16 +296,28 @@ def solve(
     out: str | Path | None = None,
     name: str = "",
     technology: str | Path | None = None,
+    *,
+    overwrite: bool = False,
+    wait: bool = True,
 ) -> Results | list[Results]:
     """Solve a scenario (or a list of them) end to end.
 
     `scenario`: COOPERATION, CURRENT_POLICY, ISOLATION, SWITCH_2030/.../2090 (any case), a
     `Scenario`, or a list of either (then a list of Results is returned).  `rates`: multipliers
     such as `{"ar": 10, "beccs": 2.5, "dac": 2.5}`.  `coefficients`: a Contract-3 Dataset or the
-    path of a saved zarr store, instead of loading the data.  `out`: a zarr store to write to.
+    path of a saved zarr store, instead of loading the data.  `out`: a zarr store to write to
+    (see `solve_many` for `overwrite` and `wait`).
     `technology`: folder of technology TOMLs (default: `<data_path>/technology` if it exists,
     else the bundled one).
     """
+    _check_types(scenario=(scenario, (str, Scenario, list, tuple)), targets=(targets, str),
+                 storage=(storage, str), rates=(rates, (Rates, dict, type(None))),
+                 solver_options=(solver_options, (SolverOptions, dict, type(None))),
+                 coefficients=(coefficients, (xr.Dataset, str, os.PathLike, type(None))),
+                 data_path=(data_path, (str, os.PathLike, type(None))),
+                 out=(out, (str, os.PathLike, type(None))), name=(name, str),
+                 technology=(technology, (str, os.PathLike, type(None))),
+                 overwrite=(overwrite, bool), wait=(wait, bool))
     if technology is not None and coefficients is not None:
         raise InputError("technology: not with coefficients (they were built with their own "
                          "technology folder; rebuild them instead)")
@@ -237,8 +337,17 @@ def solve(
     if isinstance(coefficients, (str, Path)):
         coefficients = open_coefficients(coefficients)
     res = solve_many(scs, out=out, coefficients=coefficients, data_path=data_path,
-                     technology=technology)
+                     technology=technology, overwrite=overwrite, wait=wait)
     return res if many else res[0]
+
+
+def _check_types(**checks) -> None:
+    """`InputError` naming the first argument whose type is wrong (before any work)."""
+    for arg, (value, types) in checks.items():
+        if not isinstance(value, types):
+            want = " or ".join(t.__name__ for t in (types if isinstance(types, tuple) else (types,))
+                               if t is not type(None))
+            raise InputError(f"{arg}: expected {want}, got {type(value).__name__} {value!r:.60}")
 
 
 def _from_dict(cls, d: dict, where: str):

@@ -7,9 +7,11 @@ A scenario's results are two Datasets:
   and the duals of the target and storage rows;
 - `metrics`: what SPEC 7 reports (see `fastmonet.metrics`).
 
-In a zarr store each scenario is a group `<name>` with sub-groups `solution` and `metrics`; the
-group attribute `complete = true` is written last, so a run that stops midway leaves no group
-that looks finished, and `solve_many` skips the groups that are.
+In a zarr store each scenario is a group `<name>` with sub-groups `solution` and `metrics`,
+written by `fastmonet.store.groups`: under the store's lock, every array verified, its checksum
+and the result's provenance recorded, and `complete = true` written last, so a run that stops
+midway leaves no group that looks finished.  `solve_many` reuses a complete group only when its
+inputs and scenario definition equal the request's.
 """
 
 from __future__ import annotations
@@ -78,12 +80,67 @@ def solution_dataset(coeffs: xr.Dataset, model: LPModel, sol: LPSolution) -> xr.
             "chain": coeffs["chain"].values, "group": list(groups),
         },
     )
+    with_cf(ds)
     ds.attrs.update(scenario_attrs(model.scenario))
     ds.attrs.update({f"stat_{k}": v for k, v in sol.stats.items()})
     ds.attrs["cost_musd"] = sol.cost
     ds.attrs["shortfall_mt"] = sol.shortfall
     ds.attrs["status"] = sol.status
     ds.attrs["worst_violation_at"] = sol.worst
+    return ds
+
+
+# CF `units` and `long_name` for every coordinate and for the metrics variables that do not set
+# them where they are computed; `with_cf` fills only what is missing.
+CF_ATTRS = {
+    "subregion": ("1", "subregion code"),
+    "subregion_region": ("1", "region code of the subregion"),
+    "region": ("1", "region code (world: all regions)"),
+    "source_region": ("1", "region where the biomass is grown"),
+    "plant_region": ("1", "region of the BECCS plant"),
+    "group": ("1", "target group: a region, or world"),
+    "ecozone": ("1", "ecological zone"),
+    "forest_type": ("1", "forest type"),
+    "tech": ("1", "DAC technology (ce: electric, cw: heat from waste)"),
+    "option": ("1", "CDR option (ar, beccs, daccs, all)"),
+    "vintage": ("year", "first planting year of the decade"),
+    "period": ("year", "first year of the decade"),
+    "year": ("year", "reporting year (end of the decade)"),
+    "chain": ("1", "BECCS supply-chain index"),
+    "config": ("1", "cost-supply configuration index (sorted by marginal cost)"),
+    "config_region": ("1", "region of the configuration"),
+    "config_option": ("1", "CDR option of the configuration"),
+    "cum_removal_subregion": ("tCO2", "cumulative CDR by subregion"),
+    "ctnc": ("US$", "cumulative total net cost"),
+    "cnc": ("US$/tCO2", "cumulative net cost per tCO2 removed"),
+    "mnc": ("US$/tCO2", "marginal net cost"),
+    "target": ("tCO2", "cumulative removal target"),
+    "shortfall": ("tCO2", "target shortfall"),
+    "surplus_2100": ("tCO2", "removal above the target by 2100"),
+    "deficit_2100": ("tCO2", "removal below the target by 2100"),
+    "sold_2100": ("tCO2", "negative emissions sold by 2100"),
+    "bought_2100": ("tCO2", "negative emissions bought by 2100"),
+    "land_ar": ("ha", "land under AR"),
+    "land_crops": ("ha", "land under energy crops"),
+    "land_straw": ("ha", "wheat land supplying straw"),
+    "storage_used": ("tCO2", "CO2 storage used by 2100"),
+    "storage_capacity": ("tCO2", "CO2 storage capacity"),
+    "target_dual": ("US$/tCO2", "dual of the target row"),
+    "config_removal": ("tCO2", "removal of the configuration"),
+    "config_cost": ("US$", "cost of the configuration"),
+    "config_mnc": ("US$/tCO2", "marginal cost of the configuration"),
+    "config_cum_removal": ("tCO2", "cost-supply curve abscissa"),
+    "config_surplus": ("tCO2", "surplus of the configuration"),
+}
+
+
+def with_cf(ds: xr.Dataset) -> xr.Dataset:
+    """`ds` with CF `units` / `long_name` set where missing (from CF_ATTRS; in place)."""
+    for name, var in ds.variables.items():
+        units, long_name = CF_ATTRS.get(name, (None, None))
+        if units is not None:
+            var.attrs.setdefault("units", units)
+        var.attrs.setdefault("long_name", long_name or name.replace("_", " "))
     return ds
 
 
@@ -132,6 +189,8 @@ class Results:
     solution: xr.Dataset
     metrics: xr.Dataset
     stats: dict = field(default_factory=dict)
+    # What the result was made from (fastmonet.store.provenance.request + solve times).
+    provenance: dict = field(default_factory=dict)
 
     def summary(self) -> pd.DataFrame:
         from fastmonet.metrics import summary_rows
@@ -157,33 +216,43 @@ class Results:
         )
 
     # ------------------------------------------------------------------------------ storage
-    def to_zarr(self, path: str | Path, group: str | None = None) -> str:
-        """Write to `path` (a zarr store) under `group` (default: the scenario name)."""
-        import zarr
-        group = group or self.scenario.name
-        root = zarr.open_group(str(path), mode="a")
-        if group in root:
-            del root[group]
-        _zarr_ready(self.solution).to_zarr(str(path), group=f"{group}/solution", mode="w",
-                                           consolidated=False)
-        _zarr_ready(self.metrics).to_zarr(str(path), group=f"{group}/metrics", mode="w",
-                                          consolidated=False)
-        g = zarr.open_group(str(path), mode="a", path=group)
-        g.attrs.update({**{k: _jsonable(v) for k, v in self.stats.items()},
-                        "scenario_json": self.solution.attrs["scenario_json"]})
-        g.attrs["complete"] = True
+    def to_zarr(self, path: str | Path, group: str | None = None, wait: bool = True) -> str:
+        """Write to `path` (a zarr store) under `group` (default: the scenario name).
+
+        The group is replaced, every array verified and the group marked complete last, under
+        the store's write lock (see `fastmonet.store`).  Provenance and checksums go into the
+        group's attributes.
+        """
+        from fastmonet.store import groups, lock, names
+        group = names.check(group or self.scenario.name, "group name")
+        parts = {"solution": with_cf(_zarr_ready(self.solution)),
+                 "metrics": with_cf(_zarr_ready(self.metrics))}
+        attrs = {**{k: _jsonable(v) for k, v in self.stats.items()},
+                 "scenario_json": self.solution.attrs["scenario_json"]}
+        prov = dict(self.provenance)
+        prov.setdefault("fastmonet_version", _version())
+        with lock.writer(path, wait=wait):
+            prov["written"] = _now()
+            groups.write(path, group, parts, attrs, prov)
         return group
 
     @classmethod
     def from_zarr(cls, path: str | Path, group: str) -> "Results":
-        if not is_complete(path, group):
-            raise InputError(f"{path}: group {group!r} is missing or incomplete")
-        sol = xr.open_zarr(str(path), group=f"{group}/solution", consolidated=False).load()
-        met = xr.open_zarr(str(path), group=f"{group}/metrics", consolidated=False).load()
-        import zarr
-        attrs = dict(zarr.open_group(str(path), mode="r", path=group).attrs)
-        stats = {k: v for k, v in attrs.items() if k not in ("complete", "scenario_json")}
-        return cls(scenario=scenario_from_attrs(sol.attrs), solution=sol, metrics=met, stats=stats)
+        """Read a complete group back; every array is checked against its recorded checksum.
+
+        A missing or damaged group, chunk or attribute raises `StoreError` (an `InputError`)
+        naming store, group and variable.
+        """
+        from fastmonet.store import groups
+        parts, attrs = groups.read(path, group)
+        sol, met = parts.get("solution"), parts.get("metrics")
+        if sol is None or met is None or "scenario_json" not in attrs:
+            from fastmonet.store.errors import StoreError
+            raise StoreError(f"store {path}, group {group!r}: not a scenario result (needs "
+                             "solution, metrics and scenario_json)")
+        stats = {k: v for k, v in attrs.items() if k not in _GROUP_KEYS}
+        return cls(scenario=scenario_from_attrs(sol.attrs), solution=sol, metrics=met,
+                   stats=stats, provenance=dict(attrs["provenance"]))
 
     def to_netcdf(self, path: str | Path) -> list[Path]:
         """netCDF files: `<path>` holds the metrics, `<stem>.solution.nc` the solution."""
@@ -220,10 +289,20 @@ def _netcdf_ready(ds: xr.Dataset) -> xr.Dataset:
     return out
 
 
+_GROUP_KEYS = ("complete", "parts", "checksums", "provenance", "scenario_json")
+
+
+def _version() -> str:
+    from fastmonet.store.provenance import fastmonet_version
+    return fastmonet_version()
+
+
+def _now() -> str:
+    from fastmonet.store.provenance import now
+    return now()
+
+
 def is_complete(path: str | Path, group: str) -> bool:
-    import zarr
-    try:
-        g = zarr.open_group(str(path), mode="r", path=group)
-    except Exception:  # noqa: BLE001 - zarr raises several kinds for "not there"
-        return False
-    return bool(g.attrs.get("complete", False))
+    """The group's metadata says it is complete (its arrays are checked by `from_zarr`)."""
+    from fastmonet.store import groups
+    return groups.state(path, group).complete

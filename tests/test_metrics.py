@@ -11,7 +11,7 @@ import pytest
 import xarray as xr
 
 from fastmonet import api, metrics, scenarios, synthetic
-from fastmonet.results import Results, _zarr_ready, is_complete
+from fastmonet.results import Results, is_complete
 
 
 @pytest.fixture(scope="module")
@@ -210,8 +210,9 @@ def test_zarr_groups_resume_and_netcdf(ds, tmp_path):
 
 def test_cli_summary_csv(ds, tmp_path):
     from fastmonet.cli.main import main
+    from fastmonet.coefficients import save
     store = tmp_path / "coeffs.zarr"
-    _zarr_ready(ds).to_zarr(store, mode="w", consolidated=False)
+    save(ds, store)
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
         rc = main(["solve", "--coefficients", str(store), "--scenario", "cooperation,isolation",

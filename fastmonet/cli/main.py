@@ -17,6 +17,7 @@ from fastmonet.errors import InputError, SolveError
 COMMANDS = [
     "coefficients",
     "data",
+    "info",
     "linkage",
     "run",
     "solve",
@@ -45,8 +46,24 @@ def main(argv: list[str] | None = None) -> int:
         common.normalise(args)
         return int(args.func(args) or 0)
     except (InputError, SolveError, FileNotFoundError) as exc:
-        print(f"fastmonet {args.command}: error: {exc}", file=sys.stderr)
-        return 2
+        return _fail(args, f"error: {exc}", 2)
+    except BrokenPipeError:            # stdout's reader went away (`| head`)
+        from fastmonet.cli.solve import silence_stdout
+        silence_stdout()
+        return _fail(args, "stdout closed early (broken pipe)", 141)
+    except KeyboardInterrupt:
+        return _fail(args, "interrupted", 130)
+    except OSError as exc:             # disk full, permissions, ...: one line, no traceback
+        where = f": {exc.filename}" if getattr(exc, "filename", None) else ""
+        return _fail(args, f"error: {exc.strerror or exc}{where}", 1)
+
+
+def _fail(args, text: str, code: int) -> int:
+    try:
+        print(f"fastmonet {args.command}: {text}", file=sys.stderr)
+    except OSError:
+        pass
+    return code
 
 
 if __name__ == "__main__":

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
+import os
 import sys
 from pathlib import Path
 
 from fastmonet.errors import InputError
+
+SUMMARY_HEADER = ("scenario", "region", "option", "metric", "value", "unit")
 
 
 def register(subparsers) -> None:
@@ -44,7 +48,14 @@ def register(subparsers) -> None:
                    help="technology TOML directory (default: DATA/technology if it exists, "
                         "else the bundled data/technology)")
     p.add_argument("--out", type=Path, default=None,
-                   help="zarr store: one group per scenario; complete groups are skipped on rerun")
+                   help="zarr store: one group per scenario; on rerun a complete group is reused "
+                        "only if its inputs and scenario are unchanged (else: stop, see "
+                        "--overwrite)")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace groups of --out that hold results of other inputs or scenario "
+                        "definitions (default: stop before solving anything)")
+    p.add_argument("--no-wait", action="store_true",
+                   help="fail at once if another run is writing --out (default: wait for it)")
     p.add_argument("--netcdf", type=Path, default=None,
                    help="also write netCDF files into this directory (<scenario>.nc and "
                         "<scenario>.solution.nc)")
@@ -86,34 +97,83 @@ def _scenarios(args):
             for n in names]
 
 
+def _check_paths(args) -> None:
+    """Output paths and the scenario file, before any data is read or anything solved."""
+    from fastmonet.store import paths
+    if args.out is not None:
+        paths.check_store_path(args.out, "--out")
+    if args.netcdf is not None:
+        paths.check_writable_dir(args.netcdf, "--netcdf")
+    if args.scenario_file is not None and args.scenario_file.is_dir():
+        raise InputError(f"--scenario-file {args.scenario_file}: is a folder, not a TOML file")
+
+
+class _Stdout:
+    """stdout that survives its reader going away (`| head`): the solve and the store writes
+    go on, later output is dropped, and the command says so at the end."""
+
+    def __init__(self):
+        self.closed = False
+
+    def write_rows(self, write) -> None:
+        if self.closed:
+            return
+        try:
+            write()
+            sys.stdout.flush()
+        except BrokenPipeError:
+            self.closed = True
+            silence_stdout()
+
+
+def silence_stdout() -> None:
+    """Point fd 1 at /dev/null so the interpreter's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass
+
+
 def run(args: argparse.Namespace) -> int:
     from fastmonet import api
+    from fastmonet.store import names
+    _check_paths(args)
     scs = _scenarios(args)
+    names.check_all([s.name for s in scs])
     if args.coefficients and (args.technology or args.data):
         raise InputError("--coefficients: not with --data or --technology (the store was built "
                          "from its own inputs; rebuild it with 'fastmonet coefficients build')")
     coeffs = api.open_coefficients(args.coefficients) if args.coefficients else None
-    writer = None
-    if args.summary_csv:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(["scenario", "region", "option", "metric", "value", "unit"])
-    if args.netcdf is not None:
-        args.netcdf.mkdir(parents=True, exist_ok=True)
+    out = _Stdout()
+    writer = csv.writer(sys.stdout, lineterminator="\n") if args.summary_csv else None
+    if writer is not None:
+        out.write_rows(lambda: writer.writerow(list(SUMMARY_HEADER)))
 
-    def on_result(res, skipped):
-        note = "already complete, skipped" if skipped else \
+    def say(text: str) -> None:
+        print(f"fastmonet solve: {text}", file=sys.stderr)
+
+    def on_result(res, reused):
+        note = "reused (inputs and scenario unchanged, checksums verified)" if reused else \
             f"solved in {res.stats.get('solve_s', float('nan')):.1f} s"
-        print(f"fastmonet solve: {res.scenario.name}: {note}", file=sys.stderr)
+        say(f"{res.scenario.name}: {note}")
         if args.netcdf is not None:
             res.to_netcdf(args.netcdf / f"{res.scenario.name}.nc")
         if writer is not None:
-            for row in res.summary().itertuples(index=False):
-                writer.writerow([row.scenario, row.region, row.option, row.metric,
-                                 f"{row.value:.6g}", row.unit])
-            sys.stdout.flush()
-        elif not args.summary_csv:
-            print(res)
+            out.write_rows(lambda: [writer.writerow([row.scenario, row.region, row.option,
+                                                     row.metric, f"{row.value:.6g}", row.unit])
+                                    for row in res.summary().itertuples(index=False)])
+        else:
+            out.write_rows(lambda: print(res))
 
-    api.solve_many(scs, out=args.out, coefficients=coeffs, data_path=args.data,
-                   on_result=on_result, technology=args.technology)
+    done = api.solve_many(scs, out=args.out, coefficients=coeffs, data_path=args.data,
+                          on_result=on_result, technology=args.technology,
+                          overwrite=args.overwrite,
+                          wait=not args.no_wait, on_message=say)
+    if out.closed:
+        where = f"; all {len(done)} written to {args.out}" if args.out is not None else ""
+        say(f"stdout closed early (broken pipe): output after that dropped, {len(done)} "
+            f"scenario(s) solved{where}")
+        return 141   # 128 + SIGPIPE, what a shell reports for a writer killed by a closed pipe
     return 0

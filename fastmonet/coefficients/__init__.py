@@ -10,7 +10,6 @@ AR (``ar.py``), BECCS chains (``beccs.py``), DACCS (``dac.py``); ``summary.py`` 
 from __future__ import annotations
 
 import time
-import warnings
 from pathlib import Path
 
 import xarray as xr
@@ -74,23 +73,42 @@ def build(inputs: xr.Dataset, tech: technology.Technology | str | Path | None = 
     return out
 
 
-def save(coeffs: xr.Dataset, path: str | Path) -> None:
+def save(coeffs: xr.Dataset, path: str | Path, wait: bool = True) -> None:
     """Write the coefficient Dataset to a zarr (v3) store, replacing it.
 
-    Text coordinates keep their fixed-width numpy dtype so they read back as ``<U`` arrays
-    (variable-length strings read back as numpy StringDType, which ``astype(str)`` rejects);
-    zarr warns that this dtype has no v3 specification yet, which is silenced here.
+    Guarded like a results group (``fastmonet.store``): under the store's write lock, every
+    array read back and checked, its checksum and the provenance (versions, input files) stored
+    in the root attributes, ``complete`` written last.  Text coordinates keep their fixed-width
+    numpy dtype so they read back as ``<U`` arrays (variable-length strings read back as numpy
+    StringDType, which ``astype(str)`` rejects).
     """
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*does not have a Zarr V3 specification.*")
-        coeffs.to_zarr(Path(path), mode="w", consolidated=False)
+    from fastmonet.store import groups, lock, paths, provenance
+
+    if not isinstance(coeffs, xr.Dataset):
+        raise InputError(f"coefficients.save: a Dataset, got {type(coeffs).__name__}")
+    path = paths.check_store_path(path, "coefficient store")
+    prov = {**provenance.environment(), **provenance.inputs_record(coeffs)}
+    with lock.writer(path, wait=wait):
+        prov["written"] = provenance.now()
+        groups.write(path, "", {"": coeffs}, {}, prov)
 
 
 def open_store(path: str | Path) -> xr.Dataset:
-    """Read a store written by ``save`` (loaded into memory)."""
+    """Read a store written by ``save`` (loaded into memory), every array checked.
+
+    A store that is incomplete, lacks its checksums, or has a missing or damaged chunk raises
+    ``StoreError`` (an ``InputError``) naming the store and the variable: zarr itself would
+    read a missing chunk back as fill values (a ``chain_plant`` of 0) without a word.
+    """
+    from fastmonet.store import groups
+    from fastmonet.store.errors import StoreError
+
     p = Path(path)
     if not p.is_dir():
         raise InputError(f"coefficient store {p} not found (write one with 'fastmonet coefficients build --out')")
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*does not have a Zarr V3 specification.*")
-        return xr.open_zarr(p, consolidated=False).load()
+    st = groups.state(p, "")
+    if not st.complete:
+        raise StoreError(f"coefficient store {p}: {st.problem or 'not a zarr store'}; rebuild "
+                         "it with 'fastmonet coefficients build --out'")
+    parts, _ = groups.read(p, "")
+    return parts[""]

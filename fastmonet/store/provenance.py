@@ -121,3 +121,72 @@ def environment() -> dict[str, str]:
         "platform": platform.platform(),
         "host": platform.node(),
     }
+
+
+# ----------------------------------------------------------------------------- content keys
+def now() -> str:
+    import time
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def inputs_record(coeffs) -> dict:
+    """What a coefficient Dataset was made from: its input files, else its own content.
+
+    The files come from the `input_files` attribute the loaders record; a Dataset that lacks it
+    but names its `data_path` gets that folder hashed (every CSV and TOML: more than was read,
+    never less); one that names neither (synthetic, hand-made) is identified by the checksums
+    of all its arrays.  Inputs are never assumed equal because they cannot be told apart.
+    """
+    files = input_files_from(coeffs.attrs)
+    if files is not None:
+        return {"input_files": files, "input_source": "files recorded by the loaders",
+                "input_key": hash_json(files)}
+    data_path = coeffs.attrs.get("data_path")
+    if data_path and Path(data_path).is_dir():
+        files = hash_tree(data_path)
+        return {"input_files": files, "input_key": hash_json(files),
+                "input_source": f"every data file under {data_path} (the loaders did not record "
+                                "which they read)"}
+    from fastmonet.store.checksums import dataset_digests
+    sums = dataset_digests(coeffs)
+    return {"input_files": {}, "input_source": "coefficient Dataset content (no input files "
+            "recorded)", "input_key": hash_json(sums)}
+
+
+def scenario_definition(scenario) -> dict:
+    """The parts of a Scenario that decide its results (not its name or HiGHS options)."""
+    import dataclasses
+    d = dataclasses.asdict(scenario)
+    d.pop("name", None)
+    d.pop("solver", None)
+    return d
+
+
+def request(scenario, inputs: dict) -> dict:
+    """The provenance a result of `scenario` on `inputs` (an `inputs_record`) will carry."""
+    import dataclasses
+    definition = scenario_definition(scenario)
+    return {**environment(), **inputs,
+            "scenario_definition": definition, "scenario_key": hash_json(definition),
+            "highs_options": dataclasses.asdict(scenario.solver)}
+
+
+def differences(stored: dict, wanted: dict) -> list[str]:
+    """What makes a stored result's provenance differ from a request's (empty: the same)."""
+    out = []
+    if stored.get("scenario_key") != wanted.get("scenario_key"):
+        a, b = stored.get("scenario_definition", {}), wanted.get("scenario_definition", {})
+        keys = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
+        what = ", ".join(f"{k} {a.get(k)!r} -> {b.get(k)!r}" for k in keys[:3])
+        out.append(f"scenario definition differs ({what or 'unrecorded'})")
+    if stored.get("input_key") != wanted.get("input_key"):
+        a, b = stored.get("input_files") or {}, wanted.get("input_files") or {}
+        changed = sorted(k for k in set(a) & set(b) if a[k] != b[k])
+        added, removed = sorted(set(b) - set(a)), sorted(set(a) - set(b))
+        bits = [f"{label} {', '.join(names[:3])}{' ...' if len(names) > 3 else ''}"
+                for label, names in (("changed", changed), ("new", added), ("not read now", removed))
+                if names]
+        out.append("inputs differ (" + ("; ".join(bits) if bits else
+                                        stored.get("input_source", "?") + " vs " +
+                                        wanted.get("input_source", "?")) + ")")
+    return out

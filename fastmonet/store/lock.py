@@ -1,0 +1,103 @@
+"""One writer per store: an advisory lock (fcntl.flock) on the sidecar file `STORE.lock`.
+
+    with lock.writer(path, wait=True, on_wait=print):   # creates the store folder if needed
+        ... write groups ...
+
+A second writer either waits (after `on_wait` is told who holds the lock) or, with `wait=False`,
+gets a `StoreError` naming the store and the holder.  The lock belongs to the open file, so the
+kernel releases it when the process ends in any way (kill -9 included): no stale locks to clean.
+Readers take no lock; they rely on the `complete` mark written last (see `fastmonet.store.groups`).
+`flock` is advisory and local: it does not protect a store shared over some network filesystems.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+import platform
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
+
+from fastmonet.store.errors import StoreError
+
+LOCK_SUFFIX = ".lock"   # beside the store: zarr warns about any foreign file inside one
+# Stores this process already holds: flock conflicts between two open files of one process too,
+# so nested writers (solve_many -> Results.to_zarr) share the outer lock instead of deadlocking.
+_HELD: dict[Path, int] = {}
+
+
+def _holder(fh) -> str:
+    try:
+        fh.seek(0)
+        info = json.loads(fh.read() or "{}")
+        return (f"pid {info.get('pid', '?')} on {info.get('host', '?')} since "
+                f"{info.get('since', '?')}")
+    except (OSError, ValueError):
+        return "another process"
+
+
+def lock_path(path: str | Path) -> Path:
+    path = Path(path)
+    return path.with_name(path.name + LOCK_SUFFIX)
+
+
+def _open(path: Path):
+    """The lock file, creating the store folder; None when this process holds the lock."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        if path.resolve() in _HELD:
+            return None
+        return open(lock_path(path), "a+")
+    except OSError as exc:
+        raise StoreError(f"store {path}: cannot be created or written "
+                         f"({exc.strerror or exc})") from None
+
+
+def _acquire(fh, path: Path, wait: bool, on_wait) -> None:
+    try:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return
+    except OSError as exc:
+        if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+            raise
+    who = _holder(fh)
+    if not wait:
+        raise StoreError(f"store {path}: being written by {who}; try again when it has "
+                         "finished (or run without --no-wait to wait)")
+    if on_wait is not None:
+        on_wait(f"store {path}: being written by {who}; waiting for it to finish")
+    fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+
+
+@contextmanager
+def writer(path: str | Path, wait: bool = True,
+           on_wait: Callable[[str], None] | None = None) -> Iterator[Path]:
+    """Hold the store's write lock for the duration of the block (creates the folder)."""
+    path = Path(path)
+    fh = _open(path)
+    key = path.resolve()
+    if fh is None:                      # nested: this process already holds it
+        _HELD[key] += 1
+        try:
+            yield path
+        finally:
+            _HELD[key] -= 1
+        return
+    try:
+        _acquire(fh, path, wait, on_wait)
+        fh.seek(0)
+        fh.truncate()
+        fh.write(json.dumps({"pid": os.getpid(), "host": platform.node(),
+                             "since": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}))
+        fh.flush()
+        _HELD[key] = 1
+        try:
+            yield path
+        finally:
+            del _HELD[key]
+    finally:
+        fh.close()   # releases the lock
