@@ -190,10 +190,10 @@ def test_a_failing_scenario_is_named_after_the_others_are_written(run, scenario_
     three.write_text(scenario_file.read_text() + '\n[[scenario]]\npolicy = "current_policy"\n')
     real = api.solve_coefficients
 
-    def failing(coeffs, scenario, isolation=None):
+    def failing(coeffs, scenario, isolation=None, **kw):
         if getattr(scenario, "policy", "") == "current_policy":
             raise SolveError("HiGHS says no (test)")
-        return real(coeffs, scenario, isolation=isolation)
+        return real(coeffs, scenario, isolation=isolation, **kw)
     monkeypatch.setattr(api, "solve_coefficients", failing)
     code, stdout, stderr = _run(["run", "--scenario-file", str(three), "--out", str(out),
                                  "--format", "md", "--quiet"])
