@@ -310,6 +310,9 @@ def solve(
     `technology`: folder of technology TOMLs (default: `<data_path>/technology` if it exists,
     else the bundled one).
     """
+    if technology is not None and coefficients is not None:
+        raise InputError("technology: not with coefficients (they were built with their own "
+                         "technology folder; rebuild them instead)")
     _check_types(scenario=(scenario, (str, Scenario, list, tuple)), targets=(targets, str),
                  storage=(storage, str), rates=(rates, (Rates, dict, type(None))),
                  solver_options=(solver_options, (SolverOptions, dict, type(None))),
@@ -318,9 +321,6 @@ def solve(
                  out=(out, (str, os.PathLike, type(None))), name=(name, str),
                  technology=(technology, (str, os.PathLike, type(None))),
                  overwrite=(overwrite, bool), wait=(wait, bool))
-    if technology is not None and coefficients is not None:
-        raise InputError("technology: not with coefficients (they were built with their own "
-                         "technology folder; rebuild them instead)")
     if isinstance(rates, dict):
         rates = _from_dict(Rates, rates, "rates")
     if isinstance(solver_options, dict):
