@@ -79,7 +79,8 @@ def solve_coefficients(coeffs: xr.Dataset, scenario: Scenario | str = "cooperati
                                    ("targets", _dataset_case(coeffs, "target", "target_case")))
                  if c is not None}
         scenario = scenarios.make(scenario, **cases)
-    requested = scenario            # the content key: what was asked, before shares are solved
+    # The content key is what was asked, on the coefficients as given (before cases or shares).
+    requested, inputs = scenario, inputs or provenance.inputs_record(coeffs)
     coeffs = _select_case(coeffs, scenario)
     scenario, coeffs = _share_burden(coeffs, scenario)
     fixings = None
@@ -99,7 +100,7 @@ def solve_coefficients(coeffs: xr.Dataset, scenario: Scenario | str = "cooperati
                         combine_attrs="override")
         met["region_bloc"] = met["region_bloc"].fillna("")   # the world row is in no bloc
     results.with_cf(met)
-    prov = provenance.request(requested, inputs or provenance.inputs_record(coeffs))
+    prov = provenance.request(requested, inputs)
     prov.update(started=started, finished=provenance.now())
     return Results(scenario=scenario, solution=solution, metrics=met, stats=dict(sol.stats),
                    provenance=prov)
