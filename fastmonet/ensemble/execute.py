@@ -1,0 +1,303 @@
+"""`fastmonet.ensemble.run`: sample, coefficients in member blocks, members x scenarios solved on
+dask.distributed, everything written into one store; rerunning the same call resumes.
+
+Scheduling: one coefficient task per member block, then one task per member that solves the
+member's scenarios in order (they share the member's BECCS chains, ~1 M of them, and SWITCH_Y
+needs the member's ISOLATION solution), recording a status per (member, scenario). A member task
+depends on its block's task, so solving starts as soon as the first block is written. Tasks
+write into the store themselves; the client only counts what they report.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import logging
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+import fastmonet
+from fastmonet import scenarios as sc_mod
+from fastmonet.energy import PERIOD_STARTS, REPORT_YEARS
+from fastmonet.ensemble import sampling, store
+from fastmonet.ensemble.progress import Progress
+from fastmonet.ensemble.stand_coefficients import Cells
+from fastmonet.ensemble.tasks import Context, coefficient_task, member_task
+from fastmonet.errors import InputError
+from fastmonet.metrics import OPTIONS, WORLD
+from fastmonet.technology import DAC_TECHS
+
+WORKER_ENV = {"NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+              "OPENBLAS_NUM_THREADS": "1"}
+
+
+@dataclass
+class RunSummary:
+    store: str
+    members: int
+    scenarios: list[str]
+    done: dict                    # scenario -> members done
+    failed: dict                  # scenario -> members failed
+    skipped: int                  # members found complete in the store
+    seconds: float
+    dashboard: str | None = None
+
+    @property
+    def all_failed(self) -> bool:
+        return sum(self.done.values()) == 0 and sum(self.failed.values()) > 0
+
+    def describe(self) -> str:
+        parts = [f"{s}: {self.done[s]} done, {self.failed[s]} failed" for s in self.scenarios]
+        return (f"{self.members} members x {len(self.scenarios)} scenarios in {self.seconds:.1f} s "
+                f"({self.skipped} members already complete); " + "; ".join(parts) + f" -> {self.store}")
+
+
+def run(n: int | None = None, scenarios=("cooperation",), out: str | Path = "ensemble.zarr", *,
+        ranges=None, sampler: str = "sobol", seed: int = 0, workers: int | None = None,
+        scheduler: str | None = None, targets: str = "p3", storage: str = "medium",
+        data_path=None, inputs=None, tech=None, draws: list[dict] | None = None,
+        block: int | None = None, solver=None, progress: bool = True) -> RunSummary:
+    """Run (or resume) an ensemble into the store `out`.
+
+    `n` members drawn by `sampler` (sobol | lhs | random) with `seed` from `ranges` (a path, a
+    `fastmonet.uncertainty.Ranges`, or None for the bundled file), or the explicit `draws`.
+    `workers`: processes of a LocalCluster (default: one per core); 0 runs every task in this
+    process (no cluster). `scheduler`: the address of an existing dask cluster instead.
+    `inputs` / `tech`: a Contract-2 Dataset / Technology instead of loading `data_path`.
+    """
+    t0 = time.perf_counter()
+    out = str(out)
+    ctx, draws, sample, unit, info = _prepare(n, scenarios, ranges, sampler, seed, targets, storage,
+                                              data_path, inputs, tech, draws, solver)
+    keys, run_attrs = _keys(ctx, draws, sample, unit, info)
+    m = len(draws)
+    block = _open_or_create(out, ctx, run_attrs, keys, sample, unit, m, block, workers)
+    with _executor(workers, scheduler) as ex:
+        ctx.pin_threads = ex.remote
+        summary = _execute(ex, ctx, out, draws, block, progress)
+    summary.seconds = time.perf_counter() - t0
+    summary.dashboard = ex.dashboard
+    return summary
+
+
+# --------------------------------------------------------------------------------- preparation
+def _prepare(n, scenarios, ranges, sampler, seed, targets, storage, data_path, inputs, tech, draws, solver):
+    from fastmonet import data, technology, uncertainty
+    if isinstance(scenarios, str):
+        scenarios = [scenarios]
+    # Store labels are the policies as typed in lower case (cooperation, switch_2050, ...).
+    bases = [sc_mod.make(s, targets=targets, storage=storage, solver=solver, where=f"--scenario {s}")
+             for s in scenarios]
+    bases = [dataclasses.replace(b, name=b.label.lower()) for b in bases]
+    names = [b.name for b in bases]
+    dup = next((x for x in names if names.count(x) > 1), None)
+    if dup:
+        raise InputError(f"--scenario: {dup!r} given twice")
+    if any(b.policy == "switch" for b in bases) and not any(b.policy == "isolation" for b in bases):
+        raise InputError("--scenario: SWITCH_Y scenarios fix their early decisions to the member's "
+                         "ISOLATION solution; add --scenario isolation")
+    tech = technology.load() if tech is None else tech
+    if ranges is None or isinstance(ranges, (str, Path)):
+        ranges = uncertainty.load(ranges, tech=tech, data_path=data_path)
+    if inputs is None:
+        inputs = data.load(data_path, storage=storage, targets=targets)
+    dims = ranges.dimension_names()
+    if draws is not None:
+        draws = [dict(d) for d in draws]
+        sample = sampling.numeric_table(ranges, draws)
+        unit = np.full(sample.shape, np.nan)
+        info = sampling.SampleInfo("explicit", int(seed), len(draws), len(draws))
+    else:
+        if n is None:
+            raise InputError("--n: give the number of members")
+        unit, info = sampling.unit_sample(len(dims), n, sampler, seed, names=dims)
+        draws, sample = sampling.values_table(ranges, unit)
+    regions = [str(r) for r in inputs["region"].values] + [WORLD]
+    # ISOLATION before any SWITCH_Y of the member; otherwise the user's order.
+    order = sorted(range(len(bases)), key=lambda k: (bases[k].policy == "switch", k))
+    ctx = Context(inputs=inputs, tech=tech, ranges=ranges, bases=bases, cells=Cells.from_inputs(inputs),
+                  regions=regions, options=list(OPTIONS), years=[int(y) for y in REPORT_YEARS],
+                  solve_order=order)
+    return ctx, draws, sample, unit, info
+
+
+def _keys(ctx: Context, draws, sample, unit, info) -> tuple[list[str], dict]:
+    """Content hashes: of the inputs, technology, ranges, scenarios; per member; of the run."""
+    ranges_text = _ranges_text(ctx.ranges)
+    parts = {
+        "fastmonet_version": fastmonet.__version__,
+        "input_hash": store.digest(ctx.inputs),
+        "technology_hash": store.digest(repr(ctx.tech)),
+        "ranges_hash": store.digest(ranges_text if ranges_text is not None else repr(ctx.ranges.parameters)),
+        "scenarios_json": json.dumps([dataclasses.asdict(b) for b in ctx.bases], sort_keys=True),
+    }
+    member_keys = [store.digest(json.dumps({**parts, "draw": {k: str(v) for k, v in sorted(d.items())}},
+                                           sort_keys=True)) for d in draws]
+    run_key = store.digest(json.dumps({**parts, "members": member_keys,
+                                       "sample_unit": store.digest(np.nan_to_num(unit, nan=-1.0))},
+                                      sort_keys=True))
+    attrs = {
+        "title": "fastmonet uncertainty ensemble",
+        "Conventions": "CF-1.10",
+        "source": f"fastmonet {fastmonet.__version__} ensemble (fastmonet.ensemble.run)",
+        "run_key": run_key, **parts,
+        "ranges_path": str(getattr(ctx.ranges, "path", "") or ""),
+        "ranges_toml": ranges_text or "",
+        "sampler": info.sampler, "seed": info.seed, "n_requested": info.n_requested,
+        "n_members": info.n_members, "saltelli_base_n": info.base_n or 0,
+        "saltelli_second_order": bool(info.second_order),
+        "scenarios": [b.name for b in ctx.bases], "targets": ctx.bases[0].targets,
+        "storage": ctx.bases[0].storage,
+        "data_path": str(ctx.inputs.attrs.get("data_path", "")),
+    }
+    attrs.update(_provenance(ctx))
+    return member_keys, attrs
+
+
+def _ranges_text(ranges) -> str | None:
+    path = getattr(ranges, "path", None)
+    if path and Path(path).is_file():
+        return Path(path).read_text()
+    return None
+
+
+def _provenance(ctx: Context) -> dict:
+    """Input-file hashes of the guarded store (fastmonet.store), when that module offers them."""
+    try:
+        from fastmonet.store import provenance  # noqa: F401 - H1's guarded store, if present
+    except ImportError:
+        return {}
+    try:
+        prov = provenance.collect(data_path=ctx.inputs.attrs.get("data_path"))
+    except Exception:  # noqa: BLE001 - provenance is extra information, never a failure
+        return {}
+    return {f"provenance_{k}": (v if isinstance(v, (str, int, float, bool)) else json.dumps(v, default=str))
+            for k, v in dict(prov).items()}
+
+
+def _open_or_create(out, ctx, run_attrs, keys, sample, unit, m, block, workers) -> int:
+    if store.exists(out):
+        have = store.attrs(out)
+        if have.get("run_key") != run_attrs["run_key"]:
+            what = [k for k in ("input_hash", "technology_hash", "ranges_hash", "scenarios_json",
+                                "sampler", "seed", "n_members", "fastmonet_version")
+                    if have.get(k) != run_attrs.get(k)]
+            raise InputError(f"{out}: the store holds another ensemble (differs in "
+                             f"{', '.join(what) or 'its members'}); use a new --out or remove it")
+        return int(store.attrs_group(out, "coefficients").get("member_block", 1))
+    if block is None:
+        w = max(1, workers or os.cpu_count() or 1)
+        block = int(min(32, max(1, -(-m // (4 * w)))))
+    store.create(Path(out), members=m, scenarios=[b.name for b in ctx.bases], regions=ctx.regions,
+                 options=ctx.options, years=ctx.years, parameters=ctx.ranges.dimension_names(),
+                 units=_units(ctx.ranges), sample=sample, sample_unit=unit, member_keys=keys,
+                 cells=ctx.cells, subregions=[str(s) for s in ctx.inputs["subregion"].values],
+                 ecozones=[str(s) for s in ctx.inputs["ecozone"].values],
+                 forest_types=[str(s) for s in ctx.inputs["forest_type"].values],
+                 techs=list(DAC_TECHS), periods=[int(p) for p in PERIOD_STARTS], block=int(block),
+                 attrs=run_attrs)
+    return int(block)
+
+
+def _units(ranges) -> list[str]:
+    return [("case index" if p.is_discrete else p.unit) for p, _ in ranges.dimensions()]
+
+
+# ----------------------------------------------------------------------------------- execution
+class _Inline:
+    """No cluster: run each task in this process, in submission order (workers=0)."""
+
+    remote = False
+    dashboard = None
+
+    def scatter(self, obj):
+        return obj
+
+    def submit(self, fn, *args, **kw):
+        return fn(*args, **kw)
+
+    def results(self, items):
+        yield from items
+
+
+class _Dask:
+    remote = True
+
+    def __init__(self, client):
+        self.client = client
+        self.dashboard = client.dashboard_link
+
+    def scatter(self, obj):
+        return self.client.scatter(obj, broadcast=True, hash=False)
+
+    def submit(self, fn, *args, **kw):
+        return self.client.submit(fn, *args, pure=False, **kw)
+
+    def results(self, futures):
+        from distributed import as_completed
+        for fut in as_completed(futures):
+            yield fut.result()
+
+
+@contextlib.contextmanager
+def _executor(workers, scheduler):
+    if scheduler is None and workers == 0:
+        yield _Inline()
+        return
+    import dask
+    from distributed import Client, LocalCluster
+    if scheduler is not None:
+        try:
+            client = Client(scheduler, timeout="20s")
+        except OSError as exc:
+            raise InputError(f"--scheduler {scheduler}: no dask scheduler there ({exc})") from None
+        try:
+            client.run(os.environ.update, WORKER_ENV)
+            yield _Dask(client)
+        finally:
+            client.close()
+        return
+    k = workers or os.cpu_count() or 1
+    env = {**dask.config.get("distributed.nanny.pre-spawn-environ", {}), **WORKER_ENV}
+    with dask.config.set({"distributed.nanny.pre-spawn-environ": env}):
+        cluster = LocalCluster(n_workers=k, threads_per_worker=1, processes=True,
+                               silence_logs=logging.ERROR, dashboard_address=":0")
+    try:
+        with Client(cluster) as client:
+            yield _Dask(client)
+    finally:
+        cluster.close()
+
+
+def _execute(ex, ctx: Context, out: str, draws: list[dict], block: int, progress: bool) -> RunSummary:
+    m, names = len(draws), [b.name for b in ctx.bases]
+    st = store.status(out)
+    cst = store.coef_status(out)
+    pending = [i for i in range(m) if (st[i] == store.PENDING).any()]
+    skipped = m - len(pending)
+    bar = Progress(m, "ensemble", enabled=progress, initial_done=int((st == store.DONE).all(axis=1).sum()),
+                   initial_failed=int(((st == store.FAILED).any(axis=1) & (st != store.PENDING).all(axis=1)).sum()))
+    if ex.dashboard:
+        bar.write(f"dask dashboard: {ex.dashboard}")
+    ctx_ref = ex.scatter(ctx)
+    blocks = {}
+    for start in range(0, m, block):
+        stop = min(m, start + block)
+        if any(i in set(pending) for i in range(start, stop)) and (cst[start:stop] == store.PENDING).any():
+            blocks[start] = ex.submit(coefficient_task, ctx_ref, out, start, draws[start:stop])
+    tasks = [ex.submit(member_task, ctx_ref, out, i, draws[i], blocks.get(i - i % block)) for i in pending]
+    try:
+        for rec in ex.results(tasks):
+            bar.update(all(rec["ok"]))
+    finally:
+        bar.close()
+    st = store.status(out)
+    done = {s: int((st[:, k] == store.DONE).sum()) for k, s in enumerate(names)}
+    failed = {s: int((st[:, k] == store.FAILED).sum()) for k, s in enumerate(names)}
+    return RunSummary(out, m, names, done, failed, skipped, 0.0)

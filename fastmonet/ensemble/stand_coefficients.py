@@ -1,0 +1,165 @@
+"""Member-dependent AR and DAC coefficients for a block of members, one kernel call per block.
+
+A block's stand cells are every (member, subregion, ecozone, forest type) cell allowed in the
+central inputs (the `Cells` index). Their stand parameters are stacked over the block's members
+(growth B, G, fire penalty and thinning share carry each member's overrides), so
+
+- the stand kernel (`fastmonet.stand.simulate`) runs once per block, on the distinct parameter
+  rows only (members whose forest draws coincide share a stand trajectory; a cell's result does
+  not depend on which other cells are in the call, so this changes no bit);
+- `kernels.operations.operation_flows` and `stand.vintage_coefficients` run once per block on all
+  its cells (once per group of members that share the capital-recovery factor and fuel
+  transition, which are scalars of those kernels: one group unless those are sampled).
+
+The arithmetic is that of `fastmonet.coefficients.ar.build_ar` cell for cell, so the central
+member's coefficients equal `fastmonet.coefficients.build`'s exactly (tests/test_ensemble.py).
+DAC coefficients are tiny ((tech, subregion, period) per member) and use the DAC kernel per member.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import xarray as xr
+
+from fastmonet import stand
+from fastmonet.coefficients.ar import UNIT_FIELDS, _stand_params, unit_quantities
+from fastmonet.coefficients.dac import dac_arrays
+from fastmonet.coefficients.inputs import require, subregion_regions
+from fastmonet.energy import FIRST_YEAR, N_PERIODS, PERIOD_YEARS, EnergyTransition, period_mid_years
+from fastmonet.errors import InputError
+from fastmonet.kernels.operations import operation_flows
+
+STAND_FIELDS = ("B", "G", "R1", "R2", "Cf", "rfire", "thin_share")
+DAC_VARS = ("dac_cost", "dac_stored", "dac_captured", "dac_efficiency")
+
+
+@dataclass(frozen=True)
+class Cells:
+    """The allowed AR cells (subregion, ecozone, forest type) of the central inputs."""
+
+    sr: np.ndarray
+    ez: np.ndarray
+    ft: np.ndarray
+    shape: tuple[int, int, int]        # (n_subregion, n_ecozone, n_forest_type)
+
+    @property
+    def size(self) -> int:
+        return int(self.sr.size)
+
+    @classmethod
+    def from_inputs(cls, inputs: xr.Dataset) -> "Cells":
+        if "forest_type_allowed" not in inputs.variables:
+            raise InputError("inputs: missing variable 'forest_type_allowed' (Contract 2)")
+        allowed = np.asarray(inputs["forest_type_allowed"].transpose(
+            "subregion", "ecozone", "forest_type").values, bool)
+        land = require(inputs, "lrp", ("subregion", "ecozone")) + require(inputs, "ovl", ("subregion", "ecozone"))
+        allowed = allowed & (land > 0)[:, :, None]
+        sr, ez, ft = (a.astype(np.int64) for a in np.nonzero(allowed))
+        return cls(sr, ez, ft, allowed.shape)
+
+    def dense(self, per_cell: np.ndarray) -> np.ndarray:
+        """(cell, ...) -> (subregion, ecozone, forest_type, ...) with NaN where no cell."""
+        out = np.full(self.shape + per_cell.shape[1:], np.nan)
+        out[self.sr, self.ez, self.ft] = per_cell
+        return out
+
+
+FOREST_INPUTS = ("growth_B", "growth_G", "rs_R1", "rs_R2", "carbon_fraction", "fire_mfri", "fire_vdep")
+UNIT_INPUTS = ("diesel_price", "labour_cost", "ppp_factor", "subregion_region")
+
+
+def _arrays_key(inputs: xr.Dataset, names) -> tuple:
+    """What a member's inputs hold for `names` (small arrays: hashing them costs microseconds)."""
+    var = inputs.variables    # Variables, not DataArrays: no coordinate assembly per lookup
+    return tuple((n, var[n].dims, np.asarray(var[n].values).tobytes()) if n in var else (n, None)
+                 for n in names)
+
+
+def _member_stand(applied, cells: Cells, cache: dict) -> np.ndarray:
+    """(n_cells, 7) stand parameters of one member (its forest overrides applied)."""
+    key = _arrays_key(applied.inputs, FOREST_INPUTS)
+    if key not in cache:
+        cache[key] = _stand_params(applied.inputs, cells.ez, cells.ft)
+    params = cache[key]
+    fo = getattr(applied, "forest_overrides", None)
+    if fo is not None and not fo.is_identity:
+        params = fo.adjust(params)
+    return np.stack([np.broadcast_to(getattr(params, f), (cells.size,)) for f in STAND_FIELDS], axis=1)
+
+
+def _member_units(applied, cells: Cells, cache: dict) -> np.ndarray:
+    """(n_cells, len(UNIT_FIELDS)) per-hectare operation quantities of one member."""
+    inputs, tech = applied.inputs, applied.tech
+    key = (_arrays_key(inputs, UNIT_INPUTS),
+           repr((tech.ar, tech.ar_region, tech.materials, tech.fuels, tech.nitrogen, tech.luc,
+                 tech.finance)))
+    if key not in cache:
+        cache[key] = _units(inputs, tech, cells)
+    return cache[key]
+
+
+def _units(inputs, tech, cells: Cells) -> np.ndarray:
+    codes, _ = subregion_regions(inputs)
+    diesel = require(inputs, "diesel_price", ("subregion",))
+    labour = require(inputs, "labour_cost", ("subregion",))
+    ppp = require(inputs, "ppp_factor", ("subregion",))
+    per_sr = np.empty((codes.size, len(UNIT_FIELDS)))
+    for s in range(codes.size):
+        q = unit_quantities(tech.ar_for_region(codes[s]), tech, diesel[s], labour[s], ppp[s])
+        per_sr[s] = [q[k] for k in UNIT_FIELDS]
+    return per_sr[cells.sr]
+
+
+def _group_key(applied) -> tuple:
+    """Scalars of the flow / coefficient kernels that a member may change."""
+    window = PERIOD_YEARS * N_PERIODS
+    tr = EnergyTransition.from_inputs(applied.inputs, applied.tech)
+    share = tr.fossil_share(FIRST_YEAR + np.arange(window, dtype=np.float64))
+    fin = applied.tech.finance
+    return (float(fin.crf), int(fin.lifetime), share.tobytes())
+
+
+def ar_block(applied_list: list, cells: Cells, horizon: int = 100) -> tuple[np.ndarray, np.ndarray]:
+    """(removal, cost), each (n_members, n_cells, n_vintages, n_years): tCO2/ha and US$2018/ha."""
+    n_m, n_c = len(applied_list), cells.size
+    stand_cache: dict = {}
+    rows = np.concatenate([_member_stand(a, cells, stand_cache) for a in applied_list]) if n_m else np.zeros((0, 7))
+    uniq, inverse = np.unique(rows, axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    params = stand.StandParams(**{f: np.ascontiguousarray(uniq[:, i]) for i, f in enumerate(STAND_FIELDS)})
+    res = stand.simulate(params, horizon=horizon, trajectories=True)
+    th = np.ascontiguousarray(res.Th[inverse])
+    co2seq = np.ascontiguousarray(res.CO2seq[inverse])
+    unit_cache: dict = {}
+    units = np.concatenate([_member_units(a, cells, unit_cache) for a in applied_list])
+    removal = np.empty((n_m * n_c, N_PERIODS, N_PERIODS))
+    cost = np.empty_like(removal)
+    groups: dict[tuple, list[int]] = {}
+    for m, a in enumerate(applied_list):
+        groups.setdefault(_group_key(a), []).append(m)
+    window = PERIOD_YEARS * N_PERIODS
+    for (crf, lifetime, share_bytes), members in groups.items():
+        idx = (np.asarray(members)[:, None] * n_c + np.arange(n_c)[None, :]).reshape(-1)
+        n = idx.size
+        em_flows = np.empty((n, 2, horizon + 1))
+        cost_flows = np.empty((n, 1, horizon + 1))
+        u = {k: np.ascontiguousarray(units[idx, i]) for i, k in enumerate(UNIT_FIELDS)}
+        operation_flows(np.ascontiguousarray(th[idx]), *(u[k] for k in UNIT_FIELDS), crf, lifetime,
+                        em_flows, cost_flows)
+        factors_em = np.stack([np.frombuffer(share_bytes), np.ones(window)])
+        removal[idx] = stand.vintage_coefficients(np.ascontiguousarray(co2seq[idx]), em_flows, factors_em)
+        cost[idx] = -stand.vintage_coefficients(np.zeros((n, horizon + 1)), cost_flows, np.ones((1, window)))
+    shape = (n_m, n_c, N_PERIODS, N_PERIODS)
+    return removal.reshape(shape), cost.reshape(shape)
+
+
+def dac_block(applied_list: list) -> dict[str, np.ndarray]:
+    """DAC coefficient arrays, each (n_members, n_tech, n_subregion, n_period)."""
+    out = {v: [] for v in DAC_VARS}
+    for a in applied_list:
+        tr = EnergyTransition.from_inputs(a.inputs, a.tech)
+        for v, arr in zip(DAC_VARS, dac_arrays(a.inputs, a.tech, tr.grid_factor(period_mid_years()))):
+            out[v].append(arr)
+    return {v: np.stack(arrs) for v, arrs in out.items()}

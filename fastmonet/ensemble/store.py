@@ -1,0 +1,251 @@
+"""The ensemble store: one zarr (v3) directory that `xr.open_zarr(STORE)` opens as one Dataset.
+
+Root group (dims member, scenario, region, option, year, parameter):
+
+    cum_removal, removal_rate, ctnc, cnc   (member, scenario, region, option, year)
+    target, shortfall                      (member, scenario, region, year)
+    cnc_trading_2100                       (member, scenario, region)
+    nep, total_cost, simplex_iterations    (member, scenario)
+    status (int8: 0 pending, 1 done, 2 failed), message   (member, scenario)
+    sample (value; discrete: case index), sample_unit (hypercube)   (member, parameter)
+    member_key                             (member)   content hash of what the member solves
+
+Group ``coefficients``: ar_removal, ar_cost (member, cell, vintage, year) with the cell's
+subregion / ecozone / forest type as coordinates; dac_cost, dac_stored, dac_captured,
+dac_efficiency (member, tech, subregion, period); coef_status, coef_message (member).
+Group ``timing``: seconds per (member, scenario) and per coefficient block — run-dependent,
+so kept out of the root that a resumed run must reproduce bit for bit.
+
+Every array is chunked by one member (the coefficient arrays by the member block), so two
+workers never write the same chunk; zarr's local store writes each chunk atomically, and a
+slot's status is written after its results, so a killed run leaves no slot that looks done.
+The root attributes hold the provenance: the run key (a hash of everything the results depend
+on), the input, technology and ranges hashes, the ranges file itself, sampler and seed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import warnings
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from fastmonet.errors import InputError
+
+PENDING, DONE, FAILED = 0, 1, 2
+STATUS_ATTRS = {"long_name": "state of the (member, scenario) solve", "flag_values": [0, 1, 2],
+                "flag_meanings": "pending done failed", "units": "1"}
+
+# name: (dims after (member, scenario), units, long_name)
+RESULT_VARS = {
+    "cum_removal": (("region", "option", "year"), "tCO2", "cumulative CO2 removal"),
+    "removal_rate": (("region", "option", "year"), "tCO2/yr", "mean CO2 removal rate in the decade ending in year"),
+    "ctnc": (("region", "option", "year"), "US$2018", "cumulative total net cost"),
+    "cnc": (("region", "option", "year"), "US$2018/tCO2", "cumulative net cost per tonne removed"),
+    "target": (("region", "year"), "tCO2", "cumulative removal target"),
+    "shortfall": (("region", "year"), "tCO2", "cumulative removal short of the target"),
+    "cnc_trading_2100": (("region",), "US$2018/tCO2", "cumulative net cost per tonne by 2100 with trading"),
+    "nep": ((), "US$2018/tCO2", "negative emissions price"),
+    "total_cost": ((), "US$2018", "LP cost objective"),
+    "simplex_iterations": ((), "1", "simplex iterations of the member's solve"),
+}
+AR_VARS = {"ar_removal": ("tCO2/ha", "AR removal coefficient cRCO2(t, a)"),
+           "ar_cost": ("US$2018/ha", "AR cost coefficient cCost(t, a)")}
+DAC_ATTRS = {"dac_cost": ("US$2018/tCO2", "DACCS cost per tonne removed"),
+             "dac_stored": ("tCO2/tCO2", "CO2 stored per tonne removed"),
+             "dac_captured": ("tCO2/tCO2", "CO2 captured per tonne removed"),
+             "dac_efficiency": ("tCO2/tCO2", "CO2 removed per tonne captured")}
+
+
+def digest(obj) -> str:
+    """sha256 of bytes, str, numpy arrays or an xarray Dataset (its variables' content)."""
+    h = hashlib.sha256()
+    _feed(h, obj)
+    return h.hexdigest()
+
+
+def _feed(h, obj) -> None:
+    if isinstance(obj, xr.Dataset):
+        for name in sorted(obj.variables, key=str):
+            var = obj.variables[name]
+            h.update(f"{name}|{var.dims}|{var.dtype.kind}".encode())
+            _feed(h, np.asarray(var.values))
+        _feed(h, json.dumps({k: str(v) for k, v in sorted(obj.attrs.items())}))
+    elif isinstance(obj, np.ndarray):
+        if obj.dtype.kind in "OUT":
+            h.update("\x1f".join(map(str, obj.ravel().tolist())).encode())
+        else:
+            h.update(str(obj.shape).encode() + np.ascontiguousarray(obj).tobytes())
+    elif isinstance(obj, bytes):
+        h.update(obj)
+    else:
+        h.update(str(obj).encode())
+
+
+def _zarr():
+    import zarr
+    return zarr
+
+
+def create(path: Path, *, members: int, scenarios: list[str], regions: list[str],
+           options: list[str], years: list[int], parameters: list[str], units: list[str],
+           sample: np.ndarray, sample_unit: np.ndarray, member_keys: list[str], cells,
+           subregions: list[str], ecozones: list[str], forest_types: list[str], techs: list[str],
+           periods: list[int], block: int, attrs: dict) -> None:
+    """Write the empty store (fill values everywhere, the sample and provenance filled in)."""
+    m, s = members, len(scenarios)
+    coords = {"member": np.arange(m), "scenario": np.array(scenarios, dtype=object),
+              "region": np.array(regions, dtype=object), "option": np.array(options, dtype=object),
+              "year": np.asarray(years), "parameter": np.array(parameters, dtype=object)}
+    data, enc = {}, {}
+    for name, (dims, unit, long) in RESULT_VARS.items():
+        shape = (m, s) + tuple(len(coords[d]) for d in dims)
+        data[name] = (("member", "scenario") + dims, np.full(shape, np.nan), {"units": unit, "long_name": long})
+        enc[name] = {"chunks": (1,) + shape[1:]}
+    data["status"] = (("member", "scenario"), np.zeros((m, s), np.int8), STATUS_ATTRS)
+    data["message"] = (("member", "scenario"), np.full((m, s), "", dtype=object),
+                       {"long_name": "why the (member, scenario) failed (empty if it did not)"})
+    data["sample"] = (("member", "parameter"), sample,
+                      {"long_name": "sampled parameter value (discrete parameters: index of the case)"})
+    data["sample_unit"] = (("member", "parameter"), sample_unit,
+                           {"long_name": "unit-hypercube sample mapped to the value by the ranges", "units": "1"})
+    data["member_key"] = ("member", np.array(member_keys, dtype=object),
+                          {"long_name": "sha256 of the member's inputs, draw and scenarios"})
+    for name in ("status", "message"):
+        enc[name] = {"chunks": (1, s)}
+    coords["parameter_unit"] = ("parameter", np.array(units, dtype=object))
+    ds = xr.Dataset(data, coords=coords, attrs=attrs)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*does not have a Zarr V3 specification.*")
+        ds.to_zarr(path, mode="w", encoding=enc, consolidated=False, zarr_format=3)
+        _create_coefficients(path, m, cells, subregions, ecozones, forest_types, techs, periods, years, block)
+        _create_timing(path, m, scenarios)
+
+
+def _create_coefficients(path, m, cells, subregions, ecozones, forest_types, techs, periods, years, block):
+    n_c, n_v = cells.size, len(periods)
+    sub, eco, ft = (np.array(x, dtype=object) for x in (subregions, ecozones, forest_types))
+    coords = {"member": np.arange(m), "cell": np.arange(n_c), "vintage": np.asarray(periods),
+              "year": np.asarray(years), "tech": np.array(techs, dtype=object), "subregion": sub,
+              "period": np.asarray(periods),
+              "cell_subregion": ("cell", sub[cells.sr]), "cell_ecozone": ("cell", eco[cells.ez]),
+              "cell_forest_type": ("cell", ft[cells.ft])}
+    data, enc = {}, {}
+    for name, (unit, long) in AR_VARS.items():
+        data[name] = (("member", "cell", "vintage", "year"), _lazy_nan((m, n_c, n_v, len(years)), block),
+                      {"units": unit, "long_name": long})
+        enc[name] = {"chunks": (block, n_c, n_v, len(years))}
+    shape = (m, len(techs), len(subregions), n_v)
+    for name, (unit, long) in DAC_ATTRS.items():
+        data[name] = (("member", "tech", "subregion", "period"), _lazy_nan(shape, block),
+                      {"units": unit, "long_name": long})
+        enc[name] = {"chunks": (block,) + shape[1:]}
+    data["coef_status"] = ("member", np.zeros(m, np.int8), {**STATUS_ATTRS, "long_name": "state of the member's coefficients"})
+    data["coef_message"] = ("member", np.full(m, "", dtype=object), {"long_name": "why they failed"})
+    enc["coef_status"] = enc["coef_message"] = {"chunks": (1,)}
+    ds = xr.Dataset(data, coords=coords, attrs={"member_block": block})
+    ds.to_zarr(path, group="coefficients", mode="w", encoding=enc, consolidated=False,
+               compute=False, zarr_format=3)
+
+
+def _lazy_nan(shape, block):
+    import dask.array as da
+    # Never computed: to_zarr(compute=False) writes only the metadata; chunks read as NaN.
+    return da.full(shape, np.nan, chunks=(block,) + shape[1:])
+
+
+def _create_timing(path, m, scenarios):
+    s = len(scenarios)
+    ds = xr.Dataset({"solve_s": (("member", "scenario"), np.full((m, s), np.nan),
+                                 {"units": "s", "long_name": "wall time of the scenario's LP solves"}),
+                     "member_s": ("member", np.full(m, np.nan),
+                                  {"units": "s", "long_name": "wall time of the member task"})},
+                    coords={"member": np.arange(m), "scenario": np.array(scenarios, dtype=object)})
+    ds.to_zarr(path, group="timing", mode="w", encoding={"solve_s": {"chunks": (1, s)},
+                                                           "member_s": {"chunks": (1,)}},
+               consolidated=False, zarr_format=3)
+
+
+def attrs(path) -> dict:
+    try:
+        return dict(_zarr().open_group(str(path), mode="r").attrs)
+    except Exception as exc:  # noqa: BLE001 - any unreadable store is bad input
+        raise InputError(f"{path}: not a readable ensemble store ({exc})") from None
+
+
+def exists(path) -> bool:
+    return Path(path).is_dir() and (Path(path) / "zarr.json").is_file()
+
+
+def status(path) -> np.ndarray:
+    return np.asarray(_zarr().open_group(str(path), mode="r")["status"][...])
+
+
+def coef_status(path) -> np.ndarray:
+    return np.asarray(_zarr().open_group(str(path), mode="r", path="coefficients")["coef_status"][...])
+
+
+# ------------------------------------------------------------------ worker-side writes and reads
+def write_coefficients(path, start: int, ar: dict[str, np.ndarray], dac: dict[str, np.ndarray],
+                       ok: np.ndarray, messages: list[str]) -> None:
+    """Members start .. start + len(ok) (one chunk): arrays first, then their status."""
+    g = _zarr().open_group(str(path), mode="r+", path="coefficients")
+    stop = start + ok.size
+    for name, arr in {**ar, **dac}.items():
+        g[name][start:stop] = arr
+    g["coef_message"][start:stop] = np.array(messages, dtype=object)
+    g["coef_status"][start:stop] = np.where(ok, DONE, FAILED).astype(np.int8)
+
+
+def read_member_coefficients(path, member: int, names) -> dict[str, np.ndarray]:
+    g = _zarr().open_group(str(path), mode="r", path="coefficients")
+    return {n: np.asarray(g[n][member]) for n in names}
+
+
+def write_outcomes(path, member: int, outcomes, regions, options, years, member_s: float) -> None:
+    """One member's row of every result variable, then its status (written last)."""
+    root = _zarr().open_group(str(path), mode="r+")
+    s = len(outcomes)
+    vals = {name: np.full((s,) + root[name].shape[2:], np.nan) for name in RESULT_VARS}
+    for k, o in enumerate(outcomes):
+        if not o.ok:
+            continue
+        met = o.metrics
+        for name, (dims, _, _) in RESULT_VARS.items():
+            if name in met:
+                sel = met[name]
+                if "region" in dims:
+                    sel = sel.sel(region=regions)
+                if "option" in dims:
+                    sel = sel.sel(option=options)
+                if "year" in dims:
+                    sel = sel.sel(year=years)
+                vals[name][k] = np.asarray(sel.transpose(*dims).values, np.float64)
+        vals["total_cost"][k] = o.cost * 1e6
+        vals["simplex_iterations"][k] = o.iterations
+    for name, v in vals.items():
+        root[name][member] = v
+    t = _zarr().open_group(str(path), mode="r+", path="timing")
+    t["solve_s"][member] = np.array([o.solve_s for o in outcomes])
+    t["member_s"][member] = member_s
+    root["message"][member] = np.array([o.message for o in outcomes], dtype=object)
+    root["status"][member] = np.array([DONE if o.ok else FAILED for o in outcomes], np.int8)
+
+
+def open_dataset(path, group: str | None = None) -> xr.Dataset:
+    """The store (or one of its groups) as a lazy Dataset with plain str labels."""
+    if not exists(path):
+        raise InputError(f"{path}: ensemble store not found")
+    ds = xr.open_zarr(str(path), group=group, consolidated=False)
+    for name in list(ds.variables):
+        var = ds.variables[name]
+        if var.dtype.kind == "T" and name in ds.coords:
+            ds = ds.assign_coords({name: (var.dims, np.asarray(var.values).astype(object).astype(str))})
+    return ds
+
+
+def attrs_group(path, group: str) -> dict:
+    return dict(_zarr().open_group(str(path), mode="r", path=group).attrs)

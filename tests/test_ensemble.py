@@ -1,0 +1,261 @@
+"""The ensemble engine on a 15-subregion cut of the bundled data (3 subregions per region).
+
+Runs are small (2-4 members, ISOLATION or COOPERATION) and mostly in-process (`workers=0`, the
+same task functions a dask worker runs); one test starts a LocalCluster of two processes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+
+import fastmonet.ensemble as ens
+from fastmonet import api, coefficients, data, technology, uncertainty
+from fastmonet.ensemble import sampling, store
+from fastmonet.ensemble.stand_coefficients import Cells, ar_block, dac_block
+from fastmonet.errors import InputError
+
+RANGES = Path(__file__).parent / "data" / "ensemble_ranges.toml"
+REGIONS = ("BRA", "CHN", "EU", "IND", "USA")
+
+
+def small_inputs(inputs: xr.Dataset) -> xr.Dataset:
+    reg = inputs["subregion_region"].values
+    idx = np.concatenate([np.flatnonzero(reg == r)[:3] for r in REGIONS])
+    return inputs.isel(subregion=idx)
+
+
+@pytest.fixture(scope="module")
+def inputs():
+    return small_inputs(data.load())
+
+
+@pytest.fixture(scope="module")
+def tech():
+    return technology.load()
+
+
+@pytest.fixture(scope="module")
+def ranges(tech):
+    return uncertainty.load(RANGES, tech=tech)
+
+
+def content(path) -> xr.Dataset:
+    """The root group in memory: what a resumed / re-run ensemble must reproduce exactly."""
+    return ens.open(path).load()
+
+
+def assert_same_store(a, b) -> None:
+    xr.testing.assert_identical(content(a), content(b))
+    ca, cb = (ens.open(p, group="coefficients").load() for p in (a, b))
+    for name in ("ar_removal", "ar_cost", "dac_cost", "dac_efficiency", "coef_status"):
+        np.testing.assert_array_equal(ca[name].values, cb[name].values)
+
+
+# --------------------------------------------------------------------------------- sampling
+@pytest.mark.parametrize("sampler", sampling.SAMPLERS)
+def test_same_seed_same_sample_and_another_seed_another(sampler):
+    a, ia = sampling.unit_sample(4, 30, sampler, seed=7)
+    b, _ = sampling.unit_sample(4, 30, sampler, seed=7)
+    c, _ = sampling.unit_sample(4, 30, sampler, seed=8)
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, c)
+    assert a.shape == (ia.n_members, 4) and np.all((a >= 0) & (a <= 1))
+
+
+def test_sobol_members_follow_the_saltelli_design():
+    u, info = sampling.unit_sample(3, 50, "sobol", seed=1)
+    assert info.base_n == 50 // 8 and u.shape == (info.base_n * 8, 3)
+    with pytest.raises(InputError, match="2d\\+2"):
+        sampling.unit_sample(3, 7, "sobol")
+    with pytest.raises(InputError, match="--sampler"):
+        sampling.unit_sample(3, 7, "halton")
+
+
+def test_lhs_puts_one_member_in_each_stratum():
+    u, _ = sampling.unit_sample(3, 20, "lhs", seed=2)
+    for j in range(3):
+        assert sorted(np.floor(u[:, j] * 20).astype(int)) == list(range(20))
+
+
+# ----------------------------------------------------------------------------- coefficients
+def test_central_member_coefficients_equal_the_deterministic_build(inputs, tech, ranges):
+    central = uncertainty.apply(inputs, tech, ranges.central(), ranges)
+    cells = Cells.from_inputs(inputs)
+    removal, cost = ar_block([central], cells)
+    want = coefficients.build(inputs, tech)
+    np.testing.assert_array_equal(cells.dense(removal[0]), want["ar_removal"].values)
+    np.testing.assert_array_equal(cells.dense(cost[0]), want["ar_cost"].values)
+    dac = dac_block([central])
+    for name, arr in dac.items():
+        np.testing.assert_array_equal(arr[0], want[name].values)
+
+
+def test_a_cell_does_not_depend_on_the_rest_of_its_block(inputs, tech, ranges):
+    draws = ranges.draws(sampling.unit_sample(len(ranges.dimension_names()), 5, "random", 4)[0])
+    applied = [uncertainty.apply(inputs, tech, d, ranges) for d in draws]
+    cells = Cells.from_inputs(inputs)
+    together = ar_block(applied, cells)
+    for i in (0, 3):
+        alone = ar_block([applied[i]], cells)
+        for a, b in zip(together, alone):
+            np.testing.assert_array_equal(a[i], b[0])
+    assert not np.array_equal(together[0][0], together[0][1])   # the growth draw moves AR
+
+
+# ------------------------------------------------------------------------------------ runs
+@pytest.fixture(scope="module")
+def central_run(tmp_path_factory, inputs, tech, ranges):
+    out = tmp_path_factory.mktemp("ens") / "central.zarr"
+    s = ens.run(draws=[ranges.central()], scenarios=["isolation", "cooperation"], out=out,
+                ranges=ranges, inputs=inputs, tech=tech, workers=0, progress=False)
+    return out, s
+
+
+def test_central_member_reproduces_the_deterministic_run(central_run, inputs, tech):
+    out, summary = central_run
+    assert summary.done == {"isolation": 1, "cooperation": 1}
+    ds = content(out)
+    coeffs = coefficients.build(inputs, tech)
+    for name in ("isolation", "cooperation"):
+        det = api.solve_coefficients(coeffs, name).metrics
+        got = ds.sel(member=0, scenario=name)
+        for var in ("cum_removal", "cnc", "ctnc", "removal_rate", "shortfall", "target", "nep",
+                    "cnc_trading_2100"):
+            want = det[var].sel(region=got["region"].values) if "region" in det[var].dims else det[var]
+            if "option" in want.dims:
+                want = want.sel(option=got["option"].values)
+            np.testing.assert_array_equal(got[var].values, want.transpose(*got[var].dims).values,
+                                          err_msg=f"{name} {var}")
+
+
+def test_store_opens_as_one_dataset_with_units_and_provenance(central_run, ranges):
+    out, _ = central_run
+    ds = xr.open_zarr(out, consolidated=False)
+    assert {"member", "scenario", "region", "option", "year", "parameter"} <= set(ds.dims)
+    assert ds["cum_removal"].dims == ("member", "scenario", "region", "option", "year")
+    assert ds["sample"].dims == ("member", "parameter")
+    assert ds["status"].dims == ds["message"].dims == ("member", "scenario")
+    for var in ("cum_removal", "cnc", "shortfall", "nep"):
+        assert ds[var].attrs["units"] and ds[var].attrs["long_name"]
+    assert list(ds["parameter"].values) == ranges.dimension_names()
+    assert ds.attrs["ranges_toml"] == RANGES.read_text()
+    for key in ("run_key", "input_hash", "technology_hash", "ranges_hash", "fastmonet_version"):
+        assert len(str(ds.attrs[key])) > 0
+
+
+def run_small(out, inputs, tech, ranges, **kw):
+    args = dict(n=3, scenarios=["isolation"], out=out, ranges=ranges, sampler="lhs", seed=5,
+                inputs=inputs, tech=tech, workers=0, progress=False)
+    return ens.run(**{**args, **kw})
+
+
+def test_results_do_not_depend_on_the_member_block_size(tmp_path, inputs, tech, ranges):
+    run_small(tmp_path / "b1.zarr", inputs, tech, ranges, block=1)
+    run_small(tmp_path / "b3.zarr", inputs, tech, ranges, block=3)
+    assert_same_store(tmp_path / "b1.zarr", tmp_path / "b3.zarr")
+    assert (content(tmp_path / "b1.zarr")["status"] == store.DONE).all()
+
+
+def test_same_seed_same_store_and_a_rerun_skips_everything(tmp_path, inputs, tech, ranges):
+    a = run_small(tmp_path / "a.zarr", inputs, tech, ranges)
+    b = run_small(tmp_path / "b.zarr", inputs, tech, ranges)
+    assert_same_store(tmp_path / "a.zarr", tmp_path / "b.zarr")
+    again = run_small(tmp_path / "a.zarr", inputs, tech, ranges)
+    assert a.skipped == b.skipped == 0 and again.skipped == 3
+    assert_same_store(tmp_path / "a.zarr", tmp_path / "b.zarr")
+
+
+def test_stored_hashes_change_when_and_only_when_inputs_change(tmp_path, inputs, tech, ranges):
+    run_small(tmp_path / "a.zarr", inputs, tech, ranges, n=1)
+    base = store.attrs(tmp_path / "a.zarr")
+    run_small(tmp_path / "same.zarr", inputs.copy(deep=True), tech, ranges, n=1)
+    assert store.attrs(tmp_path / "same.zarr")["input_hash"] == base["input_hash"]
+    assert store.attrs(tmp_path / "same.zarr")["run_key"] == base["run_key"]
+    moved = inputs.copy(deep=True)
+    moved["mal"].values[0] *= 1.0000001
+    with pytest.raises(InputError, match="input_hash"):
+        run_small(tmp_path / "a.zarr", moved, tech, ranges, n=1)
+    run_small(tmp_path / "moved.zarr", moved, tech, ranges, n=1)
+    got = store.attrs(tmp_path / "moved.zarr")
+    assert got["input_hash"] != base["input_hash"]
+    assert (got["technology_hash"], got["ranges_hash"]) == (base["technology_hash"], base["ranges_hash"])
+    cheaper = dataclasses.replace(tech, plant=dataclasses.replace(tech.plant, capex=tech.plant.capex * 0.9))
+    with pytest.raises(InputError, match="technology_hash"):
+        run_small(tmp_path / "a.zarr", inputs, cheaper, ranges, n=1)
+    keys = [str(k) for k in content(tmp_path / "a.zarr")["member_key"].values]
+    assert keys == [str(k) for k in content(tmp_path / "same.zarr")["member_key"].values]
+
+
+def test_a_failing_member_is_recorded_and_the_others_complete(tmp_path, inputs, tech, ranges):
+    central = ranges.central()
+    draws = [central, {**central, "growth_b": 0.0}, {**central, "mal[BRA]": 0.9}]
+    s = ens.run(draws=draws, scenarios=["isolation"], out=tmp_path / "f.zarr", ranges=ranges,
+                inputs=inputs, tech=tech, workers=0, block=3, progress=False)
+    assert s.done == {"isolation": 2} and s.failed == {"isolation": 1} and not s.all_failed
+    ds = content(tmp_path / "f.zarr")
+    assert list(ds["status"].sel(scenario="isolation").values) == [store.DONE, store.FAILED, store.DONE]
+    msg = str(ds["message"].sel(member=1, scenario="isolation").values)
+    assert "coefficients failed" in msg and "StandParams.B" in msg
+    assert np.isnan(ds["cnc"].sel(member=1).values).all()
+    assert np.isfinite(ds["cnc"].sel(member=2, region="world", option="all", year=2100).values)
+
+
+def test_the_cli_exits_non_zero_only_when_every_member_failed(tmp_path, inputs, tech, ranges):
+    from fastmonet.scenarios import SolverOptions
+    s = ens.run(n=2, scenarios=["isolation"], out=tmp_path / "t.zarr", ranges=ranges, sampler="random",
+                inputs=inputs, tech=tech, workers=0, progress=False,
+                solver=SolverOptions(time_limit=1e-9))
+    assert s.all_failed and s.failed == {"isolation": 2}
+    msg = str(content(tmp_path / "t.zarr")["message"].values[0, 0])
+    assert "time limit" in msg
+
+
+@pytest.mark.slow   # ~50 s on the loaded 2-core machine: two worker processes start and JIT-load
+def test_two_worker_processes_give_the_in_process_store(tmp_path, inputs, tech, ranges):
+    s = run_small(tmp_path / "w2.zarr", inputs, tech, ranges, n=2, workers=2)
+    assert s.dashboard and s.done == {"isolation": 2}
+    run_small(tmp_path / "w0.zarr", inputs, tech, ranges, n=2, workers=0)
+    assert_same_store(tmp_path / "w2.zarr", tmp_path / "w0.zarr")
+
+
+KILL_SCRIPT = textwrap.dedent("""
+    import sys
+    sys.path.insert(0, {tests!r})
+    from test_ensemble import RANGES, small_inputs
+    from fastmonet import data
+    import fastmonet.ensemble as ens
+    if __name__ == "__main__":
+        ens.run(n=4, scenarios=["isolation"], out=sys.argv[1], ranges=RANGES, sampler="lhs", seed=9,
+                inputs=small_inputs(data.load()), workers=0, block=1, progress=False)
+""")
+
+
+@pytest.mark.slow   # ~60 s: three Python processes, each loading the data and the kernels
+def test_kill_9_then_resume_ends_with_the_uninterrupted_store(tmp_path):
+    script = tmp_path / "run.py"
+    script.write_text(KILL_SCRIPT.format(tests=str(Path(__file__).parent)))
+    killed, whole = tmp_path / "killed.zarr", tmp_path / "whole.zarr"
+    proc = subprocess.Popen([sys.executable, str(script), str(killed)])
+    deadline = time.time() + 240
+    while time.time() < deadline and proc.poll() is None:
+        if store.exists(killed) and (store.status(killed) == store.DONE).sum() >= 1:
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, "the run ended before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert (store.status(killed) == store.PENDING).any()
+    for path in (killed, whole):
+        subprocess.run([sys.executable, str(script), str(path)], check=True)
+    assert_same_store(killed, whole)
