@@ -259,3 +259,52 @@ def test_kill_9_then_resume_ends_with_the_uninterrupted_store(tmp_path):
     for path in (killed, whole):
         subprocess.run([sys.executable, str(script), str(path)], check=True)
     assert_same_store(killed, whole)
+
+
+# ---------------------------------------------------------------------------------- report
+def test_report_cli_gives_percentiles_probabilities_sobol_and_figures(tmp_path, inputs, tech, ranges, capsys):
+    from fastmonet.cli.main import main
+    three = dataclasses.replace(ranges, parameters=[ranges["beccs_capex"], ranges["growth_b"],
+                                                    ranges["rate_ar"]])
+    out = tmp_path / "sob.zarr"
+    s = ens.run(n=8, scenarios=["isolation"], out=out, ranges=three, sampler="sobol", seed=1,
+                inputs=inputs, tech=tech, workers=0, progress=False)
+    assert s.members == 8 and s.done == {"isolation": 8}
+    capsys.readouterr()
+    assert main(["ensemble", "report", str(out), "--out", str(tmp_path / "rep"), "--csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "scenario,region,option,metric,stat,value,unit"
+    import io
+
+    import pandas as pd
+    table = pd.read_csv(io.StringIO("\n".join(lines)))
+    cnc = table[(table.metric == "cnc_2100") & (table.region == "world")].set_index("stat")["value"]
+    assert cnc["p5"] <= cnc["p50"] <= cnc["p95"]
+    ds = content(out)
+    world = ds["cnc"].sel(scenario="isolation", region="world", option="all", year=2100).values
+    assert cnc["p50"] == pytest.approx(np.percentile(world, 50))
+    prob = table[table.metric == "target_met_2100"]["value"]
+    assert len(prob) == 6 and prob.between(0, 1).all()
+    sob = table[table.stat.str.startswith("ST:") & (table.metric == "cnc_2100")]
+    assert sorted(sob.stat) == ["ST:beccs_capex", "ST:growth_b", "ST:rate_ar"]
+    for name in ("fan_cum_removal.png", "cnc_histograms.png", "sobol_indices.png", "summary.csv"):
+        assert (tmp_path / "rep" / name).stat().st_size > 0
+
+
+def test_value_of_cooperation_is_each_members_cnc_ratio(central_run):
+    from fastmonet.ensemble import report
+    out, _ = central_run
+    ds = content(out)
+    table = report.value_of_cooperation(ds)
+    cnc = ds["cnc"].sel(region="world", option="all", year=2100)
+    want = float(cnc.sel(member=0, scenario="isolation") / cnc.sel(member=0, scenario="cooperation"))
+    assert table["cnc_isolation_over_cooperation"].tolist() == [want]
+    assert np.isfinite(want) and want > 0
+
+
+def test_cli_run_rejects_a_bad_sampler_and_scenario_before_any_work(tmp_path, capsys):
+    from fastmonet.cli.main import main
+    assert main(["ensemble", "run", "--n", "2", "--scenario", "cooperate", "--out",
+                 str(tmp_path / "x.zarr"), "--workers", "0"]) == 2
+    assert "cooperate" in capsys.readouterr().err
+    assert not (tmp_path / "x.zarr").exists()

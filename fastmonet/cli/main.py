@@ -17,6 +17,7 @@ from fastmonet.errors import InputError, SolveError
 COMMANDS = [
     "coefficients",
     "data",
+    "ensemble",
     "info",
     "linkage",
     "run",

@@ -102,7 +102,8 @@ def _prepare(n, scenarios, ranges, sampler, seed, targets, storage, data_path, i
     if any(b.policy == "switch" for b in bases) and not any(b.policy == "isolation" for b in bases):
         raise InputError("--scenario: SWITCH_Y scenarios fix their early decisions to the member's "
                          "ISOLATION solution; add --scenario isolation")
-    tech = technology.load() if tech is None else tech
+    if tech is None or isinstance(tech, (str, Path)):
+        tech = technology.load(technology.resolve_dir(tech, data_path))
     if ranges is None or isinstance(ranges, (str, Path)):
         ranges = uncertainty.load(ranges, tech=tech, data_path=data_path)
     if inputs is None:
@@ -168,17 +169,20 @@ def _ranges_text(ranges) -> str | None:
 
 
 def _provenance(ctx: Context) -> dict:
-    """Input-file hashes of the guarded store (fastmonet.store), when that module offers them."""
-    try:
-        from fastmonet.store import provenance  # noqa: F401 - H1's guarded store, if present
-    except ImportError:
-        return {}
-    try:
-        prov = provenance.collect(data_path=ctx.inputs.attrs.get("data_path"))
-    except Exception:  # noqa: BLE001 - provenance is extra information, never a failure
-        return {}
-    return {f"provenance_{k}": (v if isinstance(v, (str, int, float, bool)) else json.dumps(v, default=str))
-            for k, v in dict(prov).items()}
+    """Versions and the hashes of the files read (the guarded store's `fastmonet.store.provenance`).
+
+    Not part of the run key: the key hashes the content those files gave (`input_hash`), so a
+    copy of the data folder elsewhere resumes the same run.
+    """
+    from fastmonet.store import provenance as prov
+    env = prov.environment()
+    out = {k: env[k] for k in ("highs_version", "python_version") if k in env}
+    files = prov.input_files_from(ctx.inputs.attrs) or {}
+    path = getattr(ctx.ranges, "path", None)
+    if path and Path(path).is_file():
+        files = {**files, f"ranges:{Path(path).name}": prov.hash_file(path)}
+    out["input_files"] = prov.input_files_attr(files)
+    return out
 
 
 def _open_or_create(out, ctx, run_attrs, keys, sample, unit, m, block, workers) -> int:
@@ -211,7 +215,8 @@ def _units(ranges) -> list[str]:
 
 # ----------------------------------------------------------------------------------- execution
 class _Inline:
-    """No cluster: run each task in this process, in submission order (workers=0)."""
+    """No cluster: run each task in this process (workers=0), when its result is asked for, so
+    the progress bar moves as members finish."""
 
     remote = False
     dashboard = None
@@ -220,10 +225,24 @@ class _Inline:
         return obj
 
     def submit(self, fn, *args, **kw):
-        return fn(*args, **kw)
+        return _Lazy(fn, args, kw)
 
     def results(self, items):
-        yield from items
+        for item in items:
+            yield item.get()
+
+
+class _Lazy:
+    _unset = object()
+
+    def __init__(self, fn, args, kw):
+        self.fn, self.args, self.kw, self.value = fn, args, kw, self._unset
+
+    def get(self):
+        if self.value is self._unset:
+            args = [a.get() if isinstance(a, _Lazy) else a for a in self.args]
+            self.value = self.fn(*args, **self.kw)
+        return self.value
 
 
 class _Dask:
@@ -250,27 +269,33 @@ def _executor(workers, scheduler):
     if scheduler is None and workers == 0:
         yield _Inline()
         return
-    import dask
-    from distributed import Client, LocalCluster
+    from distributed import Client
     if scheduler is not None:
         try:
             client = Client(scheduler, timeout="20s")
         except OSError as exc:
             raise InputError(f"--scheduler {scheduler}: no dask scheduler there ({exc})") from None
-        try:
-            client.run(os.environ.update, WORKER_ENV)
+        try:   # tasks pin Numba to one thread themselves (Context.pin_threads)
             yield _Dask(client)
         finally:
             client.close()
         return
-    k = workers or os.cpu_count() or 1
+    with local_cluster(workers or os.cpu_count() or 1) as cluster, Client(cluster) as client:
+        yield _Dask(client)
+
+
+@contextlib.contextmanager
+def local_cluster(k: int):
+    """A LocalCluster of `k` single-threaded worker processes, Numba / BLAS / OpenMP pinned to
+    one thread each (the variables are set before the worker processes start)."""
+    import dask
+    from distributed import LocalCluster
     env = {**dask.config.get("distributed.nanny.pre-spawn-environ", {}), **WORKER_ENV}
     with dask.config.set({"distributed.nanny.pre-spawn-environ": env}):
         cluster = LocalCluster(n_workers=k, threads_per_worker=1, processes=True,
                                silence_logs=logging.ERROR, dashboard_address=":0")
     try:
-        with Client(cluster) as client:
-            yield _Dask(client)
+        yield cluster
     finally:
         cluster.close()
 
@@ -286,10 +311,10 @@ def _execute(ex, ctx: Context, out: str, draws: list[dict], block: int, progress
     if ex.dashboard:
         bar.write(f"dask dashboard: {ex.dashboard}")
     ctx_ref = ex.scatter(ctx)
-    blocks = {}
+    blocks, waiting = {}, set(pending)
     for start in range(0, m, block):
         stop = min(m, start + block)
-        if any(i in set(pending) for i in range(start, stop)) and (cst[start:stop] == store.PENDING).any():
+        if waiting.intersection(range(start, stop)) and (cst[start:stop] == store.PENDING).any():
             blocks[start] = ex.submit(coefficient_task, ctx_ref, out, start, draws[start:stop])
     tasks = [ex.submit(member_task, ctx_ref, out, i, draws[i], blocks.get(i - i % block)) for i in pending]
     try:

@@ -1,0 +1,117 @@
+"""Ensemble throughput: the same members x (COOPERATION, CURRENT_POLICY, ISOLATION) with 1 and
+with 2 worker processes, coefficient generation rate, peak worker memory.
+
+    python benchmarks/ensemble_throughput.py --n 40            # one JSON line on stdout
+
+Fields: members_per_min_1, members_per_min_2 (members x all scenarios per minute of wall time,
+cluster start excluded, coefficient stage included), scaling (= their ratio), cold_iterations
+(mean simplex iterations per scenario solve), warm_iterations (null: no warm start is
+implemented, see the README), coefficient_cells_per_s (member x AR cell coefficients computed
+and written to zarr per second, in this process, one thread), peak_worker_mib (largest peak RSS
+of a worker), plus the run's size and seconds. `--subregions K` keeps K subregions per region
+(a quick run; the goals are for the full 169).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+SCENARIOS = ["cooperation", "current_policy", "isolation"]
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0   # Linux: kB
+
+
+def _inputs(k: int | None):
+    from fastmonet import data
+    inputs = data.load()
+    if not k:
+        return inputs
+    reg = inputs["subregion_region"].values
+    idx = np.concatenate([np.flatnonzero(reg == r)[:k] for r in np.unique(reg)])
+    return inputs.isel(subregion=np.sort(idx))
+
+
+def run_with(workers: int, args, inputs, tmp: Path) -> dict:
+    from distributed import Client
+
+    import fastmonet.ensemble as ens
+    from fastmonet.ensemble.execute import local_cluster
+    out = tmp / f"w{workers}.zarr"
+    with local_cluster(workers) as cluster, Client(cluster) as client:
+        t0 = time.perf_counter()
+        s = ens.run(n=args.n, scenarios=SCENARIOS, out=out, ranges=args.ranges, sampler=args.sampler,
+                    seed=args.seed, inputs=inputs, scheduler=cluster.scheduler_address,
+                    progress=not args.quiet)
+        seconds = time.perf_counter() - t0
+        peak = max(client.run(_peak_mib).values())
+    ds = ens.open(out).load()
+    it = ds["simplex_iterations"].values
+    return {"seconds": seconds, "members": s.members, "peak_mib": peak,
+            "iterations": float(np.nanmean(it)), "failed": int(sum(s.failed.values()))}
+
+
+def coefficient_rate(args, inputs, tmp: Path) -> float:
+    """Member x cell AR (and DAC) coefficients computed and written per second, one process."""
+    import numba
+
+    from fastmonet.ensemble import execute, tasks
+    numba.set_num_threads(1)
+    n = max(args.n, 64)
+    ctx, draws, sample, unit, info = execute._prepare(n, SCENARIOS[:1], args.ranges, "random", args.seed,
+                                                      "p3", "medium", None, inputs, None, None, None)
+    keys, attrs = execute._keys(ctx, draws, sample, unit, info)
+    out = str(tmp / "coef.zarr")
+    block = 32
+    execute._open_or_create(out, ctx, attrs, keys, sample, unit, len(draws), block, 1)
+    tasks.coefficient_task(ctx, out, 0, draws[:block])          # JIT warm-up, first block
+    t0 = time.perf_counter()
+    cells = 0
+    for start in range(block, len(draws), block):
+        cells += tasks.coefficient_task(ctx, out, start, draws[start:start + block])["cells"]
+    return cells / (time.perf_counter() - t0)
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--n", type=int, default=40)
+    p.add_argument("--ranges", default=None, help="ranges TOML (default: bundled)")
+    p.add_argument("--sampler", default="lhs")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--subregions", type=int, default=None, help="subregions kept per region")
+    p.add_argument("--quiet", action="store_true")
+    args = p.parse_args(argv)
+    inputs = _inputs(args.subregions)
+    tmp = Path(tempfile.mkdtemp(prefix="ens_bench_"))
+    try:
+        cells_per_s = coefficient_rate(args, inputs, tmp)
+        one = run_with(1, args, inputs, tmp)
+        two = run_with(2, args, inputs, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    mpm1 = one["members"] / one["seconds"] * 60.0
+    mpm2 = two["members"] / two["seconds"] * 60.0
+    print(json.dumps({
+        "members_per_min_1": round(mpm1, 3), "members_per_min_2": round(mpm2, 3),
+        "scaling": round(mpm2 / mpm1, 3), "warm_iterations": None,
+        "cold_iterations": round(one["iterations"], 1),
+        "coefficient_cells_per_s": round(cells_per_s), "peak_worker_mib": round(max(one["peak_mib"], two["peak_mib"]), 1),
+        "members": one["members"], "scenarios": len(SCENARIOS), "seconds_1": round(one["seconds"], 1),
+        "seconds_2": round(two["seconds"], 1), "failed": one["failed"] + two["failed"],
+        "subregions": int(inputs.sizes["subregion"]),
+    }))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,106 @@
+"""`fastmonet ensemble run | report`: uncertainty ensembles (see fastmonet.ensemble).
+
+    fastmonet ensemble run --n 100 --scenario cooperation --scenario current_policy \
+        --out ens.zarr --sampler lhs --seed 1 [--workers 2 | --scheduler tcp://HOST:8786]
+    fastmonet ensemble report ens.zarr --out ens_report/ [--csv]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "ensemble", help="uncertainty ensembles: run members drawn from the ranges, report them",
+        description="Draw members from the ranges file, solve them on dask.distributed into one "
+                    "zarr store (a rerun resumes), and report percentiles and Sobol indices.")
+    sub = p.add_subparsers(dest="ensemble_command", metavar="{run,report}", required=True)
+    r = sub.add_parser("run", help="run or resume an ensemble",
+                       description="Run N members x scenarios into STORE; the same command resumes "
+                                   "a killed run. Exits 1 only if every member failed.")
+    r.add_argument("--n", type=int, required=True,
+                   help="members (sobol: at most N; the Saltelli design uses N//(2d+2) x (2d+2))")
+    r.add_argument("--scenario", action="append", default=None,
+                   help="COOPERATION, CURRENT_POLICY, ISOLATION or SWITCH_<year>; repeat for "
+                        "several (default: cooperation)")
+    r.add_argument("--out", type=Path, required=True, help="the ensemble zarr store")
+    r.add_argument("--ranges", type=Path, default=None,
+                   help="ranges TOML (default: the bundled data/uncertainty.toml)")
+    r.add_argument("--sampler", default="sobol", choices=("sobol", "lhs", "random"),
+                   help="sobol (Saltelli, gives Sobol indices; default), lhs or random")
+    r.add_argument("--seed", type=int, default=0, help="sampling seed (default 0)")
+    r.add_argument("--workers", type=int, default=None,
+                   help="worker processes of the local dask cluster (default: one per core; "
+                        "0: no cluster, run in this process)")
+    r.add_argument("--scheduler", default=None,
+                   help="address of an existing dask scheduler, e.g. tcp://10.0.0.5:8786")
+    r.add_argument("--block", type=int, default=None, help="members per coefficient block")
+    r.add_argument("--targets", default="p3", help="p3 or p4 (default p3)")
+    r.add_argument("--storage", default="medium",
+                   help="storage case when the ranges do not sample it (default medium)")
+    r.add_argument("--data", type=Path, default=None, help="data directory (default: bundled)")
+    r.add_argument("--technology", type=Path, default=None, help="technology TOML directory")
+    r.add_argument("--time-limit", type=float, default=None, help="seconds per LP solve")
+    r.add_argument("--quiet", action="store_true", help="no progress bar")
+    r.set_defaults(func=_run)
+    q = sub.add_parser("report", help="percentiles, target probabilities, Sobol indices, figures",
+                       description="Summarise an ensemble store: 5/50/95 percentiles, probability "
+                                   "of meeting the 2100 target, value of cooperation, Sobol "
+                                   "indices (sobol sampler), figures.")
+    q.add_argument("store", type=Path, help="the ensemble zarr store")
+    q.add_argument("--out", type=Path, default=None,
+                   help="directory for figures and CSV files (default: STORE without .zarr + _report)")
+    q.add_argument("--csv", action="store_true",
+                   help="print scenario,region,option,metric,stat,value,unit rows to stdout")
+    q.set_defaults(func=_report)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from fastmonet import ensemble
+    from fastmonet.scenarios import SolverOptions
+    solver = SolverOptions(time_limit=args.time_limit) if args.time_limit else None
+    summary = ensemble.run(
+        n=args.n, scenarios=args.scenario or ["cooperation"], out=args.out, ranges=args.ranges,
+        sampler=args.sampler, seed=args.seed, workers=args.workers, scheduler=args.scheduler,
+        targets=args.targets, storage=args.storage, data_path=args.data, tech=args.technology,
+        block=args.block, solver=solver, progress=not args.quiet)
+    print(summary.describe(), file=sys.stderr)
+    if summary.all_failed:
+        print(f"fastmonet ensemble run: every member failed ({sum(summary.failed.values())} "
+              f"solves); see the store's `message` variable", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from fastmonet import ensemble
+    from fastmonet.ensemble import report
+    ds = ensemble.open(args.store)
+    out = args.out or args.store.with_name(args.store.name.removesuffix(".zarr") + "_report")
+    table = report.summarise(ds)
+    out.mkdir(parents=True, exist_ok=True)
+    table.to_csv(out / "summary.csv", index=False)
+    coop = report.value_of_cooperation(ds)
+    if coop is not None:
+        coop.to_csv(out / "value_of_cooperation.csv", index=False)
+    paths = report.figures(ds, out)
+    for (s, key), why in report.sobol_indices(ds).items():
+        if isinstance(why, str):
+            print(f"Sobol indices of {key} ({s}): {why}", file=sys.stderr)
+    if args.csv:
+        table.to_csv(sys.stdout, index=False)
+    else:
+        _print_overview(table)
+    print(f"wrote {out / 'summary.csv'} and {', '.join(p.name for p in paths)} to {out}",
+          file=sys.stderr)
+    return 0
+
+
+def _print_overview(table) -> None:
+    t = table[(table["region"] == "world") & (table["option"] == "all")
+              & table["metric"].isin(["cnc_2100", "shortfall_2100", "nep"])]
+    wide = t.pivot_table(index=["scenario", "metric", "unit"], columns="stat", values="value")
+    print(wide[[c for c in ("p5", "p50", "p95") if c in wide.columns]].to_string(float_format="%.4g"))

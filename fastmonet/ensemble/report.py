@@ -1,0 +1,238 @@
+"""What an ensemble says: percentiles, the chance of meeting the targets, the value of
+cooperation, Sobol indices, and figures.
+
+    rows = summarise(ds)         # long table: scenario, region, option, metric, stat, value, unit
+    coop = value_of_cooperation(ds)      # per member: CNC of each scenario / CNC of COOPERATION
+    sobol = sobol_indices(ds)            # per scenario and output: S1, ST (SALib), or a reason
+    figures(ds, out_dir)                 # fan charts, Sobol bars, CNC histograms (PNG)
+
+Statistics use the members whose (member, scenario) finished; the counts of done and failed
+members are rows of the table. A target counts as met when the 2100 shortfall is at most 1e-6 of
+the 2100 target (the LP's own tolerance is far tighter).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from fastmonet.ensemble import store
+
+PERCENTILES = (5, 50, 95)
+COLUMNS = ["scenario", "region", "option", "metric", "stat", "value", "unit"]
+MET_TOL = 1e-6
+SOBOL_OUTPUTS = {"cnc_2100": ("cnc", "US$2018/tCO2"), "shortfall_2100": ("shortfall", "GtCO2")}
+
+
+def _last(ds: xr.Dataset) -> int:
+    return int(ds["year"].values[-1])
+
+
+def _done(ds: xr.Dataset, scenario: str) -> np.ndarray:
+    return np.asarray(ds["status"].sel(scenario=scenario).values) == store.DONE
+
+
+def outputs(ds: xr.Dataset) -> dict[str, xr.DataArray]:
+    """Per-member scalars of the report, (member, scenario[, region][, option]), 2100 values."""
+    y = _last(ds)
+    return {
+        "cum_removal_2100": ds["cum_removal"].sel(year=y) / 1e9,
+        "cnc_2100": ds["cnc"].sel(year=y, option="all"),
+        "shortfall_2100": ds["shortfall"].sel(year=y) / 1e9,
+        "nep": ds["nep"],
+    }
+
+
+UNITS = {"cum_removal_2100": "GtCO2", "cnc_2100": "US$2018/tCO2", "shortfall_2100": "GtCO2",
+         "nep": "US$2018/tCO2"}
+
+
+def summarise(ds: xr.Dataset) -> pd.DataFrame:
+    ds = ds.load()
+    rows = []
+    outs = outputs(ds)
+    for s in [str(x) for x in ds["scenario"].values]:
+        ok = _done(ds, s)
+        rows.append((s, "world", "all", "members", "done", float(ok.sum()), "1"))
+        rows.append((s, "world", "all", "members", "failed",
+                     float((np.asarray(ds["status"].sel(scenario=s).values) == store.FAILED).sum()), "1"))
+        for metric, da in outs.items():
+            da = da.sel(scenario=s).isel(member=np.flatnonzero(ok))
+            for key, vals in _cells(da):
+                region, option = key
+                for p in PERCENTILES:
+                    v = float(np.percentile(vals, p)) if vals.size else np.nan
+                    rows.append((s, region, option, metric, f"p{p}", v, UNITS[metric]))
+        rows.extend(_target_rows(ds, s, ok))
+    rows.extend(_cooperation_rows(ds))
+    for (s, out), res in sobol_indices(ds).items():
+        if isinstance(res, str):
+            continue
+        for name, s1, st in zip(res["names"], res["S1"], res["ST"]):
+            rows.append((s, "world", "all", out, f"S1:{name}", float(s1), "1"))
+            rows.append((s, "world", "all", out, f"ST:{name}", float(st), "1"))
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _cells(da: xr.DataArray):
+    """((region, option), values over members) for every region / option of `da`."""
+    regions = [str(r) for r in da["region"].values] if "region" in da.dims else ["world"]
+    options = [str(o) for o in da["option"].values] if "option" in da.dims else ["all"]
+    for r in regions:
+        for o in options:
+            sel = da
+            if "region" in da.dims:
+                sel = sel.sel(region=r)
+            if "option" in da.dims:
+                sel = sel.sel(option=o)
+            vals = np.asarray(sel.values, np.float64)
+            yield (r, o), vals[np.isfinite(vals)]
+
+
+def target_met(ds: xr.Dataset, scenario: str) -> xr.DataArray:
+    """(member, region) bool: the 2100 shortfall is within MET_TOL of the 2100 target."""
+    y = _last(ds)
+    short = ds["shortfall"].sel(scenario=scenario, year=y)
+    target = ds["target"].sel(scenario=scenario, year=y)
+    return short <= MET_TOL * abs(target)
+
+
+def _target_rows(ds, s, ok):
+    met = target_met(ds, s).isel(member=np.flatnonzero(ok))
+    for r in [str(x) for x in ds["region"].values]:
+        v = float(met.sel(region=r).mean()) if ok.any() else np.nan
+        yield (s, r, "all", "target_met_2100", "probability", v, "1")
+
+
+def value_of_cooperation(ds: xr.Dataset) -> pd.DataFrame | None:
+    """Per member: world CNC by 2100 of each other scenario over COOPERATION's (None without it)."""
+    names = [str(x) for x in ds["scenario"].values]
+    if "cooperation" not in names or len(names) < 2:
+        return None
+    cnc = outputs(ds)["cnc_2100"].sel(region="world")
+    base = cnc.sel(scenario="cooperation")
+    cols = {"member": ds["member"].values}
+    for s in names:
+        if s != "cooperation":
+            cols[f"cnc_{s}_over_cooperation"] = np.asarray((cnc.sel(scenario=s) / base).values)
+    return pd.DataFrame(cols)
+
+
+def _cooperation_rows(ds):
+    table = value_of_cooperation(ds)
+    if table is None:
+        return []
+    rows = []
+    for col in table.columns[1:]:
+        s = col.removeprefix("cnc_").removesuffix("_over_cooperation")
+        vals = table[col].to_numpy()
+        vals = vals[np.isfinite(vals)]
+        for p in PERCENTILES:
+            rows.append((s, "world", "all", "cnc_2100_over_cooperation", f"p{p}",
+                         float(np.percentile(vals, p)) if vals.size else np.nan, "1"))
+    return rows
+
+
+def sobol_indices(ds: xr.Dataset) -> dict:
+    """{(scenario, output): {"names", "S1", "ST", "S1_conf", "ST_conf"} or why not computed}."""
+    if ds.attrs.get("sampler") != "sobol":
+        return {}
+    from SALib.analyze import sobol
+    names = [str(p) for p in ds["parameter"].values]
+    problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
+    out = {}
+    outs = outputs(ds)
+    for s in [str(x) for x in ds["scenario"].values]:
+        ok = _done(ds, s)
+        for key in SOBOL_OUTPUTS:
+            if not ok.all():
+                out[(s, key)] = f"not computed: {int((~ok).sum())} members did not finish"
+                continue
+            y = np.asarray(outs[key].sel(scenario=s, region="world").values, np.float64)
+            if not np.all(np.isfinite(y)) or np.ptp(y) == 0:
+                out[(s, key)] = "not computed: the output does not vary across members"
+                continue
+            res = sobol.analyze(problem, y, calc_second_order=bool(ds.attrs.get("saltelli_second_order", True)),
+                                seed=int(ds.attrs.get("seed", 0)))
+            out[(s, key)] = {"names": names, "S1": res["S1"], "ST": res["ST"],
+                             "S1_conf": res["S1_conf"], "ST_conf": res["ST_conf"]}
+    return out
+
+
+# ----------------------------------------------------------------------------------- figures
+def figures(ds: xr.Dataset, out_dir: str | Path) -> list[Path]:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    ds = ds.load()
+    paths = [_fan(ds, out_dir, plt), _histograms(ds, out_dir, plt)]
+    sob = {k: v for k, v in sobol_indices(ds).items() if not isinstance(v, str)}
+    if sob:
+        paths.append(_sobol_bars(sob, out_dir, plt))
+    return paths
+
+
+def _fan(ds, out_dir, plt):
+    names = [str(x) for x in ds["scenario"].values]
+    options = ["ar", "beccs", "daccs", "all"]
+    fig, axes = plt.subplots(1, len(names), figsize=(4.5 * len(names), 3.6), squeeze=False, sharey=True)
+    years = ds["year"].values
+    for ax, s in zip(axes[0], names):
+        ok = np.flatnonzero(_done(ds, s))
+        for o in options:
+            v = ds["cum_removal"].sel(scenario=s, region="world", option=o).isel(member=ok).values / 1e9
+            if v.size == 0:
+                continue
+            lo, mid, hi = np.percentile(v, PERCENTILES, axis=0)
+            ax.fill_between(years, lo, hi, alpha=0.2)
+            ax.plot(years, mid, label=o)
+        ax.set_title(f"{s} ({ok.size} members)")
+        ax.set_xlabel("year")
+    axes[0][0].set_ylabel("cumulative removal, world (GtCO2)")
+    axes[0][0].legend(title="median, 5-95 %", fontsize=8)
+    fig.tight_layout()
+    path = out_dir / "fan_cum_removal.png"
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def _histograms(ds, out_dir, plt):
+    fig, ax = plt.subplots(figsize=(5.5, 3.6))
+    cnc = outputs(ds)["cnc_2100"].sel(region="world")
+    for s in [str(x) for x in ds["scenario"].values]:
+        v = cnc.sel(scenario=s).values
+        v = v[np.isfinite(v)]
+        if v.size:
+            ax.hist(v, bins=min(30, max(5, v.size // 3)), alpha=0.5, label=s)
+    ax.set_xlabel("CNC by 2100, world (US$2018/tCO2)")
+    ax.set_ylabel("members")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    path = out_dir / "cnc_histograms.png"
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def _sobol_bars(sob: dict, out_dir, plt):
+    keys = list(sob)
+    fig, axes = plt.subplots(len(keys), 1, figsize=(7, 2.6 * len(keys)), squeeze=False)
+    for ax, key in zip(axes[:, 0], keys):
+        res = sob[key]
+        x = np.arange(len(res["names"]))
+        ax.bar(x - 0.2, res["S1"], 0.4, yerr=res["S1_conf"], label="first order S1")
+        ax.bar(x + 0.2, res["ST"], 0.4, yerr=res["ST_conf"], label="total ST")
+        ax.set_xticks(x, res["names"], rotation=60, ha="right", fontsize=7)
+        ax.set_title(f"{key[0]}: {key[1]}", fontsize=9)
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    path = out_dir / "sobol_indices.png"
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
