@@ -196,7 +196,7 @@ def test_land_ranges_are_ordered_and_cover_every_region():
     with open(DEFAULT_PATH / "sources" / "land_ranges.csv", newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     fields = {"marginal_land_total", "reforestation_potential_total", "wheat_area_total",
-              "straw_removal_share"}
+              "wheat_grain_yield", "straw_removal_share"}
     assert {(r["region"], r["field"]) for r in rows} == {
         (reg, fld) for reg in ("BRA", "CHN", "EU", "IND", "USA") for fld in fields}
     for r in rows:

@@ -3,8 +3,8 @@
     python data/scripts/build_land_ranges.py [DATA_DIR]
 
 For the ensemble's parameter space (`data/uncertainty.toml`, H5): national marginal land (MAL),
-reforestation potential (RP, before the water filter), harvested wheat area and the straw
-removal share. Central values are the bundled ones (`sources/national_values.csv`); each bound
+reforestation potential (RP, before the water filter), harvested wheat area, wheat grain yield
+(which sets the straw yield) and the straw removal share. Central values are the bundled ones (`sources/national_values.csv`); each bound
 names its basis (tags in `data/SOURCES.md`, "Land ranges"). Statuses per bound: `sourced` when
 read, `derived` when computed here from read numbers, `assumed` otherwise.
 `tests/test_data_status.py` checks that the committed file equals a rebuild. Standard library only.
@@ -68,6 +68,20 @@ def wheat_bounds(series: list[dict[str, str]], region: str) -> tuple[float, floa
     return min(by_year.values()) / 1000.0, max(by_year.values()) / 1000.0
 
 
+def wheat_yield_row(reg: str, yields: list[dict[str, str]]) -> list[str]:
+    """Grain yield (t/ha) of the region's reference series: 2018 (the bundled year) and the
+    lowest / highest year of 2014-2023. The EU's series is the EU-27 aggregate (the UK has its own
+    row in the source file but no weight to combine it with here): apply it as a ratio to every
+    country's 2018 yield."""
+    area = "EU27" if reg == "EU" else reg
+    by_year = {r["year"]: float(r["wheat_yield_kg_per_ha"]) / 1000.0
+               for r in yields if r["area"] == area}
+    values = list(by_year.values())
+    return row(reg, "wheat_grain_yield", "t_per_ha",
+               ((min(values), "sourced"), (max(values), "sourced")), (by_year["2018"], "sourced"),
+               ("FAOSTAT_QCL min 2014-2023", "FAOSTAT_QCL max 2014-2023"))
+
+
 def build(data: Path = DATA) -> None:
     national = {(r["region"], r["field"]): (float(r["value"]), r["status"])
                 for r in read(data / "sources" / "national_values.csv")}
@@ -100,6 +114,9 @@ def build(data: Path = DATA) -> None:
                 if r["area"] in WHEAT_AREAS[reg] and r["year"] == "2018") / 1000.0, "derived")
         rows.append(row(reg, "wheat_area_total", "kha", ((low, "derived"), (high, "derived")),
                         central, ("FAOSTAT_QCL min 2014-2023", "FAOSTAT_QCL max 2014-2023")))
+    yields = read(data / "sources" / "faostat_wheat_yield.csv")
+    for reg in REGIONS:
+        rows.append(wheat_yield_row(reg, yields))
     for reg in REGIONS:
         straw = national[(reg, "straw_removal_share")]
         rows.append(row(reg, "straw_removal_share", "share",
