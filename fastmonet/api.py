@@ -152,8 +152,11 @@ def load_coefficients(targets: str = "p3", storage: str = "medium", data_path=No
     exists, else the bundled one (`fastmonet.technology.resolve_dir`)."""
     from fastmonet import coefficients, data
     from fastmonet import technology as tech_mod
+    from fastmonet.data.validate import check_transition_agrees
     inputs = data.load(data_path, storage=storage, targets=targets)
-    return coefficients.build(inputs, tech_mod.resolve_dir(technology, data_path))
+    tech = tech_mod.load(tech_mod.resolve_dir(technology, data_path))
+    check_transition_agrees(inputs, tech)
+    return coefficients.build(inputs, tech)
 
 
 def open_coefficients(path: str | Path) -> xr.Dataset:

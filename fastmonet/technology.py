@@ -465,10 +465,16 @@ def load(path: str | Path | None = None) -> Technology:
         raise InputError(f"{f} [road] winding: must be >= 1, got {road.winding}")
     sea = _section(Sea, t.get("sea"), f, "sea", prov)
     ports = {}
+    unknown = sorted(set(t.get("ports") or {}) - set(REGIONS))
+    if unknown:
+        raise InputError(f"{f} [ports.{unknown[0]}]: unknown region (expected one of {REGIONS})")
     for region in REGIONS:
         p = (t.get("ports") or {}).get(region)
         if not isinstance(p, dict) or "name" not in p:
             raise InputError(f"{f} [ports.{region}]: missing (needs name, lat, lon)")
+        extra = sorted(set(p) - {"name", "lat", "lon"})
+        if extra:
+            raise InputError(f"{f} [ports.{region}] {extra[0]}: unknown key (expected name, lat, lon)")
         lat_v = p["lat"].get("value") if isinstance(p.get("lat"), dict) else None
         lon_v = p["lon"].get("value") if isinstance(p.get("lon"), dict) else None
         for key, v, lim in (("lat", lat_v, 90.0), ("lon", lon_v, 180.0)):

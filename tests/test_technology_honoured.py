@@ -138,3 +138,18 @@ def test_data_check_technology_option(tmp_path, capsys):
     assert re.search(r"tech/finance\.toml \[finance\] lifetime: 1000000\.0 is out of range", err), err
     assert cli.main(["data", "check", str(DEFAULT_PATH)]) == 0
     assert f"technology folder {DEFAULT_PATH / 'technology'}: valid" in capsys.readouterr().out
+
+
+def test_transition_toml_edited_alone_is_not_silently_ignored(tmp_path, capsys):
+    # energy_transition.csv wins over technology/energy_transition.toml: an edit to the TOML
+    # alone would change nothing, so the two must agree.
+    dst = tmp_path / "data"
+    shutil.copytree(DEFAULT_PATH, dst, ignore=shutil.ignore_patterns("sources", "scripts"))
+    toml = dst / "technology" / "energy_transition.toml"
+    toml.write_text(toml.read_text().replace("value = 2050.0", "value = 2060.0"))
+    pattern = (r"technology/energy_transition\.toml \[transition\] grid_zero_year: 2060 disagrees "
+               r"with .*energy_transition\.csv \(grid_zero_year = 2050\)")
+    assert cli.main(["data", "check", str(dst)]) == 2
+    assert re.search(pattern, capsys.readouterr().err)
+    with pytest.raises(InputError, match=pattern):
+        api.load_coefficients(data_path=dst)

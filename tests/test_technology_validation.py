@@ -163,3 +163,9 @@ def test_moderate_changes_are_accepted(tmp_path_factory, entry, factor):
     loaded = technology.load(folder)
     assert loaded.input_files[f"technology/{f}"] != technology.load().input_files[f"technology/{f}"] \
         or value == base
+
+
+def test_unknown_port_key(tech):
+    path = tech / "transport.toml"
+    path.write_text(path.read_text().replace("[ports.BRA]\n", '[ports.BRA]\nlatt = 1.0\n'))
+    fails(tech, r"transport\.toml \[ports\.BRA\] latt: unknown key")

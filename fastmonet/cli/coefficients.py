@@ -39,9 +39,11 @@ def register(subparsers) -> None:
 def _load(args):
     from fastmonet import technology
     from fastmonet.data import load
+    from fastmonet.data.validate import check_transition_agrees
 
     inputs = load(args.data, storage=args.storage, targets=args.targets)
     tech = technology.load(technology.resolve_dir(args.technology, args.data))
+    check_transition_agrees(inputs, tech)
     return inputs, tech
 
 

@@ -12,7 +12,7 @@ from fastmonet import technology as tech_mod
 
 from fastmonet.data.loader import _dataset, resolve
 from fastmonet.data.schema import STORAGE_CASES, TARGET_CASES
-from fastmonet.data.validate import read_all
+from fastmonet.data.validate import check_transition_agrees, read_all
 
 COLUMNS = ["region", "field", "case", "value", "unit"]
 
@@ -81,6 +81,6 @@ def check(path: str | Path | None = None, technology: str | Path | None = None) 
     directory = resolve(path)
     ds = _dataset(read_all(directory), directory, "medium", "p3")
     tech_dir = tech_mod.resolve_dir(technology, directory)
-    tech_mod.load(tech_dir)
+    check_transition_agrees(ds, tech_mod.load(tech_dir))
     return DataSummary(path=directory, n_subregions=int(ds.sizes["subregion"]),
                        totals=totals_table(ds), technology=tech_dir)

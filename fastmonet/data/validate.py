@@ -313,3 +313,29 @@ def _check_land_fits(frames) -> None:
         if lhw > a + TOLERANCE_HA:
             raise InputError(f"{land.attrs['path']}: column 'lhw_ha', line {land_line[sr]} "
                              f"(subregion={sr!r}): {lhw:.10g} ha exceeds the {where}")
+
+
+# energy_transition.csv parameter -> technology/energy_transition.toml [transition] key.
+TRANSITION_TOML = {"grid_start": "start_year", "grid_zero": "grid_zero_year",
+                   "fuel_start": "start_year", "fuel_zero": "fossil_fuel_zero_year",
+                   "drying_start": "start_year", "drying_zero": "drying_gas_zero_year"}
+
+
+def check_transition_agrees(inputs, tech) -> None:
+    """The energy transition is in two files: `energy_transition.csv` (used when complete) and
+    `technology/energy_transition.toml`. An edit to the TOML alone would be silently ignored, so
+    when both are read they must agree."""
+    from fastmonet.energy import INPUT_VARIABLES, EnergyTransition
+
+    if not all(v in inputs.variables for v in INPUT_VARIABLES.values()):
+        return
+    used, toml = EnergyTransition.from_inputs(inputs, tech), EnergyTransition.from_technology(tech)
+    for field, key in TRANSITION_TOML.items():
+        a, b = getattr(used, field), getattr(toml, field)
+        if a != b:
+            var = inputs[INPUT_VARIABLES[field]]
+            csv_file = var.attrs.get("file", "energy_transition.csv")
+            raise InputError(
+                f"{Path(tech.path) / 'energy_transition.toml'} [transition] {key}: {b:g} disagrees "
+                f"with {csv_file} ({INPUT_VARIABLES[field].removeprefix('transition_')} = {a:g}), "
+                f"which is the one used; make the two files agree")
