@@ -308,3 +308,10 @@ def test_cli_run_rejects_a_bad_sampler_and_scenario_before_any_work(tmp_path, ca
                  str(tmp_path / "x.zarr"), "--workers", "0"]) == 2
     assert "cooperate" in capsys.readouterr().err
     assert not (tmp_path / "x.zarr").exists()
+
+
+def test_out_must_be_an_ensemble_store_or_new(tmp_path, inputs, tech, ranges):
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(InputError, match="not an ensemble store"):
+        run_small(tmp_path / "notes.txt", inputs, tech, ranges, n=1)
+    assert (tmp_path / "notes.txt").read_text() == "mine"

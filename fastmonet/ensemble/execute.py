@@ -15,7 +15,7 @@ import dataclasses
 import json
 import logging
 import os
-import sys
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,7 +144,7 @@ def _keys(ctx: Context, draws, sample, unit, info) -> tuple[list[str], dict]:
                                        "sample_unit": store.digest(np.nan_to_num(unit, nan=-1.0))},
                                       sort_keys=True))
     attrs = {
-        "title": "fastmonet uncertainty ensemble",
+        "title": store.TITLE,
         "Conventions": "CF-1.10",
         "source": f"fastmonet {fastmonet.__version__} ensemble (fastmonet.ensemble.run)",
         "run_key": run_key, **parts,
@@ -186,8 +186,15 @@ def _provenance(ctx: Context) -> dict:
 
 
 def _open_or_create(out, ctx, run_attrs, keys, sample, unit, m, block, workers) -> int:
+    if store.exists(out) and store.is_partial_layout(out):
+        shutil.rmtree(out)
+    elif Path(out).exists() and not store.exists(out):
+        if not Path(out).is_dir() or any(Path(out).iterdir()):
+            raise InputError(f"--out {out}: exists and is not an ensemble store")
     if store.exists(out):
         have = store.attrs(out)
+        if have.get("title") != store.TITLE:
+            raise InputError(f"--out {out}: a zarr store, but not a fastmonet ensemble")
         if have.get("run_key") != run_attrs["run_key"]:
             what = [k for k in ("input_hash", "technology_hash", "ranges_hash", "scenarios_json",
                                 "sampler", "seed", "n_members", "fastmonet_version")

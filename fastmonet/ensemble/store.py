@@ -35,6 +35,7 @@ import xarray as xr
 
 from fastmonet.errors import InputError
 
+TITLE = "fastmonet uncertainty ensemble"
 PENDING, DONE, FAILED = 0, 1, 2
 STATUS_ATTRS = {"long_name": "state of the (member, scenario) solve", "flag_values": [0, 1, 2],
                 "flag_meanings": "pending done failed", "units": "1"}
@@ -123,6 +124,8 @@ def create(path: Path, *, members: int, scenarios: list[str], regions: list[str]
         ds.to_zarr(path, mode="w", encoding=enc, consolidated=False, zarr_format=3)
         _create_coefficients(path, m, cells, subregions, ecozones, forest_types, techs, periods, years, block)
         _create_timing(path, m, scenarios)
+    # Last: a store killed while being laid out is recognised and laid out again.
+    _zarr().open_group(str(path), mode="r+").attrs["layout_complete"] = True
 
 
 def _create_coefficients(path, m, cells, subregions, ecozones, forest_types, techs, periods, years, block):
@@ -178,6 +181,12 @@ def attrs(path) -> dict:
 
 def exists(path) -> bool:
     return Path(path).is_dir() and (Path(path) / "zarr.json").is_file()
+
+
+def is_partial_layout(path) -> bool:
+    """An ensemble store whose layout was interrupted (safe to lay out again)."""
+    a = attrs(path)
+    return a.get("title") == TITLE and not a.get("layout_complete", False)
 
 
 def status(path) -> np.ndarray:
