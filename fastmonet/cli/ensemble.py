@@ -11,6 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from fastmonet.cli.common import say
+
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
@@ -44,7 +46,7 @@ def register(subparsers) -> None:
     r.add_argument("--data", type=Path, default=None, help="data directory (default: bundled)")
     r.add_argument("--technology", type=Path, default=None, help="technology TOML directory")
     r.add_argument("--time-limit", type=float, default=None, help="seconds per LP solve")
-    r.add_argument("--quiet", action="store_true", help="no progress bar")
+    r.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary line")
     r.set_defaults(func=_run)
     q = sub.add_parser("report", help="percentiles, target probabilities, Sobol indices, figures",
                        description="Summarise an ensemble store: 5/50/95 percentiles, probability "
@@ -67,7 +69,7 @@ def _run(args: argparse.Namespace) -> int:
         sampler=args.sampler, seed=args.seed, workers=args.workers, scheduler=args.scheduler,
         targets=args.targets, storage=args.storage, data_path=args.data, tech=args.technology,
         block=args.block, solver=solver, progress=not args.quiet)
-    print(summary.describe(), file=sys.stderr)
+    say(args, summary.describe())
     if summary.all_failed:
         print(f"fastmonet ensemble run: every member failed ({sum(summary.failed.values())} "
               f"solves); see the store's `message` variable", file=sys.stderr)
@@ -89,13 +91,12 @@ def _report(args: argparse.Namespace) -> int:
     paths = report.figures(ds, out)
     for (s, key), why in report.sobol_indices(ds).items():
         if isinstance(why, str):
-            print(f"Sobol indices of {key} ({s}): {why}", file=sys.stderr)
+            say(args, f"Sobol indices of {key} ({s}): {why}")
     if args.csv:
         table.to_csv(sys.stdout, index=False)
     else:
         _print_overview(table)
-    print(f"wrote {out / 'summary.csv'} and {', '.join(p.name for p in paths)} to {out}",
-          file=sys.stderr)
+    say(args, f"wrote summary.csv and {', '.join(p.name for p in paths)} to {out}")
     return 0
 
 
