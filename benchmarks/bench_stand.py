@@ -26,8 +26,9 @@ def _cells(n: int, seed: int = 0) -> StandParams:
 
 
 class StandKernel:
-    params = [10_000, 200_000]
+    params = [10_000, 100_000, 1_000_000]
     param_names = ["cells"]
+    timeout = 300
 
     def setup(self, cells):
         self.p = _cells(cells)
@@ -40,6 +41,9 @@ class StandKernel:
     def time_with_trajectories(self, cells):
         simulate(self.p, trajectories=True)
 
+    def peakmem_coefficients_only(self, cells):
+        simulate(self.p, trajectories=False)
+
     def track_cell_years_per_s(self, cells):
         import time
 
@@ -51,9 +55,9 @@ class StandKernel:
 
 
 class StandNumpyBaseline:
-    params = [10_000, 200_000]
+    params = [10_000, 100_000, 1_000_000]
     param_names = ["cells"]
-    timeout = 120
+    timeout = 300
 
     def setup(self, cells):
         self.p = _cells(cells)
