@@ -1,43 +1,36 @@
-"""asv benchmarks of one ensemble member on the bundled data (see ensemble_throughput.py for the
-one-shot JSON report of a whole run): its coefficient block, its Contract-3 assembly (BECCS
-chains rebuilt on the worker) and its ISOLATION solve, each in this process."""
+"""asv benchmark of one ensemble member: a draw from the bundled ranges, its coefficients and its
+COOPERATION solve, written to an ensemble store (`fastmonet.ensemble.run`, in this process)."""
 
 from __future__ import annotations
 
 import shutil
 import tempfile
+from pathlib import Path
 
 
-class Member:
-    timeout = 900
+class EnsembleMember:
+    timeout = 600
+    number = 1
+    repeat = (1, 3, 120.0)
 
     def setup(self):
-        from fastmonet.ensemble import execute, tasks
-        self.tmp = tempfile.mkdtemp(prefix="asv_ens_")
-        self.out = f"{self.tmp}/e.zarr"
-        ctx, draws, sample, unit, info = execute._prepare(
-            32, ["isolation"], None, "random", 0, "p3", "medium", None, None, None, None, None)
-        keys, attrs = execute._keys(ctx, draws, sample, unit, info)
-        execute._open_or_create(self.out, ctx, attrs, keys, sample, unit, len(draws), 32, 1)
-        tasks.coefficient_task(ctx, self.out, 0, draws)
-        self.ctx, self.draws, self.tasks = ctx, draws, tasks
+        from fastmonet import data, technology
+        self.inputs = data.load()
+        self.tech = technology.load()
+        self.tmp = Path(tempfile.mkdtemp(prefix="fastmonet-asv-"))
+        self.n = 0
 
     def teardown(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
 
-    def time_coefficient_block_32_members(self):
-        self.tasks.coefficient_task(self.ctx, self.out, 0, self.draws)
+    def _one(self):
+        from fastmonet.ensemble import execute
+        self.n += 1
+        execute.run(1, ("cooperation",), self.tmp / f"e{self.n}.zarr", workers=0,
+                    sampler="random", inputs=self.inputs, tech=self.tech, progress=False)
 
-    def time_member_contract3(self):
-        from fastmonet.ensemble import members, store
-        from fastmonet.ensemble.stand_coefficients import DAC_VARS
-        applied = members.apply_draw(self.ctx, self.draws[0])
-        arr = store.read_member_coefficients(self.out, 0, ("ar_removal", "ar_cost") + DAC_VARS)
-        members.contract3(applied, self.ctx.cells, arr["ar_removal"], arr["ar_cost"],
-                          {v: arr[v] for v in DAC_VARS})
+    def time_one_member(self):
+        self._one()
 
-    def time_member_isolation(self):
-        self.tasks.member_task(self.ctx, self.out, 1, self.draws[1])
-
-    def peakmem_member_isolation(self):
-        self.tasks.member_task(self.ctx, self.out, 2, self.draws[2])
+    def peakmem_one_member(self):
+        self._one()
