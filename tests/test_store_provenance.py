@@ -46,3 +46,22 @@ def test_environment_reports_package_version():
     env = pv.environment()
     assert env["fastmonet_version"] == fastmonet.__version__ != "0+unknown"
     assert env["highs_version"].count(".") == 2
+
+
+def test_inputs_record_falls_back_to_hashing_the_data_folder(tmp_path):
+    import xarray as xr
+    (tmp_path / "land.csv").write_text("a,b\n1,2\n")
+    ds = xr.Dataset(attrs={"data_path": str(tmp_path)})
+    first = pv.inputs_record(ds)
+    assert first["input_files"] == {"land.csv": pv.hash_file(tmp_path / "land.csv")}
+    assert "did not record" in first["input_source"]
+    (tmp_path / "land.csv").write_text("a,b\n1,3\n")
+    second = pv.inputs_record(ds)
+    assert second["input_key"] != first["input_key"]
+    assert pv.differences(first, second) == ["inputs differ (changed land.csv)"]
+    # Recorded files win over the folder; a Dataset with neither is keyed on its content.
+    rec = pv.inputs_record(ds.assign_attrs(input_files=pv.input_files_attr({"x.csv": "h"})))
+    assert rec["input_files"] == {"x.csv": "h"}
+    a = pv.inputs_record(xr.Dataset({"v": ("x", [1.0, 2.0])}))
+    b = pv.inputs_record(xr.Dataset({"v": ("x", [1.0, 2.5])}))
+    assert a["input_key"] != b["input_key"] and a["input_files"] == {}

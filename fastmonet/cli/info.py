@@ -38,9 +38,17 @@ def describe(path: Path, verify: bool = True) -> dict:
     if "parts" in root.attrs or "provenance" in root.attrs or "checksums" in root.attrs:
         return {"store": str(path), "kind": "coefficients",
                 "groups": {"": _group(path, "", verify)}}
-    names = sorted(c.name for c in path.iterdir() if (c / "zarr.json").is_file())
+    names = sorted(c.name for c in path.iterdir() if _is_group(c))
     return {"store": str(path), "kind": "results",
             "groups": {n: _group(path, n, verify) for n in names}}
+
+
+def _is_group(folder: Path) -> bool:
+    """A sub-group (scenario); arrays at the root (e.g. `fastmonet run`'s combined view) are not."""
+    try:
+        return json.loads((folder / "zarr.json").read_text()).get("node_type") == "group"
+    except (OSError, ValueError):
+        return folder.is_dir() and not (folder / "c").exists() and any(folder.iterdir())
 
 
 def _group(path: Path, name: str, verify: bool) -> dict:
