@@ -91,43 +91,6 @@ def _out_folder(path: Path) -> Path:
 
 
 # ----------------------------------------------------------------------------------------- solve
-class _Coefficients:
-    """One coefficient Dataset per (targets, storage) case, built on first use."""
-
-    def __init__(self, args):
-        from fastmonet import api
-        self.args, self.cache = args, {}
-        if args.coefficients and (args.data or args.technology):
-            raise InputError("--coefficients: not with --data or --technology (the store was "
-                             "built from its own inputs)")
-        self.given = api.open_coefficients(args.coefficients) if args.coefficients else None
-
-    def __call__(self, sc):
-        from fastmonet import api
-        if self.given is not None:
-            return self.given
-        key = (sc.targets, sc.storage)
-        if key not in self.cache:
-            common.say(self.args, f"building coefficients ({sc.targets.upper()} targets, "
-                                  f"{sc.storage} storage) ...")
-            t = time.perf_counter()
-            self.cache[key] = api.load_coefficients(sc.targets, sc.storage, self.args.data,
-                                                    technology=self.args.technology)
-            common.say(self.args, f"  built in {time.perf_counter() - t:.1f} s")
-        return self.cache[key]
-
-    def first(self):
-        return self.given if self.given is not None else next(iter(self.cache.values()), None)
-
-
-def _groups(scs, by_case: bool) -> list[list]:
-    """Scenarios sharing coefficients, ISOLATION before the SWITCH scenarios that reuse it."""
-    groups: dict = {}
-    for sc in scs:
-        groups.setdefault((sc.targets, sc.storage) if by_case else None, []).append(sc)
-    return [sorted(g, key=lambda s: s.policy == "switch") for g in groups.values()]
-
-
 class _Progress:
     """What has been solved, reused or has failed, with a live line per scenario on stderr."""
 
@@ -156,19 +119,31 @@ class _Progress:
         self.failed.append((sc.name, str(exc)))
 
 
-def _solve_group(group, store, coeffs, progress: _Progress, solve_kw) -> None:
-    """`api.solve_many` over the group; a scenario that fails is recorded and the rest go on."""
+def _base_key(sc):
+    """What identifies a scenario as the base a switching scenario fixes its decisions from."""
+    from fastmonet.scenarios import SolverOptions
+    return dataclasses.replace(sc, name="", solver=SolverOptions())
+
+
+def _switches(sc) -> bool:
+    return bool(getattr(sc, "switches", sc.policy == "switch"))
+
+
+def _solve(scs, store, progress: _Progress, solve_kw) -> None:
+    """`api.solve_many` over every scenario (so the store is checked before anything is solved);
+    a scenario that fails is recorded and the others go on, the switching ones reusing their
+    base from the store."""
     from fastmonet import api
-    remaining, hidden = list(group), 0
-    solved_iso = {}
+    # Bases before the scenarios that switch from them, so those reuse them.
+    remaining, hidden = sorted(scs, key=_switches), 0
+    bases = {}
     while remaining:
         seen = []
 
         def cb(res, skipped, _seen=seen, _hidden=hidden, _todo=remaining):
             _seen.append(res.scenario.name)
-            if res.scenario.policy == "isolation":
-                solved_iso[(res.scenario.targets, res.scenario.storage, res.scenario.rates)] = \
-                    res.scenario
+            if not _switches(res.scenario):
+                bases[_base_key(res.scenario)] = res.scenario
             if len(_seen) > _hidden:
                 progress.finished(res, skipped)
             if len(_seen) < len(_todo):
@@ -176,34 +151,36 @@ def _solve_group(group, store, coeffs, progress: _Progress, solve_kw) -> None:
         if hidden < len(remaining):
             progress.started(remaining[hidden])
         try:
-            api.solve_many(remaining, out=store, coefficients=coeffs, on_result=cb, **solve_kw)
+            api.solve_many(remaining, out=store, on_result=cb, **solve_kw)
             return
         except SolveError as exc:
-            bad = remaining[len(seen)]
-            progress.fail(bad, exc)
+            progress.fail(remaining[len(seen)], exc)
             rest = remaining[len(seen) + 1:]
-            # SWITCH scenarios still to come reuse the ISOLATION already in the store.
-            bases = {s.isolation_base() for s in rest if s.policy == "switch"}
-            iso = [solved_iso[k] for k in solved_iso
-                   if any((b.targets, b.storage, b.rates) == k for b in bases)]
-            remaining, hidden = iso + rest, len(iso)
+            wanted = {_base_key(s.isolation_base()) for s in rest if _switches(s)}
+            again = [sc for key, sc in bases.items() if key in wanted]
+            remaining, hidden = again + rest, len(again)
 
 
 def _solve_all(scs, store: Path, args):
     from fastmonet import api
-    coeffs = _Coefficients(args)
     progress = _Progress(args, len(scs))
     params = inspect.signature(api.solve_many).parameters
-    solve_kw = {}
+    solve_kw = {"data_path": args.data}
+    if args.coefficients is not None:
+        if args.data or args.technology:
+            raise InputError("--coefficients: not with --data or --technology (the store was "
+                             "built from its own inputs)")
+        solve_kw = {"coefficients": api.open_coefficients(args.coefficients)}
+    elif args.technology is not None:
+        solve_kw["technology"] = args.technology
     if "overwrite" in params:
         solve_kw["overwrite"] = args.overwrite
     elif args.overwrite and store.exists():
         shutil.rmtree(store)
     if "on_message" in params:
         solve_kw["on_message"] = lambda text: common.say(args, f"  {text}")
-    for group in _groups(scs, by_case=args.coefficients is None):
-        _solve_group(group, store, coeffs(group[0]), progress, solve_kw)
-    return progress.done, progress.reused, progress.failed, coeffs
+    _solve(scs, store, progress, solve_kw)
+    return progress.done, progress.reused, progress.failed, solve_kw.get("coefficients")
 
 
 # ---------------------------------------------------------------------------------------- writers
@@ -222,14 +199,25 @@ def _write_tables(out: Path, ds, results: dict, reused: dict, names: list[str]) 
     return rows
 
 
-def _report(out: Path, ds, rows, results, failed, coeffs, scs, args, started) -> Path:
-    from fastmonet import data, forest_tables
-    from fastmonet.report import build, provenance
+def _report_inputs(args, coeffs):
+    """The inputs (centroids for the map) and, unless a coefficient store was given, the
+    coefficients of the data (AR potential and cost per subregion) for the report's figures."""
+    from fastmonet import coefficients, data, technology
     try:
         inputs = data.load(args.data)
     except (InputError, FileNotFoundError) as exc:
         common.say(args, f"report: no map of subregions ({exc})")
-        inputs = None
+        return None, coeffs
+    if coeffs is None:
+        tech = technology.load(technology.resolve_dir(args.technology, args.data))
+        coeffs = coefficients.build(inputs, tech)
+    return inputs, coeffs
+
+
+def _report(out: Path, ds, rows, results, failed, coeffs, scs, args, started) -> Path:
+    from fastmonet import forest_tables
+    from fastmonet.report import build, provenance
+    inputs, coeffs = _report_inputs(args, coeffs)
     forest = args.data / "forest" if args.data is not None else None
     tables = forest_tables.load(forest if forest is not None and forest.is_dir() else None)
     prov = provenance.collect(args.data, coeffs, scs, started,
@@ -258,7 +246,7 @@ def run(args: argparse.Namespace) -> int:
     ds = scenario_dataset.combine([results[n] for n in names]).load()
     scenario_dataset.write(ds, store)
     rows = _write_tables(out, ds, results, reused, names)
-    report = _report(out, ds, rows, results, failed, coeffs.first(), scs, args, started)
+    report = _report(out, ds, rows, results, failed, coeffs, scs, args, started)
     if args.csv:
         sys.stdout.write((out / "summary.csv").read_text())
     elif not args.quiet:
