@@ -92,6 +92,21 @@ def write(ds: xr.Dataset, path: str | Path) -> None:
     consolidated last so `xr.open_zarr(path)` alone opens the combined Dataset.
     """
     import zarr
+    with _writer_lock(path):
+        _write(ds, path, zarr)
+
+
+def _writer_lock(path):
+    """The store's writer lock (`fastmonet.store.lock`), when the package has it."""
+    import contextlib
+    try:
+        from fastmonet.store import lock
+    except ImportError:
+        return contextlib.nullcontext()
+    return lock.writer(path)
+
+
+def _write(ds, path, zarr) -> None:
     root = zarr.open_group(str(path), mode="a")
     for name in list(root.array_keys()):
         del root[name]

@@ -216,7 +216,8 @@ def test_cli_summary_csv(ds, tmp_path):
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
         rc = main(["solve", "--coefficients", str(store), "--scenario", "cooperation,isolation",
-                   "--summary-csv", "--out", str(tmp_path / "r.zarr")])
+                   "--summary-csv", "--solver-csv", str(tmp_path / "solver.csv"),
+                   "--out", str(tmp_path / "r.zarr")])
     assert rc == 0, err.getvalue()
     rows = list(csv.reader(io.StringIO(out.getvalue())))
     assert rows[0] == ["scenario", "region", "option", "metric", "value", "unit"]
@@ -225,7 +226,10 @@ def test_cli_summary_csv(ds, tmp_path):
     world = {(r[0], r[3]): float(r[4]) for r in rows[1:] if r[1] == "world" and r[2] == "all"}
     assert world[("cooperation-p3-medium", "cum_removal_2100")] == pytest.approx(
         float(ds.target[:, -1].sum()) / 1e9, rel=1e-5)
-    assert world[("cooperation-p3-medium", "max_violation")] <= 1e-6
+    assert {r[3] for r in rows[1:]} == {"cum_removal_2100", "shortfall_2100", "cnc_2100", "nep"}
+    solver = list(csv.DictReader(open(tmp_path / "solver.csv")))
+    assert [r["scenario"] for r in solver] == ["cooperation-p3-medium", "isolation-p3-medium"]
+    assert float(solver[0]["max_violation"]) <= 1e-6 and int(solver[0]["columns"]) > 0
 
 
 def test_cli_errors_are_reported(tmp_path):

@@ -98,6 +98,16 @@ def test_summary_csv_equals_the_store(run):
             assert got == pytest.approx(want, rel=1e-5, abs=1e-9), r
 
 
+def test_solve_summary_csv_is_the_same_format(run):
+    out, _, _ = run
+    code, stdout, stderr = _run(["solve", "--scenario", "isolation", "--summary-csv", "--quiet",
+                                 "--out", str(out / "results.zarr")])   # reused from the store
+    assert code == 0, stderr
+    mine = [line for line in (out / "summary.csv").read_text().splitlines()
+            if line.startswith(SCENARIOS[0] + ",")]
+    assert stdout.splitlines() == ["scenario,region,option,metric,value,unit", *mine]
+
+
 def test_timeseries_csv_equals_the_store(run):
     out, _, _ = run
     ds = xr.open_zarr(out / "results.zarr").load()

@@ -50,7 +50,10 @@ def register(subparsers) -> None:
     p.add_argument("--coefficients", type=Path, default=None, metavar="ZARR",
                    help="solve from a saved coefficient store instead of the data")
     p.add_argument("--overwrite", action="store_true",
-                   help="solve again the scenarios already in the store")
+                   help="replace scenarios of the store that hold results of other inputs or "
+                        "scenario definitions (without it: stop before solving anything)")
+    p.add_argument("--no-wait", action="store_true",
+                   help="fail at once if another run is writing the store (else wait for it)")
     p.add_argument("--time-limit", type=float, default=None, metavar="S",
                    help="HiGHS time limit per scenario, seconds")
     p.add_argument("--method", choices=METHODS, default="dual", help="HiGHS method")
@@ -177,6 +180,8 @@ def _solve_all(scs, store: Path, args):
         solve_kw["overwrite"] = args.overwrite
     elif args.overwrite and store.exists():
         shutil.rmtree(store)
+    if "wait" in params:
+        solve_kw["wait"] = not args.no_wait
     if "on_message" in params:
         solve_kw["on_message"] = lambda text: common.say(args, f"  {text}")
     _solve(scs, store, progress, solve_kw)

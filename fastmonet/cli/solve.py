@@ -9,15 +9,15 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 import os
 import sys
 from pathlib import Path
 
 from fastmonet.errors import InputError
+from fastmonet.scenarios import METHODS, STORAGE_CASES, TARGET_CASES
 
-SUMMARY_HEADER = ("scenario", "region", "option", "metric", "value", "unit")
+# The rows of --summary-csv / --solver-csv: fastmonet.summary_table (shared with `fastmonet run`).
 
 
 def register(subparsers) -> None:
@@ -30,8 +30,8 @@ def register(subparsers) -> None:
     p.add_argument("--scenario-file", type=Path, default=None,
                    help="TOML file of scenarios (see fastmonet.scenarios); replaces --scenario, "
                         "--targets, --storage and the rate options")
-    p.add_argument("--targets", default="p3", help="p3 or p4 (default p3)")
-    p.add_argument("--storage", default="medium", help="low, medium or high (default medium)")
+    p.add_argument("--targets", default="p3", choices=TARGET_CASES, help="target case")
+    p.add_argument("--storage", default="medium", choices=STORAGE_CASES, help="CO2 storage case")
     p.add_argument("--rate-ar", type=float, default=1.0, help="AR expansion-rate multiplier")
     p.add_argument("--rate-beccs", type=float, default=1.0, help="BECCS build-rate multiplier")
     p.add_argument("--rate-dac", type=float, default=1.0, help="DAC build-rate multiplier")
@@ -59,10 +59,14 @@ def register(subparsers) -> None:
     p.add_argument("--netcdf", type=Path, default=None,
                    help="also write netCDF files into this directory (<scenario>.nc and "
                         "<scenario>.solution.nc)")
-    p.add_argument("--summary-csv", action="store_true",
-                   help="print scenario,region,option,metric,value,unit rows to stdout")
+    p.add_argument("--summary-csv", "--csv", action="store_true",
+                   help="print the rows of summary.csv (scenario,region,option,metric,value,unit) "
+                        "to stdout")
+    p.add_argument("--solver-csv", type=Path, default=None, metavar="FILE",
+                   help="write one row per scenario of LP size, timings and violation to FILE "
+                        "('-': stdout, without --summary-csv)")
     p.add_argument("--time-limit", type=float, default=None, help="seconds per scenario")
-    p.add_argument("--method", default="dual", help="dual (default), primal, ipm or choose")
+    p.add_argument("--method", default="dual", choices=METHODS, help="HiGHS method")
     p.add_argument("--threads", type=int, default=None, help="HiGHS threads")
     p.add_argument("--verbose", action="store_true", help="show the HiGHS log")
     p.set_defaults(func=run)
@@ -136,8 +140,27 @@ def silence_stdout() -> None:
         pass
 
 
+def _solver_csv(args, out: "_Stdout", tables: dict):
+    """`--solver-csv`: the shared solver.csv writer on FILE (returned, to close) or stdout."""
+    from fastmonet import summary_table as st
+    if args.solver_csv is None:
+        return None
+    if str(args.solver_csv) == "-":
+        if args.summary_csv:
+            raise InputError("--solver-csv -: stdout already carries --summary-csv; give a file")
+        out.write_rows(lambda: tables.update(solver=st.solver_writer(sys.stdout)))
+        return None
+    try:
+        fh = open(args.solver_csv, "w", newline="")
+    except OSError as exc:
+        raise InputError(f"--solver-csv {args.solver_csv}: cannot write ({exc.strerror})") from None
+    tables["solver"] = st.solver_writer(fh)
+    return fh
+
+
 def run(args: argparse.Namespace) -> int:
     from fastmonet import api
+    from fastmonet import summary_table as st
     from fastmonet.store import names
     _check_paths(args)
     scs = _scenarios(args)
@@ -147,12 +170,14 @@ def run(args: argparse.Namespace) -> int:
                          "from its own inputs; rebuild it with 'fastmonet coefficients build')")
     coeffs = api.open_coefficients(args.coefficients) if args.coefficients else None
     out = _Stdout()
-    writer = csv.writer(sys.stdout, lineterminator="\n") if args.summary_csv else None
-    if writer is not None:
-        out.write_rows(lambda: writer.writerow(list(SUMMARY_HEADER)))
+    tables = {}
+    if args.summary_csv:
+        out.write_rows(lambda: tables.update(summary=st.summary_writer(sys.stdout)))
+    solver_out = _solver_csv(args, out, tables)
 
     def say(text: str) -> None:
-        print(f"fastmonet solve: {text}", file=sys.stderr)
+        if not args.quiet:
+            print(f"fastmonet solve: {text}", file=sys.stderr)
 
     def on_result(res, reused):
         note = "reused (inputs and scenario unchanged, checksums verified)" if reused else \
@@ -160,17 +185,24 @@ def run(args: argparse.Namespace) -> int:
         say(f"{res.scenario.name}: {note}")
         if args.netcdf is not None:
             res.to_netcdf(args.netcdf / f"{res.scenario.name}.nc")
-        if writer is not None:
-            out.write_rows(lambda: [writer.writerow([row.scenario, row.region, row.option,
-                                                     row.metric, f"{row.value:.6g}", row.unit])
-                                    for row in res.summary().itertuples(index=False)])
-        else:
+        name = res.scenario.name
+        if "solver" in tables:
+            row = st.solver_row(name, res.stats, res.solution.attrs, reused)
+            (out.write_rows if solver_out is None else lambda w: w())(
+                lambda: tables["solver"].write([row]))
+        if "summary" in tables:
+            out.write_rows(lambda: tables["summary"].write(st.summary_rows(res.metrics, name)))
+        elif args.solver_csv is None or solver_out is not None:
             out.write_rows(lambda: print(res))
 
-    done = api.solve_many(scs, out=args.out, coefficients=coeffs, data_path=args.data,
-                          on_result=on_result, technology=args.technology,
-                          overwrite=args.overwrite,
-                          wait=not args.no_wait, on_message=say)
+    try:
+        done = api.solve_many(scs, out=args.out, coefficients=coeffs, data_path=args.data,
+                              on_result=on_result, technology=args.technology,
+                              overwrite=args.overwrite,
+                              wait=not args.no_wait, on_message=say)
+    finally:
+        if solver_out is not None:
+            solver_out.close()
     if out.closed:
         where = f"; all {len(done)} written to {args.out}" if args.out is not None else ""
         say(f"stdout closed early (broken pipe): output after that dropped, {len(done)} "
