@@ -294,25 +294,33 @@ def _check_shares(eco: pd.DataFrame) -> None:
 def _check_land_fits(frames) -> None:
     """LRP + OVL (over the zones) + MAL, and LHW, within the subregion's land area."""
     sub, eco, land = frames["subregions"], frames["land_ecozone"], frames["land"]
-    area = sub.set_index("subregion")["land_area_ha"]
+    order = pd.Index(sub["subregion"])
+    area = sub["land_area_ha"].to_numpy()
     forest = (eco["lrp_ha"] + eco["ovl_ha"]).groupby(eco["subregion"]).sum()
-    land_i = land.set_index("subregion")
-    sub_line = {s: i + 2 for i, s in enumerate(sub["subregion"])}
-    land_line = {s: i + 2 for i, s in enumerate(land["subregion"])}
-    for sr in sub["subregion"]:
-        a, ar, mal = area[sr], forest.get(sr, 0.0), land_i.at[sr, "mal_ha"]
-        where = (f"land_area_ha {a:.10g} ha of subregion {sr!r} ({sub.attrs['path']} line "
-                 f"{sub_line[sr]})")
-        if ar + mal > a + TOLERANCE_HA:
-            rows = np.flatnonzero((eco["subregion"] == sr).to_numpy())
-            raise InputError(
-                f"{eco.attrs['path']}: columns 'lrp_ha' + 'ovl_ha', {_lines(rows)} (subregion="
-                f"{sr!r}) sum to {ar:.10g} ha, and with mal_ha {mal:.10g} ha ({land.attrs['path']} "
-                f"line {land_line[sr]}) exceed the {where}: LRP, OVL and MAL are disjoint land")
-        lhw = land_i.at[sr, "lhw_ha"]
-        if lhw > a + TOLERANCE_HA:
-            raise InputError(f"{land.attrs['path']}: column 'lhw_ha', line {land_line[sr]} "
-                             f"(subregion={sr!r}): {lhw:.10g} ha exceeds the {where}")
+    forest = forest.reindex(order, fill_value=0.0).to_numpy()
+    land_rows = pd.Index(land["subregion"]).get_indexer(order)   # every_subregion: all found
+    mal = land["mal_ha"].to_numpy()[land_rows]
+    lhw = land["lhw_ha"].to_numpy()[land_rows]
+
+    def where(i: int) -> str:
+        return (f"land_area_ha {area[i]:.10g} ha of subregion {order[i]!r} ({sub.attrs['path']} "
+                f"line {i + 2})")
+
+    over = np.flatnonzero(forest + mal > area + TOLERANCE_HA)
+    if over.size:
+        i = int(over[0])
+        sr = order[i]
+        rows = np.flatnonzero((eco["subregion"] == sr).to_numpy())
+        raise InputError(
+            f"{eco.attrs['path']}: columns 'lrp_ha' + 'ovl_ha', {_lines(rows)} (subregion="
+            f"{sr!r}) sum to {forest[i]:.10g} ha, and with mal_ha {mal[i]:.10g} ha "
+            f"({land.attrs['path']} line {land_rows[i] + 2}) exceed the {where(i)}: LRP, OVL and "
+            f"MAL are disjoint land")
+    over = np.flatnonzero(lhw > area + TOLERANCE_HA)
+    if over.size:
+        i = int(over[0])
+        raise InputError(f"{land.attrs['path']}: column 'lhw_ha', line {land_rows[i] + 2} "
+                         f"(subregion={order[i]!r}): {lhw[i]:.10g} ha exceeds the {where(i)}")
 
 
 # energy_transition.csv parameter -> technology/energy_transition.toml [transition] key.
