@@ -64,8 +64,8 @@ def solve_coefficients(coeffs: xr.Dataset, scenario: Scenario | str = "cooperati
     """Solve one scenario on a Contract-3 coefficient Dataset.
 
     SWITCH_Y needs the ISOLATION solution; pass it as `isolation` to avoid solving it again.
-    `inputs`: `fastmonet.store.provenance.inputs_record(coeffs)` if already known (it is
-    computed otherwise, for the result's provenance).
+    `inputs`: `fastmonet.store.provenance.inputs_record(coeffs)` if already known (otherwise
+    the input files only, without the coefficient content key `solve_many` adds).
     """
     if not isinstance(coeffs, xr.Dataset):
         raise InputError(f"coefficients: must be an xarray Dataset, got {type(coeffs).__name__}")
@@ -80,7 +80,7 @@ def solve_coefficients(coeffs: xr.Dataset, scenario: Scenario | str = "cooperati
                  if c is not None}
         scenario = scenarios.make(scenario, **cases)
     # The content key is what was asked, on the coefficients as given (before cases or shares).
-    requested, inputs = scenario, inputs or provenance.inputs_record(coeffs)
+    requested, inputs = scenario, inputs or provenance.inputs_record(coeffs, content=False)
     coeffs = _select_case(coeffs, scenario)
     scenario, coeffs = _share_burden(coeffs, scenario)
     fixings = None

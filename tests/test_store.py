@@ -344,3 +344,15 @@ def test_info_skips_root_arrays_and_reports_damage(solved, tmp_path):
     rc, text, _ = cli("info", out)
     assert rc == 1 and "combined" not in text and "scenario:" not in text
     assert "switch_2070-p3-medium: incomplete" in text and f"{ISO}: complete" in text
+
+
+def test_coefficients_changed_in_memory_are_other_inputs(ds, tmp_path):
+    """Same recorded input files, other values (edited after the build): not the same inputs."""
+    from fastmonet.store.provenance import input_files_attr
+    built = ds.assign_attrs(input_files=input_files_attr({"land.csv": "sha256:1"}))
+    out = tmp_path / "r.zarr"
+    api.solve_many([scenarios.make("isolation")], out=out, coefficients=built)
+    edited = built.copy()
+    edited["dac_cost"] = built["dac_cost"] * 0.01
+    with pytest.raises(StoreError, match="same files, other coefficient values"):
+        api.solve_many([scenarios.make("isolation")], out=out, coefficients=edited)
