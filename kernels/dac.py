@@ -5,7 +5,8 @@ All quantities are per tonne of CO2 captured from the air. ``tech`` rows hold, p
     0 gas          GJ natural gas burnt
     1 electricity  MWh bought from the grid (power + heat / COP)
     2 stored_extra tCO2 of burnt gas captured and stored with the air CO2
-    3 fixed_em     tCO2e emitted independently of the grid (gas upstream + uncaptured combustion)
+    3 fixed_em     tCO2e emitted independently of the grid (gas upstream + uncaptured combustion
+                   + embodied plant and sorbent emissions)
     4 annual       US$ of levelised CAPEX + OPEX per (tCO2/yr) of capacity
 
 Removal = 1 - fixed_em - (electricity + stored * ts_elec) * grid; efficiency = removal / captured.

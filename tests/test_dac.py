@@ -39,12 +39,23 @@ def test_hand_computed_ce_and_cw_plant():
     assert cost[0, 0, 0] == pytest.approx(money_ce / removed_ce, rel=1e-12)
     assert stored[0, 0, 0] == pytest.approx(stored_ce / removed_ce, rel=1e-12)
     assert captured[0, 0, 0] == pytest.approx(1 / removed_ce, rel=1e-12)
-    # CW: 0.5 MWh power + 2 MWh heat by direct electric heating = 2.5 MWh: a net emitter at
-    # 500 kgCO2/MWh (not offered), 37% efficient at 200.
-    assert eff[1, 0, 0] == pytest.approx(1 - (2.5 + 0.01) * 0.5, rel=1e-12) and np.isnan(cost[1, 0, 0])
-    removed_cw = 1 - (2.5 + 0.01) * 0.2
+    # CW: 0.5 MWh power + 2 MWh heat by direct electric heating = 2.5 MWh, and 0.06 t embodied
+    # (plant and sorbent): a net emitter at 500 kgCO2/MWh (not offered), 44% efficient at 200.
+    assert eff[1, 0, 0] == pytest.approx(1 - 0.06 - (2.5 + 0.01) * 0.5, rel=1e-12)
+    assert np.isnan(cost[1, 0, 0])
+    removed_cw = 1 - 0.06 - (2.5 + 0.01) * 0.2
     assert eff[1, 1, 0] == pytest.approx(removed_cw, rel=1e-12)
     assert cost[1, 1, 0] == pytest.approx((crf * 1815 + 160 + 2.5 * 50 + 12) / removed_cw, rel=1e-12)
+
+
+def test_zero_carbon_grid_leaves_upstream_gas_and_embodied_emissions():
+    # SPEC 4 after 2050: CE emits only its upstream gas (5.25 GJ x 13 kgCO2e/GJ), CW only its
+    # embodied plant and sorbent emissions (Deutz & Bardow 2021: 15 + 45 gCO2e/kgCO2 captured).
+    table = tech_table(TECH)
+    eff = _run(table, np.array([0.4]), np.array([50.0]), np.array([5.0]), np.array([0.0]))[3]
+    assert eff[0, 0, 0] == pytest.approx(1 - 5.25 * 0.013, rel=1e-12)
+    assert eff[1, 0, 0] == pytest.approx(1 - 0.015 - 0.045, rel=1e-12)
+    assert TECH.dac["cw"].embodied == pytest.approx(0.06) and TECH.dac["ce"].embodied == 0.0
 
 
 def test_not_offered_where_efficiency_not_positive():
@@ -116,12 +127,12 @@ def test_published_dac_efficiency_checks_on_bundled_data(bundled):
     """SPEC 4 / paper Fig. 16 on the bundled data. What holds with the published inputs:
     CE removes CO2 everywhere in 2020 with a floor above the published 44%; CW is a net emitter in
     the most carbon-intensive grids in 2020 (published minimum -79%) and removes in the cleanest;
-    after 2050 CE is 86% or more and CW is at least CE. What does not hold (see the report): the
-    2020 maxima (CE 93% vs 88%, CW 97% vs 92%) and the post-2050 levels (CE 93% vs 86-88%, CW 100%
-    vs 94%), because SPEC 4 counts only energy and T&S emissions."""
+    after 2050 CE is 86% or more and CW is 94% (with its embodied emissions, docs/readings.md).
+    What does not hold: the 2020 CE maximum (93% vs 88%) and CE after 2050 (93% vs 86-88%)."""
     out = dac_at_years(bundled, TECH, EnergyTransition.from_inputs(bundled, TECH), [2020, 2060])
     eff = out["dac_efficiency"].values
     ce20, cw20, ce60, cw60 = eff[0, :, 0], eff[1, :, 0], eff[0, :, 1], eff[1, :, 1]
     assert ce20.min() >= 0.44 and ce20.max() <= 0.95
     assert cw20.min() < -0.79 / 2 and cw20.max() > 0.9
     assert ce60.min() >= 0.86 and np.all(cw60 >= ce60)
+    np.testing.assert_allclose(cw60, 0.94, rtol=1e-12)

@@ -17,7 +17,7 @@ from fastmonet.uncertainty.forest import ForestOverrides
 
 REQUIRED = ["mal", "lrp", "wheat_area", "straw_removal_share", "energy_crop_yield",
             "forest_growth_b", "forest_growth_g", "fire_regime", "thinning_share", "beccs_capex",
-            "beccs_om", "biomass_costs", "transport_costs", "electricity_price", "gas_price",
+            "beccs_fixed_om", "beccs_variable_om", "biomass_costs", "transport_costs", "electricity_price", "gas_price",
             "grid_decarbonisation_year", "dac_capex", "dac_opex", "dac_learning", "storage_case",
             "rate_ar", "rate_beccs", "rate_dac", "build_factor", "target_scaling"]
 
@@ -91,7 +91,7 @@ def test_bundled_ranges_cover_the_issue_list(ranges):
 
 @pytest.mark.parametrize("changes,match", [
     ({"low": 1.5}, "bounds not ordered"),
-    ({"central": 1.6, "high": 1.5}, "central 1.6 outside"),
+    ({"low": 1.2, "high": 1.5}, "central 1 outside"),
     ({"unit": '"kha"'}, "unit 'kha' does not match the unit 'ha'"),
     ({"target": '"inputs:marginal_land"'}, "unknown target"),
     ({"target": '"technology:beccs.plant.capexx"', "per": '"none"'}, "unknown target"),
@@ -128,6 +128,22 @@ def test_loader_errors_for_value_and_discrete_entries(tmp_path):
         uncertainty.load(write(tmp_path, ENTRY + ENTRY))
 
 
+def test_per_region_ends(tmp_path):
+    text = edit(low="{ BRA = 0.5, CHN = 0.6, EU = 0.7, IND = 0.8, USA = 0.9 }", high=3.0)
+    r = uncertainty.load(write(tmp_path, text))
+    p = r["x"]
+    assert p.bounds("EU") == (0.7, 3.0) and p.end("low", "USA") == 0.9
+    frame = r.ppf(np.zeros((1, 5)))
+    assert list(frame.iloc[0]) == pytest.approx([0.5, 0.6, 0.7, 0.8, 0.9])
+    with pytest.raises(InputError, match=r"parameter 'x': low must give every region .* missing USA"):
+        uncertainty.load(write(tmp_path, edit(low="{ BRA = 0.5, CHN = 0.6, EU = 0.7, IND = 0.8 }")))
+    with pytest.raises(InputError, match=r"parameter 'x' \[IND\]: central 1 outside"):
+        uncertainty.load(write(tmp_path, edit(low="{ BRA = 0.5, CHN = 0.6, EU = 0.7, IND = 1.1, USA = 0.9 }",
+                                             high=3.0)))
+    with pytest.raises(InputError, match="needs per"):
+        uncertainty.load(write(tmp_path, edit(per='"none"', low="{ BRA = 0.5 }")))
+
+
 def test_ppf_maps_the_unit_cube(ranges):
     d = len(ranges.dimension_names())
     u = np.random.default_rng(1).random((200, d))
@@ -138,7 +154,8 @@ def test_ppf_maps_the_unit_cube(ranges):
         if p.is_discrete:
             assert set(col) <= set(p.cases)
         elif p.distribution in ("uniform", "triangular"):
-            assert col.min() >= p.low and col.max() <= p.high
+            lo, hi = p.bounds(ranges.scopes(p)[0])
+            assert col.min() >= lo and col.max() <= hi
     storage = ranges.ppf(np.full((1, d), 0.1))["storage_case"].iloc[0]
     assert storage == "low" and ranges.ppf(np.full((1, d), 0.9))["storage_case"].iloc[0] == "high"
     tri = ranges["beccs_capex"]
@@ -292,3 +309,20 @@ def test_stand_overrides_reach_the_ar_coefficients(inputs, tech, ranges, monkeyp
     assert uncertainty.apply(inputs, tech, {}, ranges).coefficients() == "built"
     assert uncertainty.apply(inputs, tech, {"fire_regime": 0.5}, ranges).coefficients() == "built"
     assert seen[0]["stand_adjust"] is None and seen[1]["stand_adjust"].__self__ == fo
+
+
+def test_derived_ends_follow_the_sources_file(ranges):
+    """data/scripts/range_ends.py computes the derived ends from data/sources/energy_ranges.csv."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("range_ends", DEFAULT_PATH / "scripts" / "range_ends.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    got = mod.ends()
+    for (name, end), value in got.items():
+        base, _, region = name.partition("[")
+        p = ranges[base]
+        want = p.end(end, region.rstrip("]") or None)
+        if (base, end) == ("electricity_price", "high") and region.startswith("EU"):
+            assert want > value    # the EU's other years are below the bundled one: assumed end
+            continue
+        assert want == value, (name, end)

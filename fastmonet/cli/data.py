@@ -92,8 +92,8 @@ def _ranges(args: argparse.Namespace) -> int:
         sys.stdout.write(table.to_csv(index=False))
         return 0
     short = table.drop(columns=["source_low", "source_high"])
-    for col in ("target", "unit"):   # full text in --csv
-        short[col] = [t if len(t) <= 36 else t[:35] + "~" for t in short[col]]
+    for col, width in (("target", 36), ("unit", 36), ("low", 14), ("high", 14)):  # full: --csv
+        short[col] = [t if len(t := str(v)) <= width else t[:width - 1] + "~" for v in short[col]]
     short["status"] = short.pop("status_low").str[0] + "/" + short.pop("status_high").str[0]
     print(short.to_string(index=False))
     print("status: s sourced, d derived, a assumed (low/high); sources: --csv")

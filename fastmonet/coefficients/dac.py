@@ -1,7 +1,8 @@
 """DACCS coefficients aCostD, aSCO2D, aCCO2D and efficiency per (tech, subregion, period) (SPEC 4).
 
 Basis: one tonne of CO2 captured from the air. CE burns ``gas`` GJ whose CO2 is captured and
-stored as well (so stored per captured = 1 + gas x EF), and pays for upstream gas emissions; both
+stored as well (so stored per captured = 1 + gas x EF), and pays for upstream gas emissions; the
+plant's embodied emissions (construction, sorbent; ``embodied``) count per tonne captured; both
 technologies buy grid electricity (CW also for its heat, at ``heat_cop``) at the subregion's price
 and emit at its grid intensity in the period's mid-year (2025 for the 2020s, ...: SPEC 5).
 T&S (100 km pipeline + storage) is paid and powered per tonne stored.
@@ -30,7 +31,8 @@ def tech_table(tech: Technology) -> np.ndarray:
             d.gas,
             elec,
             combustion * d.combustion_captured,
-            d.gas * fu.gas_upstream * 1e-3 + combustion * (1.0 - d.combustion_captured),
+            d.gas * fu.gas_upstream * 1e-3 + combustion * (1.0 - d.combustion_captured)
+            + d.embodied,
             tech.finance.crf * d.capex + d.opex,
         ])
     return np.ascontiguousarray(rows, dtype=np.float64)

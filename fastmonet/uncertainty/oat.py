@@ -49,6 +49,7 @@ def _coefficients(applied, p, base_coeffs, inputs):
 def sweep(scenario: str = "cooperation", names=None, progress=print) -> pd.DataFrame:
     """One row per (parameter, end): the draw's value and the scenario's metrics."""
     from fastmonet import api, data, scenarios, technology, uncertainty
+    from fastmonet.uncertainty import ranges as ranges_mod
     inputs, tech = data.load(), technology.load()
     ranges = uncertainty.load(tech=tech)
     base_sc = scenarios.make(scenario)
@@ -61,11 +62,11 @@ def sweep(scenario: str = "cooperation", names=None, progress=print) -> pd.DataF
         if names and p.name not in names:
             continue
         for end in ("low", "high"):
-            value = p.end(end)
-            if value == p.central:
+            draw = {n: p.end(end, s) for n, (q, s) in zip(ranges.dimension_names(), dims) if q is p}
+            if all(v == p.central for v in draw.values()):
                 continue
+            value = ranges_mod._show(p.end(end))
             t0 = time.perf_counter()
-            draw = {n: value for n, (q, _) in zip(ranges.dimension_names(), dims) if q is p}
             applied = uncertainty.apply(inputs, tech, draw, ranges)
             coeffs = _coefficients(applied, p, base_coeffs, inputs)
             res = api.solve_coefficients(coeffs, applied.scenario(base_sc))

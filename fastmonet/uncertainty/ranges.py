@@ -18,6 +18,8 @@ value, distribution, how it applies, and the source or reasoning of each end.
     status_high = "assumed"
     select = { biomass = ["miscanthus"] }   # optional, inputs targets: restrict to these labels
 
+With per = "region", `low` and `high` may be tables giving each region its own end
+(`low = { BRA = 0.8, CHN = 0.8, EU = 0.7, IND = 0.9, USA = 0.8 }`).
 Lognormal: `low` and `high` are the 5th and 95th percentiles. Discrete: `cases` with `weights`
 (`central` is the bundled case). `fastmonet.uncertainty.load()` validates all of it and names the
 entry at fault.
@@ -63,9 +65,9 @@ class Parameter:
     apply: str
     per: str
     distribution: str
-    low: float | None
+    low: float | dict | None        # a dict {region: end} for per-region ends
     central: float | str
-    high: float | None
+    high: float | dict | None
     cases: tuple = ()
     weights: tuple[float, ...] = ()
     source_low: str = ""
@@ -87,14 +89,20 @@ class Parameter:
     def is_discrete(self) -> bool:
         return self.distribution == "discrete"
 
-    def ppf(self, u: np.ndarray) -> np.ndarray:
-        """Values at unit-interval quantiles `u` (object array of cases for discrete entries)."""
+    def bounds(self, scope: str | None = None) -> tuple[float, float]:
+        """(low, high) of one region (per-region ends) or of the entry."""
+        pick = lambda v: v[scope] if isinstance(v, dict) else v  # noqa: E731
+        return pick(self.low), pick(self.high)
+
+    def ppf(self, u: np.ndarray, scope: str | None = None) -> np.ndarray:
+        """Values at unit-interval quantiles `u` (object array of cases for discrete entries);
+        `scope` picks a region's own ends where the entry has them."""
         u = np.asarray(u, dtype=np.float64)
         if self.is_discrete:
             cum = np.cumsum(self.weights) / np.sum(self.weights)
             idx = np.minimum(np.searchsorted(cum, u, side="right"), len(self.cases) - 1)
             return np.array(self.cases, dtype=object)[idx]
-        lo, hi = self.low, self.high
+        lo, hi = self.bounds(scope)
         if self.distribution == "uniform":
             return lo + u * (hi - lo)
         if self.distribution == "triangular":
@@ -103,11 +111,13 @@ class Parameter:
         sigma = (math.log(hi) - math.log(lo)) / (2.0 * Z95)
         return stats.lognorm.ppf(u, sigma, scale=math.exp(mu))
 
-    def end(self, which: str):
-        """The low or high end (for discrete: the first or last case)."""
+    def end(self, which: str, scope: str | None = None):
+        """The low or high end (for discrete: the first or last case; per-region ends: the
+        region's, or the dict when no scope is given)."""
         if self.is_discrete:
             return self.cases[0] if which == "low" else self.cases[-1]
-        return self.low if which == "low" else self.high
+        v = self.low if which == "low" else self.high
+        return v[scope] if isinstance(v, dict) and scope is not None else v
 
 
 @dataclass
@@ -156,7 +166,7 @@ class Ranges:
                              f"{len(dims)} dimensions")
         if not np.all((u >= 0.0) & (u <= 1.0)):
             raise InputError("ranges.ppf: samples must lie in [0, 1]")
-        cols = {n: p.ppf(u[:, j]) for j, (n, (p, _)) in
+        cols = {n: p.ppf(u[:, j], s) for j, (n, (p, s)) in
                 enumerate(zip(self.dimension_names(), dims))}
         return pd.DataFrame(cols)
 
@@ -197,11 +207,16 @@ class Ranges:
             rows.append({
                 "name": p.name, "target": p.target, "unit": p.unit, "apply": p.apply,
                 "per": p.per, "distribution": p.distribution,
-                "low": p.end("low"), "central": p.central, "high": p.end("high"),
+                "low": _show(p.end("low")), "central": p.central, "high": _show(p.end("high")),
                 "status_low": p.status_low, "status_high": p.status_high,
                 "source_low": p.source_low, "source_high": p.source_high,
             })
         return pd.DataFrame(rows)
+
+
+def _show(v):
+    """Per-region ends as 'BRA 0.8, CHN 0.7, ...' for tables."""
+    return ", ".join(f"{k} {x:g}" for k, x in v.items()) if isinstance(v, dict) else v
 
 
 def _equal(a, b) -> bool:
@@ -325,19 +340,38 @@ def _parameter(t, tech: technology.Technology, where: str) -> Parameter:
     for key in ("cases", "weights"):
         if key in t:
             raise InputError(f"{where}: {key} only with distribution 'discrete'")
-    low, high = _number(t, "low", where), _number(t, "high", where)
     default = 1.0 if apply == "multiplier" else bundled_value
     central = _number(t, "central", where, default)
-    if not low < high:
-        raise InputError(f"{where}: bounds not ordered: low {low:g} must be < high {high:g}")
-    if not low <= central <= high:
-        raise InputError(f"{where}: central {central:g} outside [low {low:g}, high {high:g}]")
     _check_central(central, apply, bundled_value, where)
-    if apply == "multiplier" and low < 0:
-        raise InputError(f"{where}: a multiplier must be >= 0, low is {low:g}")
-    if dist == "lognormal" and low <= 0:
-        raise InputError(f"{where}: lognormal needs low > 0, got {low:g}")
+    low, high = _end(t, "low", per, where), _end(t, "high", per, where)
+    for region in (REGIONS if isinstance(low, dict) or isinstance(high, dict) else (None,)):
+        lo = low[region] if isinstance(low, dict) else low
+        hi = high[region] if isinstance(high, dict) else high
+        at = f"{where}{'' if region is None else f' [{region}]'}"
+        if not lo < hi:
+            raise InputError(f"{at}: bounds not ordered: low {lo:g} must be < high {hi:g}")
+        if not lo <= central <= hi:
+            raise InputError(f"{at}: central {central:g} outside [low {lo:g}, high {hi:g}]")
+        if apply == "multiplier" and lo < 0:
+            raise InputError(f"{at}: a multiplier must be >= 0, low is {lo:g}")
+        if dist == "lognormal" and lo <= 0:
+            raise InputError(f"{at}: lognormal needs low > 0, got {lo:g}")
     return Parameter(low=low, central=central, high=high, **common)
+
+
+def _end(t: dict, key: str, per: str, where: str):
+    """A number, or with per = "region" a table with a number for every region."""
+    v = t.get(key)
+    if not isinstance(v, dict):
+        return _number(t, key, where)
+    if per != "region":
+        raise InputError(f"{where}: {key} as a table of regions needs per = \"region\"")
+    missing = [r for r in REGIONS if r not in v]
+    unknown = sorted(set(v) - set(REGIONS))
+    if missing or unknown:
+        raise InputError(f"{where}: {key} must give every region {REGIONS}; "
+                         f"{'missing ' + missing[0] if missing else 'unknown ' + unknown[0]}")
+    return {r: _number(v, r, f"{where}: {key}") for r in REGIONS}
 
 
 def _discrete(t: dict, common: dict, bundled_value, where: str) -> Parameter:
