@@ -183,5 +183,8 @@ BOUNDS: dict[str, dict[str, Bound]] = {
         "combustion_captured": B("-", 0, 1, SHARE),
         "capex": B("US$2018/(tCO2/yr)", 0, 1e5, COST),
         "opex": B("US$2018/(tCO2/yr)/yr", 0, 1e4, COST),
+        "embodied": B("tCO2e/tCO2 captured", 0, 1,
+                      "a plant emitting as much as it captures in construction and sorbent "
+                      "removes nothing: above 1 is a unit or typing error"),
     },
 }
