@@ -326,3 +326,16 @@ def test_derived_ends_follow_the_sources_file(ranges):
             assert want > value    # the EU's other years are below the bundled one: assumed end
             continue
         assert want == value, (name, end)
+
+
+def test_cli_build_factor_option_reaches_the_scenario():
+    import argparse
+
+    from fastmonet.cli import solve as cli_solve
+    parser = argparse.ArgumentParser()
+    cli_solve.register(parser.add_subparsers())
+    args = parser.parse_args(["solve", "--scenario", "cooperation", "--build-factor", "10"])
+    (sc,) = cli_solve._scenarios(args)
+    assert sc.rates.build_factor == 10.0 and sc.rates.beccs_plants_per_period() == 40.0
+    (default,) = cli_solve._scenarios(parser.parse_args(["solve", "--scenario", "cooperation"]))
+    assert default.rates.build_factor == 5.5

@@ -1,4 +1,5 @@
-"""Range ends of data/uncertainty.toml derived from data/sources/energy_ranges.csv.
+"""Range ends of data/uncertainty.toml derived from data/sources/energy_ranges.csv and
+data/sources/land_ranges.csv.
 
     python data/scripts/range_ends.py        # prints name, end, value and how it was computed
 
@@ -48,6 +49,22 @@ def electricity_ratios() -> dict[str, dict[str, float]]:
     return {r: {e: statistics.median(v) for e, v in ends.items() if v} for r, ends in ratios.items()}
 
 
+def land_ratios() -> dict[tuple[str, str], float]:
+    """(parameter[region], end) -> low/central or high/central of land_ranges.csv."""
+    names = {"marginal_land_total": "mal", "reforestation_potential_total": "lrp",
+             "wheat_area_total": "wheat_area", "wheat_grain_yield": "straw_yield",
+             "straw_removal_share": "straw_removal_share"}
+    out = {}
+    with open(DATA / "sources" / "land_ranges.csv", newline="") as fh:
+        for row in csv.DictReader(fh):
+            name = names.get(row["field"])
+            if name is None:
+                continue
+            for end in ("low", "high"):
+                out[(f"{name}[{row['region']}]", end)] = float(row[end]) / float(row["central"])
+    return out
+
+
 def ends() -> dict[tuple[str, str], float]:
     """(parameter, end) -> multiplier, rounded to 3 decimals."""
     out = {}
@@ -63,6 +80,7 @@ def ends() -> dict[tuple[str, str], float]:
     series = [float(x) for x in gas["note"].split(":")[1].split("$")[0].split(",")]
     out[("gas_price", "low")] = min(series) / float(gas["central"])
     out[("gas_price", "high")] = max(series) / float(gas["central"])
+    out.update(land_ratios())
     for region, e in electricity_ratios().items():
         for end, v in e.items():
             out[(f"electricity_price[{region}]", end)] = v
