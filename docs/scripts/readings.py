@@ -4,6 +4,8 @@
     python docs/scripts/readings.py --write    # rewrite that section of docs/readings.md
     python docs/scripts/readings.py --results --write   # also solve COOPERATION, CURRENT_POLICY and
                                                         # ISOLATION (P3, medium) and rewrite that section
+    python docs/scripts/readings.py --oat oat.csv --write   # the one-at-a-time table from the CSV of
+                                                            # python -m fastmonet.uncertainty.oat --csv
 
 Paper values are typed from the paper's text (`shared/paper/...txt`; the place is given per row)
 or, for the forest tables, from `data/forest/` (the decoded published tables). Bundled values are
@@ -214,6 +216,25 @@ def results_markdown(rows) -> str:
     return "\n".join(lines)
 
 
+def oat_markdown(path: str, top: int = 10) -> str:
+    import pandas as pd
+
+    from fastmonet import data
+    from fastmonet.uncertainty.oat import ranking
+    table = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    target = float(data.load()["target"].isel(year=-1).sum()) / 1e9
+    central = table.iloc[0]
+    rank = ranking(table, target).head(top)
+    lines = [f"Central COOPERATION (P3, medium): CNC 2100 {central['cnc']:.1f} US$/tCO2, shortfall "
+             f"{central['shortfall']:.2f} GtCO2; {len(table) - 1} solves.", "",
+             "| rank | parameter | CNC 2100 at low / high (US$/tCO2) | shortfall 2100 at low / high (GtCO2) | score |",
+             "|---|---|---|---|---|"]
+    for i, r in rank.iterrows():
+        lines.append(f"| {i + 1} | {r['parameter']} | {r['cnc_low']:.1f} / {r['cnc_high']:.1f} | "
+                     f"{r['shortfall_low']:.2f} / {r['shortfall_high']:.2f} | {r['score']:.3f} |")
+    return "\n".join(lines)
+
+
 def replace_section(text: str, name: str, body: str) -> str:
     begin, end = f"<!-- generated:{name}:begin -->", f"<!-- generated:{name}:end -->"
     pattern = re.compile(re.escape(begin) + ".*?" + re.escape(end), re.S)
@@ -227,8 +248,12 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--results", action="store_true", help="also solve the three P3 scenarios")
     ap.add_argument("--write", action="store_true", help="rewrite docs/readings.md")
+    ap.add_argument("--oat", default=None, help="CSV of python -m fastmonet.uncertainty.oat --csv")
+    ap.add_argument("--no-inputs", action="store_true", help="leave the inputs table as it is")
     args = ap.parse_args(argv)
-    sections = {"inputs": inputs_markdown(input_rows())}
+    sections = {} if args.no_inputs else {"inputs": inputs_markdown(input_rows())}
+    if args.oat:
+        sections["oat"] = oat_markdown(args.oat)
     if args.results:
         sections["results"] = results_markdown(results_rows())
     if not args.write:
