@@ -331,7 +331,7 @@ FREE = {"energy": None, "crop_yield": None, "land": ("straw_removal_share", "wat
         "subregions": ("lat_deg", "lon_deg")}
 
 
-@settings(max_examples=8, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=5, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(pick=st.sampled_from([(n, c) for n, c in _bounded() if n in FREE
                              and (FREE[n] is None or c.header in FREE[n])]),
        row=st.integers(0, 1000), where=st.floats(0.0, 1.0))
