@@ -1,4 +1,4 @@
-"""The report of a run: the summary table, a paragraph per scenario, the paper's figures, provenance.
+"""The report of a run: summary table, a paragraph per scenario, the paper's figures, provenance.
 
 - `table`: the per-scenario headline table (terminal, HTML and Markdown) and its notes in words
 - `narrative`: one paragraph per scenario generated from its numbers

@@ -236,8 +236,8 @@ def cnc_trading(ds) -> Figure:
 
 def ctnc_over_time(ds) -> Figure:
     """Fig. 6: world CTNC over time for COOPERATION, the SWITCH scenarios and ISOLATION."""
-    names = [n for n in _names(ds)
-             if _policy(ds, n) in ("COOPERATION", "ISOLATION") or _policy(ds, n).startswith("SWITCH")]
+    keep = lambda p: p in ("COOPERATION", "ISOLATION") or p.startswith("SWITCH")  # noqa: E731
+    names = [n for n in _names(ds) if keep(_policy(ds, n))]
     names = names or _names(ds)
     years = ds["year"].values
     fig, ax = plt.subplots(figsize=(7.5, 4.2))

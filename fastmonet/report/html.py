@@ -36,15 +36,32 @@ def _table(report: Report) -> str:
     return f"<table><tr>{head}</tr><tr>{units}</tr>{''.join(body)}</table>"
 
 
+SKIP = ("input_files", "solver_options", "scenarios")
+
+
+def _scenarios(p: dict) -> str:
+    rows = p.get("scenarios", {})
+    keys = sorted({k for r in rows.values() for k in r})
+    if not keys:
+        return ""
+    head = "".join(f"<th>{html.escape(k)}</th>" for k in ["scenario", *keys])
+    def cell(v) -> str:
+        text = json.dumps(v, sort_keys=True) if isinstance(v, dict) else str(v)
+        return f"<td><code>{html.escape(text)}</code></td>"
+    body = "".join(f"<tr><td>{html.escape(n)}</td>" + "".join(cell(r.get(k, "")) for k in keys)
+                   + "</tr>" for n, r in rows.items())
+    return f"<h3>Per scenario (from the result store)</h3><table><tr>{head}</tr>{body}</table>"
+
+
 def _provenance(p: dict) -> str:
     rows = "".join(f"<tr><td>{html.escape(k)}</td><td><code>{html.escape(str(v))}</code></td></tr>"
-                   for k, v in p.items() if k not in ("input_files", "solver_options"))
+                   for k, v in p.items() if k not in SKIP)
     solver = html.escape(json.dumps(p.get("solver_options", []), sort_keys=True))
     files = "".join(f"<tr><td><code>{html.escape(k)}</code></td><td><code>{html.escape(v)}"
                     f"</code></td></tr>" for k, v in p.get("input_files", {}).items())
     return (f"<table>{rows}<tr><td>solver_options</td><td><code>{solver}</code></td></tr></table>"
             f"<details><summary>{len(p.get('input_files', {}))} input files and their hashes"
-            f"</summary><table>{files}</table></details>")
+            f"</summary><table>{files}</table></details>{_scenarios(p)}")
 
 
 def write(report: Report, path: str | Path) -> Path:

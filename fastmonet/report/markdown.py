@@ -11,7 +11,8 @@ from fastmonet.report.table import HEAD, UNITS, cells
 
 def _table(report: Report) -> list[str]:
     head = [f"{h} ({u})" if u else h for h, u in zip(HEAD, UNITS)]
-    out = ["| " + " | ".join(head) + " |", "|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|"]
+    rule = "|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|"
+    out = ["| " + " | ".join(head) + " |", rule]
     out += ["| " + " | ".join(cells(x)) + " |" for x in report.lines]
     return out
 
@@ -30,7 +31,10 @@ def write(report: Report, path: str | Path, figure_dir: str = "figures") -> Path
         md += [f"### Figure {i}. {f.title}", "", f"![{f.title}]({rel})", "", f"*{f.caption}*", ""]
     p = report.provenance
     md += ["## Provenance", ""]
-    md += [f"- {k}: `{v}`" for k, v in p.items() if k not in ("input_files", "solver_options")]
+    md += [f"- {k}: `{v}`" for k, v in p.items()
+           if k not in ("input_files", "solver_options", "scenarios")]
+    md += [f"- scenario {n}: " + ", ".join(f"{k} `{v}`" for k, v in r.items())
+           for n, r in p.get("scenarios", {}).items()]
     md += [f"- solver_options: `{json.dumps(p.get('solver_options', []), sort_keys=True)}`", "",
            "<details><summary>input files and their hashes</summary>", ""]
     md += [f"- `{k}`: `{v}`" for k, v in p.get("input_files", {}).items()]

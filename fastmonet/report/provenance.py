@@ -43,13 +43,32 @@ def _versions() -> dict[str, str]:
                 "python_version": sys.version.split()[0], "platform": platform.platform()}
 
 
+PER_SCENARIO = ("scenario_key", "input_key", "started", "finished", "written")
+
+
+def _per_scenario(results: dict) -> dict:
+    """What the result store recorded for each scenario (`Results.provenance`, when present)."""
+    out = {}
+    for name, res in results.items():
+        p = getattr(res, "provenance", None) or {}
+        row = {k: p[k] for k in PER_SCENARIO if k in p}
+        if "highs_options" in p:
+            row["highs_options"] = p["highs_options"]
+        out[name] = row
+    return out
+
+
 def collect(data_path=None, coeffs=None, scenarios=(), started=None, finished=None,
-            command: str = "") -> dict:
-    """A JSON-able record: versions, input files and their hashes, solver options, times."""
+            command: str = "", results: dict | None = None) -> dict:
+    """A JSON-able record: versions, input files and their hashes, solver options, times, and
+    per scenario what the result store recorded (content keys, solve times)."""
     from fastmonet import bundled
     folder = Path(data_path) if data_path is not None else bundled.DATA_DIR
     files = None
-    if coeffs is not None and "input_files" in coeffs.attrs:
+    stored = [getattr(r, "provenance", None) or {} for r in (results or {}).values()]
+    if stored and "input_files" in stored[0]:
+        files = dict(stored[0]["input_files"])
+    elif coeffs is not None and "input_files" in coeffs.attrs:
         v = coeffs.attrs["input_files"]
         files = json.loads(v) if isinstance(v, str) else dict(v)
     if files is None and folder.is_dir():
@@ -66,4 +85,5 @@ def collect(data_path=None, coeffs=None, scenarios=(), started=None, finished=No
         "solver_options": [json.loads(s) for s in solvers],
         "started": started or "",
         "finished": finished or "",
+        "scenarios": _per_scenario(results or {}),
     }
