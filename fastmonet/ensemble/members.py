@@ -100,7 +100,8 @@ def solve_scenarios(coeffs: xr.Dataset, applied, bases: list, threads: int | Non
                 raise SolveError(f"needs this member's ISOLATION solution, which failed: {iso_error}")
             res = api.solve_coefficients(coeffs, sc, isolation=isolation if sc.policy == "switch" else None)
             outcomes.append(Outcome(base.name, True, "", res.metrics, float(res.solution.attrs["cost_musd"]),
-                                    int(res.stats.get("simplex_iterations", -1)),
+                                    int(res.stats.get("simplex_iterations_total",
+                                                      res.stats.get("simplex_iterations", -1))),
                                     float(res.stats.get("solve_s", np.nan))))
             if sc.policy == "isolation":
                 isolation = res

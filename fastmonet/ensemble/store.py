@@ -51,7 +51,7 @@ RESULT_VARS = {
     "cnc_trading_2100": (("region",), "US$2018/tCO2", "cumulative net cost per tonne by 2100 with trading"),
     "nep": ((), "US$2018/tCO2", "negative emissions price"),
     "total_cost": ((), "US$2018", "LP cost objective"),
-    "simplex_iterations": ((), "1", "simplex iterations of the member's solve"),
+    "simplex_iterations": ((), "1", "simplex iterations of the scenario's solve, every stage and sifting round"),
 }
 AR_VARS = {"ar_removal": ("tCO2/ha", "AR removal coefficient cRCO2(t, a)"),
            "ar_cost": ("US$2018/ha", "AR cost coefficient cCost(t, a)")}
