@@ -126,6 +126,11 @@ def create(path: Path, *, members: int, scenarios: list[str], regions: list[str]
         _create_timing(path, m, scenarios)
     # Last: a store killed while being laid out is recognised and laid out again.
     _zarr().open_group(str(path), mode="r+").attrs["layout_complete"] = True
+    # Metadata never changes after this (workers write chunks only): consolidate it, so
+    # `xr.open_zarr(STORE)` opens the store with one read and no warning.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*[Cc]onsolidated metadata.*")
+        _zarr().consolidate_metadata(str(path))
 
 
 def _create_coefficients(path, m, cells, subregions, ecozones, forest_types, techs, periods, years, block):
@@ -248,7 +253,7 @@ def open_dataset(path, group: str | None = None) -> xr.Dataset:
     """The store (or one of its groups) as a lazy Dataset with plain str labels."""
     if not exists(path):
         raise InputError(f"{path}: ensemble store not found")
-    ds = xr.open_zarr(str(path), group=group, consolidated=False)
+    ds = xr.open_zarr(str(path), group=group, consolidated=None)
     for name in list(ds.variables):
         var = ds.variables[name]
         if var.dtype.kind == "T" and name in ds.coords:
