@@ -356,3 +356,22 @@ def test_coefficients_changed_in_memory_are_other_inputs(ds, tmp_path):
     edited["dac_cost"] = built["dac_cost"] * 0.01
     with pytest.raises(StoreError, match="same files, other coefficient values"):
         api.solve_many([scenarios.make("isolation")], out=out, coefficients=edited)
+
+
+def test_finding_7_interrupt_and_os_errors_are_one_line(monkeypatch, tmp_path):
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(api, "solve_many", interrupted)
+    store = tmp_path / "c.zarr"
+    coefficients.save(synthetic.instance(n_subregions=2, n_regions=1, n_ecozones=1, seed=3),
+                      store)
+    rc, _, err = cli("solve", "--coefficients", store, "--scenario", "isolation")
+    assert rc == 130 and err == "fastmonet solve: interrupted\n"
+
+    def denied(*a, **k):
+        raise PermissionError(13, "Permission denied", "/some/file")
+
+    monkeypatch.setattr(api, "solve_many", denied)
+    rc, _, err = cli("solve", "--coefficients", store, "--scenario", "isolation")
+    assert rc == 1 and err == "fastmonet solve: error: Permission denied: /some/file\n"

@@ -128,12 +128,23 @@ def test_finding_3_two_writers_0_4_s_apart(coeff_store, reference, tmp_path):
 
 
 def test_finding_3_no_wait_fails_clearly(coeff_store, tmp_path):
+    import fcntl
+    import io
+    from contextlib import redirect_stderr, redirect_stdout
+
+    from fastmonet.cli.main import main
     from fastmonet.store import lock
     out = tmp_path / "busy.zarr"
-    with lock.writer(out):
-        proc = fastmonet(*solve_args(coeff_store, out), "--no-wait")
-        _, err = proc.communicate(timeout=300)
-    assert proc.returncode == 2 and "being written by pid" in err and len(err.splitlines()) == 1
+    # Another writer holds the lock (flock conflicts between open files even in one process).
+    with open(lock.lock_path(out), "a+") as other:
+        other.write('{"pid": 4242, "host": "elsewhere", "since": "now"}')
+        other.flush()
+        fcntl.flock(other.fileno(), fcntl.LOCK_EX)
+        err = io.StringIO()
+        with redirect_stdout(io.StringIO()), redirect_stderr(err):
+            rc = main([str(a) for a in solve_args(coeff_store, out)] + ["--no-wait"])
+    assert rc == 2 and "being written by pid 4242 on elsewhere" in err.getvalue()
+    assert len(err.getvalue().splitlines()) == 1 and not (out / NAMES[0]).exists()
 
 
 def test_finding_7_broken_pipe_on_summary_csv_keeps_writing(coeff_store, tmp_path):
