@@ -90,3 +90,31 @@ def test_linkage_cli_on_the_bundled_data(capsys):
     assert lines[0] == "region_a,region_b,metric,value,unit"
     pairs = {tuple(r.split(",")[:2]) for r in lines[1:] if ",world_cost_change," in r}
     assert len(pairs) == 10
+
+
+def test_report_figures_from_linkage_rows_are_png(serial):
+    from fastmonet.report import linkage as figs
+    s, pairs, path = serial
+    out = figs.figures(linkage.pair_rows(s, pairs) + linkage.path_rows(s, path))
+    assert [f.key for f in out] == ["linkage_matrix", "linkage_path"]
+    for f in out:
+        png = f.png()
+        assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 5000
+        f.close()
+
+
+def test_run_with_a_blocs_scenario_writes_linkage_csv_and_figures(coeffs, tmp_path, capsys):
+    from fastmonet import coefficients
+    store = tmp_path / "c.zarr"
+    coefficients.save(coeffs, store)
+    sc = tmp_path / "s.toml"
+    sc.write_text('[[scenario]]\nblocs = [["EU", "USA"], ["BRA", "CHN"], ["IND"]]\n'
+                  '[[scenario]]\npolicy = "cooperation"\n')
+    out = tmp_path / "out"
+    assert main(["run", "--scenario-file", str(sc), "--coefficients", str(store),
+                 "--out", str(out), "--quiet"]) == 0
+    rows = (out / "linkage.csv").read_text().splitlines()
+    assert rows[0] == "region_a,region_b,metric,value,unit"
+    assert sum(",world_cost_change," in r for r in rows) == 10
+    html = (out / "report.html").read_text()
+    assert 'id="linkage_matrix"' in html and 'id="linkage_path"' in html

@@ -49,6 +49,10 @@ def register(subparsers) -> None:
                         "the bundled one)")
     p.add_argument("--coefficients", type=Path, default=None, metavar="ZARR",
                    help="solve from a saved coefficient store instead of the data")
+    p.add_argument("--linkage", action="store_true",
+                   help="also solve every pairwise link of regions and the greedy join order "
+                        "(linkage.csv and two report figures); on by default when the run "
+                        "holds a trading-blocs scenario")
     p.add_argument("--overwrite", action="store_true",
                    help="replace scenarios of the store that hold results of other inputs or "
                         "scenario definitions (without it: stop before solving anything)")
@@ -219,7 +223,37 @@ def _report_inputs(args, coeffs):
     return inputs, coeffs
 
 
-def _report(out: Path, ds, rows, results, failed, coeffs, scs, args, started) -> Path:
+def _linkage(out: Path, scs, coeffs, args) -> list:
+    """Pairwise links and the join path for the case of the run's first blocs scenario (else its
+    first scenario): linkage.csv, and the figures for the report."""
+    import csv
+
+    from fastmonet.blocs import linkage
+    from fastmonet.cli.linkage import HEADER
+    from fastmonet.report import linkage as linkage_figures
+    first = next((s for s in scs if s.policy == "blocs"), scs[0])
+    base = dataclasses.replace(first, policy="isolation", blocs=None, from_blocs=None,
+                               switch_year=None, name="")
+    common.say(args, f"linkage: every pair of regions and the join order ({first.targets.upper()} "
+                     f"targets, {first.storage} storage) ...")
+    t = time.perf_counter()
+    if coeffs is None:
+        from fastmonet import api
+        coeffs = api.load_coefficients(first.targets, first.storage, args.data,
+                                       technology=args.technology)
+    with linkage.Solver(coeffs, base, workers=2) as solver:
+        pairs = linkage.pairwise(solver)
+        rows = linkage.pair_rows(solver, pairs) + linkage.path_rows(solver, linkage.join_path(solver, pairs))
+    common.say(args, f"  solved in {time.perf_counter() - t:.1f} s")
+    with open(out / "linkage.csv", "w", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(HEADER)
+        w.writerows([a, b, m, f"{v:.6g}", u] for a, b, m, v, u in rows)
+    return linkage_figures.figures(rows)
+
+
+def _report(out: Path, ds, rows, results, failed, coeffs, scs, args, started,
+            extra_figures=()) -> Path:
     from fastmonet import forest_tables
     from fastmonet.report import build, provenance
     inputs, coeffs = _report_inputs(args, coeffs)
@@ -229,7 +263,7 @@ def _report(out: Path, ds, rows, results, failed, coeffs, scs, args, started) ->
                               datetime.now(timezone.utc).isoformat(timespec="seconds"),
                               command="fastmonet " + " ".join(sys.argv[1:]), results=results)
     rep = build.make(ds, rows, results, prov, inputs=inputs, coeffs=coeffs, tables=tables,
-                     failed=failed)
+                     failed=failed, extra_figures=extra_figures)
     return build.write_report(rep, out, args.format)
 
 
@@ -251,7 +285,10 @@ def run(args: argparse.Namespace) -> int:
     ds = scenario_dataset.combine([results[n] for n in names]).load()
     scenario_dataset.write(ds, store)
     rows = _write_tables(out, ds, results, reused, names)
-    report = _report(out, ds, rows, results, failed, coeffs, scs, args, started)
+    extra = []
+    if args.linkage or any(s.policy == "blocs" for s in scs):
+        extra = _linkage(out, scs, coeffs, args)
+    report = _report(out, ds, rows, results, failed, coeffs, scs, args, started, extra)
     if args.csv:
         sys.stdout.write((out / "summary.csv").read_text())
     elif not args.quiet:

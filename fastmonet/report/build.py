@@ -13,11 +13,12 @@ FORMATS = ("html", "md")
 
 
 def make(ds: xr.Dataset, summary_rows, detail: dict, provenance: dict, inputs=None, coeffs=None,
-         tables=None, failed=()) -> Report:
+         tables=None, failed=(), extra_figures=()) -> Report:
     lines = table.lines(summary_rows)
     return Report(title="fastmonet: least-cost CO2 removal by scenario", lines=lines,
                   notes=table.notes(lines), paragraphs=narrative.paragraphs(ds),
-                  figures=list(figures.all_figures(ds, detail, inputs, coeffs, tables)),
+                  figures=list(figures.all_figures(ds, detail, inputs, coeffs, tables))
+                  + list(extra_figures),
                   provenance=provenance, failed=list(failed))
 
 
