@@ -9,6 +9,8 @@ Shortfall first, cost second (SPEC 6.2), by solves on one HiGHS instance:
    warm-started from the shortfall basis.  `tol` is `SolverOptions.shortfall_rel_tol` (1e-9).
 
 Every HiGHS call's status is checked (SPEC 10: a rejected model otherwise "solves" as Empty).
+A stage HiGHS leaves "Unknown" (seen on infeasible zero-shortfall stages after presolve) is solved
+once more from scratch without presolve; a second "Unknown" is an error.
 Before the solve, `check_model` refuses a model with a NaN (or infinite coefficient or cost)
 anywhere in A, the costs or the bounds.  After the solve the answer is checked independently of
 HiGHS, and any failure raises `SolveError`: `check_solution` recomputes A x from the model's own
@@ -120,7 +122,25 @@ def pass_model(h, m: LPModel, cost: np.ndarray, col_upper: np.ndarray, where: st
                          f"{m.n_row}, {nnz}")
 
 
-def _run(h, stage: str, where: str, time_left: float | None, allow_infeasible: bool = False):
+def _rerun_without_presolve(h, where: str, counts: dict | None):
+    """HiGHS's "Unknown": seen when dual simplex on the presolved LP of an infeasible model (a
+    zero-shortfall stage whose targets are out of reach) ends neither optimal nor infeasible and
+    postsolve cannot conclude.  Solved again from scratch without presolve, the same LP is
+    classified (Infeasible, in every case found); whatever comes back is checked as usual."""
+    import highspy
+    h.clearSolver()                      # the basis of the failed run led to "Unknown" again
+    _ok(h.setOptionValue("presolve", "off"), "option presolve", where)
+    try:
+        status = h.run()
+    finally:
+        _ok(h.setOptionValue("presolve", "choose"), "option presolve", where)
+    if counts is not None:
+        counts["presolve_off_retries"] = counts.get("presolve_off_retries", 0) + 1
+    return status, h.getModelStatus()
+
+
+def _run(h, stage: str, where: str, time_left: float | None, allow_infeasible: bool = False,
+         counts: dict | None = None):
     import highspy
     MS = highspy.HighsModelStatus
     if time_left is not None:
@@ -130,6 +150,8 @@ def _run(h, stage: str, where: str, time_left: float | None, allow_infeasible: b
         _ok(h.setOptionValue("time_limit", float(time_left)), "option time_limit", where)
     status = h.run()
     ms = h.getModelStatus()
+    if ms == MS.kUnknown:
+        status, ms = _rerun_without_presolve(h, where, counts)
     if ms == MS.kOptimal:
         return ms
     if allow_infeasible and ms in (MS.kInfeasible, MS.kUnboundedOrInfeasible):
@@ -185,6 +207,7 @@ class _Session:
     AT: object = None                  # A^T (CSR) for pricing, with sifting
     rounds: dict = field(default_factory=lambda: {"columns_added": 0, "sift_rounds": 0,
                                                   "infeasible_rounds": 0,
+                                                  "presolve_off_retries": 0,
                                                   "simplex_iterations_total": 0})
 
     def left(self) -> float | None:
@@ -201,7 +224,7 @@ class _Session:
         while True:
             out = self.priced_out()
             ms = _run(self.h, name, self.where, self.left(),
-                      allow_infeasible=allow_infeasible or out.size > 0)
+                      allow_infeasible=allow_infeasible or out.size > 0, counts=self.rounds)
             self.rounds["simplex_iterations_total"] += int(self.h.getInfo().simplex_iteration_count)
             if out.size == 0:
                 return ms
