@@ -249,7 +249,8 @@ def test_kill_9_then_resume_ends_with_the_uninterrupted_store(tmp_path):
     proc = subprocess.Popen([sys.executable, str(script), str(killed)])
     deadline = time.time() + 240
     while time.time() < deadline and proc.poll() is None:
-        if store.exists(killed) and (store.status(killed) == store.DONE).sum() >= 1:
+        laid_out = store.exists(killed) and store.attrs(killed).get("layout_complete")
+        if laid_out and (store.status(killed) == store.DONE).sum() >= 1:
             break
         time.sleep(0.05)
     assert proc.poll() is None, "the run ended before it could be killed"
