@@ -261,7 +261,8 @@ def _report(out: Path, ds, rows, results, failed, coeffs, scs, args, started,
     tables = forest_tables.load(forest if forest is not None and forest.is_dir() else None)
     prov = provenance.collect(args.data, coeffs, scs, started,
                               datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                              command="fastmonet " + " ".join(sys.argv[1:]), results=results)
+                              command="fastmonet " + " ".join(getattr(args, "argv", sys.argv[1:])),
+                              results=results)
     rep = build.make(ds, rows, results, prov, inputs=inputs, coeffs=coeffs, tables=tables,
                      failed=failed, extra_figures=extra_figures)
     return build.write_report(rep, out, args.format)

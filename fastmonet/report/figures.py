@@ -237,7 +237,15 @@ def cnc_trading(ds) -> Figure:
 def ctnc_over_time(ds) -> Figure:
     """Fig. 6: world CTNC over time for COOPERATION, the SWITCH scenarios and ISOLATION."""
     keep = lambda p: p in ("COOPERATION", "ISOLATION") or p.startswith("SWITCH")  # noqa: E731
-    names = [n for n in _names(ds) if keep(_policy(ds, n))]
+    first = headline(ds)[0]
+    # One case only (the first headline scenario's targets, storage and rates): sensitivities
+    # of other cases would mix in curves that answer another question.
+    case = [c for c in ("targets", "storage", "rate_ar", "rate_beccs", "rate_dac",
+                        "rate_build_factor") if c in ds.coords]
+
+    def same(n) -> bool:
+        return all(ds[c].sel(scenario=n).item() == ds[c].sel(scenario=first).item() for c in case)
+    names = [n for n in _names(ds) if keep(_policy(ds, n)) and same(n)]
     names = names or _names(ds)
     years = ds["year"].values
     fig, ax = plt.subplots(figsize=(7.5, 4.2))
