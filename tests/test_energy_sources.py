@@ -111,3 +111,31 @@ def test_eu_diesel_is_the_mean_of_the_weeks_read():
         row = sub[(country, "diesel_price")]
         assert (float(row["value"]), row["unit"], row["status"]) == (mean, "eur2018_per_l", "derived")
     assert len(means) == 27  # the EU-27 of 2018 without the UK
+
+
+def test_pld_is_the_bounded_day_weighted_mean_of_the_weekly_cmo(tmp_path):
+    script = _script("pld_from_cmo")
+    path = tmp_path / "cmo.csv"
+    path.write_text(
+        "subsystem,week_start,cmo_brl_per_mwh,source,status\n"
+        "SE_CO,2017-12-30,100.0,x,sourced\n"   # Sat 30 Dec: 5 of its days (1-5 Jan) are in 2018
+        "SE_CO,2018-07-07,900.0,x,sourced\n"   # above the ceiling: counts as 505.18
+        "SE_CO,2018-12-29,10.0,x,sourced\n"    # below the floor, 3 days in 2018: 40.16
+        "S,2017-12-23,999.0,x,sourced\n", encoding="utf-8")  # no day in 2018: no S entry
+    hand = (5 * 100.0 + 7 * 505.18 + 3 * 40.16) / 15
+    assert script.pld_means(path) == {"SE_CO": round(hand, 2)}
+
+
+def test_brazil_se_co_price_rows_equal_the_pld_script():
+    mean = _script("pld_from_cmo").pld_means()["SE_CO"]
+    rows = [r for r in _rows("sources/subregion_values.csv")
+            if r["field"] == "electricity_price" and r["source"] == "ONS_CMO_PLD"]
+    assert sorted(r["subregion"] for r in rows) == [
+        "BR-AC", "BR-DF", "BR-ES", "BR-GO", "BR-MG", "BR-MS", "BR-MT", "BR-RJ", "BR-RO", "BR-SP"]
+    for r in rows:
+        assert (float(r["value"]), r["unit"], r["status"]) == (mean, "brl2018_per_mwh", "derived")
+    energy = {r["subregion"]: r for r in _rows("energy.csv")}
+    # hand conversion at the 2018 WDI rate (BRL 3.6538 per US$)
+    assert float(energy["BR-SP"]["electricity_price_usd2018_per_mwh"]) == pytest.approx(
+        mean / 3.6538, abs=0.005)
+    assert energy["BR-SP"]["status_electricity_price_usd2018_per_mwh"] == "derived"
