@@ -375,3 +375,14 @@ def test_finding_7_interrupt_and_os_errors_are_one_line(monkeypatch, tmp_path):
     monkeypatch.setattr(api, "solve_many", denied)
     rc, _, err = cli("solve", "--coefficients", store, "--scenario", "isolation")
     assert rc == 1 and err == "fastmonet solve: error: Permission denied: /some/file\n"
+
+
+def test_coefficient_save_never_replaces_a_results_store(ds, solved, tmp_path):
+    out = copy_store(solved, tmp_path)
+    with pytest.raises(InputError, match="refusing to replace"):
+        coefficients.save(ds, out)
+    Results.from_zarr(out, ISO)                     # untouched
+    store = tmp_path / "c.zarr"
+    coefficients.save(ds, store)
+    coefficients.save(ds.assign(dac_cost=ds.dac_cost * 2), store)   # a coefficient store: replaced
+    np.testing.assert_allclose(coefficients.open_store(store).dac_cost, ds.dac_cost * 2)

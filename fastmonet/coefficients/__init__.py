@@ -87,10 +87,32 @@ def save(coeffs: xr.Dataset, path: str | Path, wait: bool = True) -> None:
     if not isinstance(coeffs, xr.Dataset):
         raise InputError(f"coefficients.save: a Dataset, got {type(coeffs).__name__}")
     path = paths.check_store_path(path, "coefficient store")
+    _refuse_other_store(path)
     prov = {**provenance.environment(), **provenance.inputs_record(coeffs)}
     with lock.writer(path, wait=wait):
         prov["written"] = provenance.now()
         groups.write(path, "", {"": coeffs}, {}, prov)
+
+
+def _refuse_other_store(path: Path) -> None:
+    """Saving replaces the whole store: never over a results (or other) store's groups."""
+    from fastmonet.store import groups
+
+    root = groups.state(path, "")
+    if root.status == "absent" or "parts" in root.attrs or "checksums" in root.attrs:
+        return
+    subgroups = [c.name for c in path.iterdir() if _node_type(c) == "group"]
+    if subgroups:
+        raise InputError(f"coefficient store {path}: holds other groups ({subgroups[0]!r}, ...), "
+                         "e.g. results; refusing to replace it: give a new path")
+
+
+def _node_type(folder: Path) -> str | None:
+    import json
+    try:
+        return json.loads((folder / "zarr.json").read_text()).get("node_type")
+    except (OSError, ValueError):
+        return None
 
 
 def open_store(path: str | Path) -> xr.Dataset:
