@@ -139,3 +139,13 @@ def test_brazil_se_co_price_rows_equal_the_pld_script():
     assert float(energy["BR-SP"]["electricity_price_usd2018_per_mwh"]) == pytest.approx(
         mean / 3.6538, abs=0.005)
     assert energy["BR-SP"]["status_electricity_price_usd2018_per_mwh"] == "derived"
+
+
+@pytest.mark.parametrize(("subregion", "cny_per_kwh"), [
+    ("CN-GD", 0.4530), ("CN-XJ", 0.25), ("CN-XZ", 0.4993)])  # the benchmark table as read
+def test_china_benchmark_tariffs_converted_by_hand(subregion, cny_per_kwh):
+    row = {r["subregion"]: r for r in _rows("energy.csv")}[subregion]
+    # CNY/kWh x 1000 / 6.6160 CNY per US$ (WDI 2018)
+    assert float(row["electricity_price_usd2018_per_mwh"]) == pytest.approx(
+        cny_per_kwh * 1000 / 6.6160, abs=0.005)
+    assert row["status_electricity_price_usd2018_per_mwh"] == "derived"
