@@ -316,3 +316,22 @@ def test_out_must_be_an_ensemble_store_or_new(tmp_path, inputs, tech, ranges):
     with pytest.raises(InputError, match="not an ensemble store"):
         run_small(tmp_path / "notes.txt", inputs, tech, ranges, n=1)
     assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+@pytest.mark.slow   # ~40 s: a second Python process runs the ensemble
+def test_a_second_run_on_a_store_in_use_is_refused(tmp_path, inputs, tech, ranges):
+    from fastmonet.store.errors import StoreError
+    script = tmp_path / "run.py"
+    script.write_text(KILL_SCRIPT.format(tests=str(Path(__file__).parent)))
+    out = tmp_path / "busy.zarr"
+    proc = subprocess.Popen([sys.executable, str(script), str(out)])
+    try:
+        deadline = time.time() + 240
+        while time.time() < deadline and not (store.exists(out) and store.attrs(out).get("layout_complete")):
+            time.sleep(0.05)
+        with pytest.raises(StoreError, match="pid"):
+            ens.run(n=4, scenarios=["isolation"], out=out, ranges=RANGES, sampler="lhs", seed=9,
+                    inputs=inputs, workers=0, block=1, progress=False)
+    finally:
+        proc.kill()
+        proc.wait()

@@ -77,10 +77,15 @@ def run(n: int | None = None, scenarios=("cooperation",), out: str | Path = "ens
                                               data_path, inputs, tech, draws, solver)
     keys, run_attrs = _keys(ctx, draws, sample, unit, info)
     m = len(draws)
-    block = _open_or_create(out, ctx, run_attrs, keys, sample, unit, m, block, workers)
-    with _executor(workers, scheduler) as ex:
-        ctx.pin_threads = ex.remote
-        summary = _execute(ex, ctx, out, draws, block, progress)
+    _check_out(out)
+    from fastmonet.store import lock
+    # One client per store (the guarded store's advisory lock on STORE.lock; a second run on the
+    # same --out is refused, naming the holder). Workers write chunks under the client's lock.
+    with lock.writer(out, wait=False):
+        block = _open_or_create(out, ctx, run_attrs, keys, sample, unit, m, block, workers)
+        with _executor(workers, scheduler) as ex:
+            ctx.pin_threads = ex.remote
+            summary = _execute(ex, ctx, out, draws, block, progress)
     summary.seconds = time.perf_counter() - t0
     summary.dashboard = ex.dashboard
     return summary
@@ -185,12 +190,15 @@ def _provenance(ctx: Context) -> dict:
     return out
 
 
+def _check_out(out) -> None:
+    p = Path(out)
+    if p.exists() and not store.exists(out) and (not p.is_dir() or any(p.iterdir())):
+        raise InputError(f"--out {out}: exists and is not an ensemble store")
+
+
 def _open_or_create(out, ctx, run_attrs, keys, sample, unit, m, block, workers) -> int:
     if store.exists(out) and store.is_partial_layout(out):
         shutil.rmtree(out)
-    elif Path(out).exists() and not store.exists(out):
-        if not Path(out).is_dir() or any(Path(out).iterdir()):
-            raise InputError(f"--out {out}: exists and is not an ensemble store")
     if store.exists(out):
         have = store.attrs(out)
         if have.get("title") != store.TITLE:
