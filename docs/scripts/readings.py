@@ -173,7 +173,7 @@ def _stand_rows(stand, forest_tables) -> list[tuple]:
 
 def results_rows() -> list[tuple]:
     """(scenario, quantity, unit, model, paper) for the three P3 policy scenarios."""
-    import fastmonet
+    from fastmonet import api
     paper = {
         "COOPERATION": {"cnc": 57.0, "beccs": 186.0, "ar": 65.0, "daccs": 0.0, "shortfall": 0.0,
                         "nep": 64.0},
@@ -182,10 +182,10 @@ def results_rows() -> list[tuple]:
         "ISOLATION": {"cnc": 57.0 * 1.69, "beccs": None, "ar": None, "daccs": None,
                       "shortfall": 16.0, "nep": float("nan")},
     }
-    coeffs = fastmonet.api.load_coefficients()
+    coeffs = api.load_coefficients()
     out = []
     for name in paper:
-        res = fastmonet.api.solve_coefficients(coeffs, name.lower())
+        res = api.solve_coefficients(coeffs, name.lower())
         m = res.metrics
         last = m["year"].values[-1]
         w = m["cum_removal"].sel(region="world", year=last) / 1e9
