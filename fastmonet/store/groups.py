@@ -50,6 +50,9 @@ def state(path: str | Path, group: str) -> GroupState:
     path = Path(path)
     meta = _group_dir(path, group) / "zarr.json"
     if not meta.exists():
+        if group and _group_dir(path, group).is_dir():
+            # The group's own metadata is written last: its folder alone is an interrupted write.
+            return GroupState("incomplete", {}, "no group metadata (an interrupted write)")
         return GroupState("absent")
     try:
         doc = json.loads(meta.read_text())
