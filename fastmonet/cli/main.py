@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
 
 from fastmonet.cli import common
@@ -61,6 +62,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _fail(args, text: str, code: int) -> int:
+    # After a failure zarr's abandoned chunk reads/writes (tasks on its event loop) are destroyed
+    # at exit and asyncio logs each ("Task was destroyed but it is pending!"): noise after the
+    # one line that says what failed.
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
     try:
         print(f"fastmonet {args.command}: {text}", file=sys.stderr)
     except OSError:
