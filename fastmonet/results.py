@@ -258,9 +258,21 @@ class Results:
         """netCDF files: `<path>` holds the metrics, `<stem>.solution.nc` the solution."""
         path = Path(path)
         sol_path = path.with_name(path.stem + ".solution.nc")
-        _netcdf_ready(self.metrics).to_netcdf(path)
-        _netcdf_ready(self.solution).to_netcdf(sol_path)
+        for ds, target in ((self.metrics, path), (self.solution, sol_path)):
+            _write_whole(_netcdf_ready(ds), target)
         return [path, sol_path]
+
+
+def _write_whole(ds: xr.Dataset, target: Path) -> None:
+    """Write `<target>.partial`, then rename: a failed write (a full disk) leaves no truncated
+    file that looks like a result, and the error names the file."""
+    partial = target.with_name(target.name + ".partial")
+    try:
+        ds.to_netcdf(partial)
+        partial.replace(target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise OSError(exc.errno, f"{exc.strerror or exc}: writing {target}") from None
 
 
 def _jsonable(v):

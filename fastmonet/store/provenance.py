@@ -188,7 +188,12 @@ def differences(stored: dict, wanted: dict) -> list[str]:
         bits = [f"{label} {', '.join(names[:3])}{' ...' if len(names) > 3 else ''}"
                 for label, names in (("changed", changed), ("new", added), ("not read now", removed))
                 if names]
-        if not bits:
+        a_def, b_def = stored.get("scenario_definition", {}), wanted.get("scenario_definition", {})
+        case_changed = [k for k in ("targets", "storage") if a_def.get(k) != b_def.get(k)]
+        if not bits and case_changed:
+            # Coefficients are built per (targets, storage) case: that difference is the one above.
+            bits = [f"the coefficients of the other {' and '.join(case_changed)} case"]
+        elif not bits:
             ca, cb = stored.get("coefficients_key"), wanted.get("coefficients_key")
             bits = ["same files, other coefficient values: changed in memory, or built by another "
                     "fastmonet version or machine" if ca and cb else
