@@ -39,6 +39,15 @@ def add_csv(p: argparse.ArgumentParser, what: str = "rows") -> None:
     p.add_argument("--csv", action="store_true", help=f"print the {what} as CSV on stdout")
 
 
+def add_store_options(p: argparse.ArgumentParser, store: str) -> None:
+    """`--overwrite` and `--no-wait` for a command writing results to `store`."""
+    p.add_argument("--overwrite", action="store_true",
+                   help=f"replace what {store} holds from other inputs or scenario definitions "
+                        f"(default: stop before solving anything)")
+    p.add_argument("--no-wait", action="store_true",
+                   help=f"fail at once if another run is writing {store} (default: wait for it)")
+
+
 def add_verbosity(p: argparse.ArgumentParser) -> None:
     g = p.add_mutually_exclusive_group()
     g.add_argument("-q", "--quiet", action="store_true",

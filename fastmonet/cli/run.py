@@ -53,11 +53,7 @@ def register(subparsers) -> None:
                    help="also solve every pairwise link of regions and the greedy join order "
                         "(linkage.csv and two report figures); on by default when the run "
                         "holds a trading-blocs scenario")
-    p.add_argument("--overwrite", action="store_true",
-                   help="replace scenarios of the store that hold results of other inputs or "
-                        "scenario definitions (without it: stop before solving anything)")
-    p.add_argument("--no-wait", action="store_true",
-                   help="fail at once if another run is writing the store (else wait for it)")
+    common.add_store_options(p, "the store")
     p.add_argument("--time-limit", type=float, default=None, metavar="S",
                    help="HiGHS time limit per scenario, seconds")
     p.add_argument("--method", choices=METHODS, default="dual", help="HiGHS method")

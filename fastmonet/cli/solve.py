@@ -14,6 +14,7 @@ import os
 import sys
 from pathlib import Path
 
+from fastmonet.cli import common
 from fastmonet.errors import InputError
 from fastmonet.scenarios import METHODS, STORAGE_CASES, TARGET_CASES
 
@@ -51,11 +52,7 @@ def register(subparsers) -> None:
                    help="zarr store: one group per scenario; on rerun a complete group is reused "
                         "only if its inputs and scenario are unchanged (else: stop, see "
                         "--overwrite)")
-    p.add_argument("--overwrite", action="store_true",
-                   help="replace groups of --out that hold results of other inputs or scenario "
-                        "definitions (default: stop before solving anything)")
-    p.add_argument("--no-wait", action="store_true",
-                   help="fail at once if another run is writing --out (default: wait for it)")
+    common.add_store_options(p, "--out")
     p.add_argument("--netcdf", type=Path, default=None,
                    help="also write netCDF files into this directory (<scenario>.nc and "
                         "<scenario>.solution.nc)")
