@@ -20,7 +20,7 @@ from typing import Callable, Iterable
 
 import xarray as xr
 
-from fastmonet import lp_builder, metrics, results, scenarios, solver
+from fastmonet import lp_builder, metrics, results, scenarios, solver, warm_start
 from fastmonet.blocs import burden
 from fastmonet.blocs.metrics import bloc_metrics
 from fastmonet.errors import InputError
@@ -60,12 +60,15 @@ def _select_case(coeffs: xr.Dataset, scenario: Scenario) -> xr.Dataset:
 
 
 def solve_coefficients(coeffs: xr.Dataset, scenario: Scenario | str = "cooperation",
-                       isolation: Results | None = None, inputs: dict | None = None) -> Results:
+                       isolation: Results | None = None, inputs: dict | None = None, *,
+                       warm=None, keep_reference: bool = False) -> Results:
     """Solve one scenario on a Contract-3 coefficient Dataset.
 
     SWITCH_Y needs the ISOLATION solution; pass it as `isolation` to avoid solving it again.
     `inputs`: `fastmonet.store.provenance.inputs_record(coeffs)` if already known (otherwise
     the input files only, without the coefficient content key `solve_many` adds).
+    `warm`: a `fastmonet.warm_start.Reference` of a similar model (e.g. `.reference` of the
+    central member's Results, kept with `keep_reference=True`): the cost stage starts from it.
     """
     if not isinstance(coeffs, xr.Dataset):
         raise InputError(f"coefficients: must be an xarray Dataset, got {type(coeffs).__name__}")
@@ -90,7 +93,8 @@ def solve_coefficients(coeffs: xr.Dataset, scenario: Scenario | str = "cooperati
         _check_isolation(isolation, scenario, coeffs)
         fixings = results.fixings_from(isolation.solution, scenario.switch_year)
     model = lp_builder.build(coeffs, scenario, fixings=fixings)
-    sol = solver.solve_model(model)
+    sol = solver.solve_model(model, **(warm.onto(model) if warm is not None else {}))
+    reference = warm_start.reference(model, sol) if keep_reference else None
     solution = results.solution_dataset(coeffs, model, sol)
     met = metrics.compute(coeffs, solution)
     if scenario.policy == scenarios.BLOCS:
@@ -103,7 +107,7 @@ def solve_coefficients(coeffs: xr.Dataset, scenario: Scenario | str = "cooperati
     prov = provenance.request(requested, inputs)
     prov.update(started=started, finished=provenance.now())
     return Results(scenario=scenario, solution=solution, metrics=met, stats=dict(sol.stats),
-                   provenance=prov)
+                   provenance=prov, reference=reference)
 
 
 def _share_burden(coeffs: xr.Dataset, scenario: Scenario) -> tuple[Scenario, xr.Dataset]:

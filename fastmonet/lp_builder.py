@@ -605,7 +605,10 @@ def beccs_columns(ds, inst: _Instance, cand: _Candidates, ids: _RowIds, cols: _C
     cost = np.asarray(ds["beccs_cost"].values, np.float64)[xb]
     cols.add("xB", ("chain",), (xb,), r, v, 10.0 * cost * (CO2 / MONEY), np.zeros(n),
              np.full(n, np.inf), CO2, "tCO2/yr", "removal rate of the chain during its period",
-             extra={"period": cand.xb_per, "source": cand.xb_src, "plant": cand.xb_plant})
+             extra={"period": cand.xb_per, "source": cand.xb_src, "plant": cand.xb_plant,
+                    # with the three above, what the chain is in any member of an ensemble
+                    # (the chain index is not: chains with no removal are dropped per member)
+                    "biomass": np.asarray(ds["chain_biomass"].values)[xb], "land": cand.xb_land})
 
 
 def dac_columns(ds, inst: _Instance, cand: _Candidates, ids: _RowIds, cols: _Columns) -> None:

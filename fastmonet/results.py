@@ -191,6 +191,8 @@ class Results:
     stats: dict = field(default_factory=dict)
     # What the result was made from (fastmonet.store.provenance.request + solve times).
     provenance: dict = field(default_factory=dict)
+    # The cost-stage basis keyed by meaning (a fastmonet.warm_start.Reference), when asked for.
+    reference: object = None
 
     def summary(self) -> pd.DataFrame:
         from fastmonet.metrics import summary_rows
