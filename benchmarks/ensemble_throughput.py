@@ -3,10 +3,14 @@ with 2 worker processes, coefficient generation rate, peak worker memory.
 
     python benchmarks/ensemble_throughput.py --n 40            # one JSON line on stdout
 
+Three runs of the same members: 1 worker and 2 workers warm-started from the central member's
+bases (the default), and 2 workers cold (`warm_start=False`), the reference of the warm start.
+
 Fields: members_per_min_1, members_per_min_2 (members x all scenarios per minute of wall time,
-cluster start excluded, coefficient stage included), scaling (= their ratio), cold_iterations
-(mean simplex iterations per scenario solve), warm_iterations (null: no warm start is
-implemented, see the README), coefficient_cells_per_s (member x AR cell coefficients computed
+cluster start excluded, coefficient stage and the central member's solve included), scaling
+(= their ratio), warm_iterations and cold_iterations (mean simplex iterations per (member,
+scenario) solve, warm and cold runs), members_per_min_2_cold and warm_speedup (= warm over cold
+members per minute, 2 workers), coefficient_cells_per_s (member x AR cell coefficients computed
 and written to zarr per second, in this process, one thread), peak_worker_mib (largest peak RSS
 of a worker), plus the run's size and seconds. `--subregions K` keeps K subregions per region
 (a quick run; the goals are for the full 169).
@@ -42,17 +46,17 @@ def _inputs(k: int | None):
     return inputs.isel(subregion=np.sort(idx))
 
 
-def run_with(workers: int, args, inputs, tmp: Path) -> dict:
+def run_with(workers: int, args, inputs, tmp: Path, warm_start: bool = True) -> dict:
     from distributed import Client
 
     import fastmonet.ensemble as ens
     from fastmonet.ensemble.execute import local_cluster
-    out = tmp / f"w{workers}.zarr"
+    out = tmp / f"w{workers}{'' if warm_start else '_cold'}.zarr"
     with local_cluster(workers) as cluster, Client(cluster) as client:
         t0 = time.perf_counter()
         s = ens.run(n=args.n, scenarios=SCENARIOS, out=out, ranges=args.ranges, sampler=args.sampler,
                     seed=args.seed, inputs=inputs, scheduler=cluster.scheduler_address,
-                    progress=not args.quiet)
+                    progress=not args.quiet, warm_start=warm_start)
         seconds = time.perf_counter() - t0
         peak = max(client.run(_peak_mib).values())
     ds = ens.open(out).load()
@@ -97,17 +101,21 @@ def main(argv=None) -> int:
         cells_per_s = coefficient_rate(args, inputs, tmp)
         one = run_with(1, args, inputs, tmp)
         two = run_with(2, args, inputs, tmp)
+        cold = run_with(2, args, inputs, tmp, warm_start=False)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     mpm1 = one["members"] / one["seconds"] * 60.0
     mpm2 = two["members"] / two["seconds"] * 60.0
+    mpm2_cold = cold["members"] / cold["seconds"] * 60.0
     print(json.dumps({
         "members_per_min_1": round(mpm1, 3), "members_per_min_2": round(mpm2, 3),
-        "scaling": round(mpm2 / mpm1, 3), "warm_iterations": None,
-        "cold_iterations": round(one["iterations"], 1),
+        "scaling": round(mpm2 / mpm1, 3), "warm_iterations": round(two["iterations"], 1),
+        "cold_iterations": round(cold["iterations"], 1),
+        "members_per_min_2_cold": round(mpm2_cold, 3), "warm_speedup": round(mpm2 / mpm2_cold, 3),
         "coefficient_cells_per_s": round(cells_per_s), "peak_worker_mib": round(max(one["peak_mib"], two["peak_mib"]), 1),
         "members": one["members"], "scenarios": len(SCENARIOS), "seconds_1": round(one["seconds"], 1),
-        "seconds_2": round(two["seconds"], 1), "failed": one["failed"] + two["failed"],
+        "seconds_2": round(two["seconds"], 1), "seconds_2_cold": round(cold["seconds"], 1),
+        "failed": one["failed"] + two["failed"] + cold["failed"],
         "subregions": int(inputs.sizes["subregion"]),
     }))
     return 0

@@ -167,6 +167,21 @@ def test_results_do_not_depend_on_the_member_block_size(tmp_path, inputs, tech, 
     assert (content(tmp_path / "b1.zarr")["status"] == store.DONE).all()
 
 
+def test_warm_start_from_the_central_member_keeps_every_optimum(tmp_path, inputs, tech, ranges):
+    kw = dict(n=3, scenarios=["cooperation", "isolation"])
+    warm = run_small(tmp_path / "warm.zarr", inputs, tech, ranges, **kw)
+    cold = run_small(tmp_path / "cold.zarr", inputs, tech, ranges, warm_start=False, **kw)
+    assert warm.note == cold.note == ""
+    w, c = content(tmp_path / "warm.zarr"), content(tmp_path / "cold.zarr")
+    assert (w["status"] == store.DONE).all() and (c["status"] == store.DONE).all()
+    np.testing.assert_allclose(w["total_cost"].values, c["total_cost"].values, rtol=1e-9)
+    np.testing.assert_allclose(w["shortfall"].values, c["shortfall"].values, rtol=1e-9, atol=1e3)
+    assert w["simplex_iterations"].sum() < c["simplex_iterations"].sum()
+    assert (w.attrs["warm_start"], c.attrs["warm_start"]) == ("central", "none")
+    with pytest.raises(InputError, match="warm_start"):
+        run_small(tmp_path / "warm.zarr", inputs, tech, ranges, warm_start=False, **kw)
+
+
 def test_same_seed_same_store_and_a_rerun_skips_everything(tmp_path, inputs, tech, ranges):
     a = run_small(tmp_path / "a.zarr", inputs, tech, ranges)
     b = run_small(tmp_path / "b.zarr", inputs, tech, ranges)

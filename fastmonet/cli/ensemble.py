@@ -46,6 +46,9 @@ def register(subparsers) -> None:
     r.add_argument("--data", type=Path, default=None, help="data directory (default: bundled)")
     r.add_argument("--technology", type=Path, default=None, help="technology TOML directory")
     r.add_argument("--time-limit", type=float, default=None, help="seconds per LP solve")
+    r.add_argument("--no-warm-start", dest="warm_start", action="store_false",
+                   help="solve every member cold, instead of starting each cost stage from the "
+                        "central member's basis (2-3x fewer simplex iterations)")
     r.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary line")
     r.set_defaults(func=_run)
     q = sub.add_parser("report", help="percentiles, target probabilities, Sobol indices, figures",
@@ -68,7 +71,7 @@ def _run(args: argparse.Namespace) -> int:
         n=args.n, scenarios=args.scenario or ["cooperation"], out=args.out, ranges=args.ranges,
         sampler=args.sampler, seed=args.seed, workers=args.workers, scheduler=args.scheduler,
         targets=args.targets, storage=args.storage, data_path=args.data, tech=args.technology,
-        block=args.block, solver=solver, progress=not args.quiet)
+        block=args.block, solver=solver, progress=not args.quiet, warm_start=args.warm_start)
     say(args, summary.describe())
     if summary.all_failed:
         print(f"fastmonet ensemble run: every member failed ({sum(summary.failed.values())} "

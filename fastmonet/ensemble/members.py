@@ -83,14 +83,20 @@ class Outcome:
     cost: float = float("nan")
     iterations: int = -1
     solve_s: float = float("nan")
+    warm_start: bool = False
+    reference: object = None          # a fastmonet.warm_start.Reference, when kept
 
 
-def solve_scenarios(coeffs: xr.Dataset, applied, bases: list, threads: int | None = 1) -> list[Outcome]:
+def solve_scenarios(coeffs: xr.Dataset, applied, bases: list, threads: int | None = 1,
+                    warm: dict | None = None, keep_reference: bool = False) -> list[Outcome]:
     """Solve the member's scenarios in order; a failure is recorded and the next one goes on.
 
     SWITCH_Y scenarios reuse the member's ISOLATION solution when it was solved (and fail, saying
     so, when it failed); HiGHS runs single-threaded by default, as a worker's one thread.
+    `warm`: scenario name -> `fastmonet.warm_start.Reference` each cost stage starts from;
+    `keep_reference`: keep each solve's own Reference in its Outcome (the central member's).
     """
+    warm = warm or {}
     from fastmonet import api
     outcomes, isolation, iso_error = [], None, None
     for base in bases:
@@ -98,11 +104,13 @@ def solve_scenarios(coeffs: xr.Dataset, applied, bases: list, threads: int | Non
         try:
             if sc.policy == "switch" and iso_error is not None:
                 raise SolveError(f"needs this member's ISOLATION solution, which failed: {iso_error}")
-            res = api.solve_coefficients(coeffs, sc, isolation=isolation if sc.policy == "switch" else None)
+            res = api.solve_coefficients(coeffs, sc, isolation=isolation if sc.policy == "switch" else None,
+                                         warm=warm.get(base.name), keep_reference=keep_reference)
             outcomes.append(Outcome(base.name, True, "", res.metrics, float(res.solution.attrs["cost_musd"]),
                                     int(res.stats.get("simplex_iterations_total",
                                                       res.stats.get("simplex_iterations", -1))),
-                                    float(res.stats.get("solve_s", np.nan))))
+                                    float(res.stats.get("solve_s", np.nan)),
+                                    bool(res.stats.get("warm_start", False)), res.reference))
             if sc.policy == "isolation":
                 isolation = res
         except (InputError, SolveError) as exc:

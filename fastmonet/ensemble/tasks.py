@@ -1,7 +1,8 @@
-"""The two kinds of task a worker runs: a member block's coefficients, and one member's solves.
+"""The tasks a worker runs: a member block's coefficients, one member's solves, and the central
+member's solves whose bases warm-start every other member (`fastmonet.warm_start`).
 
-Both take the run's `Context` (scattered to every worker once) and write straight into the store;
-what they return to the client is a small status record.
+They take the run's `Context` (scattered to every worker once); the first two write straight into
+the store and return a small status record to the client.
 """
 
 from __future__ import annotations
@@ -90,11 +91,45 @@ def _fill(ctx: Context, applied: list, idx: list[int], ar: dict, dac: dict) -> N
         dac[v][idx] = d[v]
 
 
-def member_task(ctx: Context, path: str, member: int, draw: dict, _block=None) -> dict:
+def reference_task(ctx: Context) -> dict:
+    """The central member solved cold: scenario -> `warm_start.Reference` of its cost stage.
+
+    Every member then starts from the same bases, so its results do not depend on which worker
+    solved what before it.  A failure here is no member's failure: the members are solved cold
+    and `message` says why.
+    """
+    _pin(ctx)
+    t0 = time.perf_counter()
+    try:
+        applied = apply_draw(ctx, ctx.ranges.central())
+        removal, cost = ar_block([applied], ctx.cells, ctx.horizon)
+        dac = dac_block([applied])
+        coeffs = contract3(applied, ctx.cells, removal[0], cost[0], {v: dac[v][0] for v in DAC_VARS})
+        order = ctx.solve_order or list(range(len(ctx.bases)))
+        solved = solve_scenarios(coeffs, applied, [ctx.bases[k] for k in order], ctx.threads,
+                                 keep_reference=True)
+    except Exception as exc:  # noqa: BLE001 - the members go on, cold
+        return {"references": {}, "message": f"{type(exc).__name__}: {exc}",
+                "seconds": time.perf_counter() - t0}
+    refs = {o.scenario: o.reference for o in solved if o.ok and o.reference is not None}
+    failed = [f"{o.scenario}: {o.message}" for o in solved if not o.ok]
+    return {"references": refs, "message": "; ".join(failed), "seconds": time.perf_counter() - t0,
+            "iterations": {o.scenario: o.iterations for o in solved}}
+
+
+def is_central(ctx: Context, draw: dict) -> bool:
+    central = ctx.ranges.central()
+    return {k: str(v) for k, v in draw.items()} == {k: str(v) for k, v in central.items()}
+
+
+def member_task(ctx: Context, path: str, member: int, draw: dict, _block=None,
+                reference: dict | None = None) -> dict:
     """Solve every scenario of one member and write them into its slot of the store.
 
     `_block` is the result of the coefficient task of the member's block: passing it makes dask
-    run this task after that one.
+    run this task after that one.  `reference`: the result of `reference_task`; each cost stage
+    starts from the central member's basis (the central draw itself is solved cold: it is the
+    reference, and so reproduces the deterministic run exactly).
     """
     from fastmonet.ensemble.members import Outcome
     _pin(ctx)
@@ -111,7 +146,8 @@ def member_task(ctx: Context, path: str, member: int, draw: dict, _block=None) -
             coeffs = contract3(applied, ctx.cells, arrs["ar_removal"], arrs["ar_cost"],
                                {v: arrs[v] for v in DAC_VARS})
             order = ctx.solve_order or list(range(len(names)))
-            solved = solve_scenarios(coeffs, applied, [ctx.bases[k] for k in order], ctx.threads)
+            warm = None if reference is None or is_central(ctx, draw) else reference["references"]
+            solved = solve_scenarios(coeffs, applied, [ctx.bases[k] for k in order], ctx.threads, warm)
             outcomes = [None] * len(names)
             for k, o in zip(order, solved):
                 outcomes[k] = o
