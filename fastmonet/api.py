@@ -182,6 +182,7 @@ def solve_many(
     overwrite: bool = False,
     wait: bool = True,
     on_message: Callable[[str], None] | None = None,
+    on_start: Callable[[Scenario], None] | None = None,
 ) -> list[Results]:
     """Solve several scenarios; with `out`, write each to its zarr group as it finishes.
 
@@ -192,6 +193,8 @@ def solve_many(
     writer at a time per store: a second one waits (`wait=False`: `StoreError` instead).
     `on_result(results, reused)` is called as each scenario finishes (or is reused);
     `on_message(text)` receives the notes above (default: the `fastmonet.store` logger).
+    `on_start(scenario)` is called just before a scenario is solved (not for one reused), so
+    only after the store was checked: a refusal comes before any announced work.
     """
     scs = _check_scenarios(scenario_list)
     if coefficients is not None and not isinstance(coefficients, xr.Dataset):
@@ -216,12 +219,12 @@ def solve_many(
         return input_cache[id(co)]
 
     if out is None:
-        return _solve_all(scs, {}, coeffs_for, inputs_for, None, on_result)
+        return _solve_all(scs, {}, coeffs_for, inputs_for, None, on_result, on_start)
     from fastmonet.store import lock, paths
     paths.check_store_path(out, "out")
     with lock.writer(out, wait=wait, on_wait=say):
         reuse = _plan(out, scs, inputs_for, overwrite, say)
-        return _solve_all(scs, reuse, coeffs_for, inputs_for, out, on_result)
+        return _solve_all(scs, reuse, coeffs_for, inputs_for, out, on_result, on_start)
 
 
 def _check_scenarios(scenario_list) -> list[Scenario]:
@@ -272,7 +275,8 @@ def _plan(out, scs: list[Scenario], inputs_for, overwrite: bool, say) -> dict[st
     return reuse
 
 
-def _solve_all(scs, reuse, coeffs_for, inputs_for, out, on_result) -> list[Results]:
+def _solve_all(scs, reuse, coeffs_for, inputs_for, out, on_result,
+               on_start=None) -> list[Results]:
     def iso_key(sc: Scenario):
         return dataclasses.replace(sc, name="", solver=SolverOptions())
 
@@ -282,6 +286,8 @@ def _solve_all(scs, reuse, coeffs_for, inputs_for, out, on_result) -> list[Resul
         res = reuse.get(sc.name)
         if res is None:
             iso = iso_done.get(iso_key(sc.isolation_base())) if sc.switches else None
+            if on_start is not None:
+                on_start(sc)
             res = solve_coefficients(coeffs_for(sc), sc, isolation=iso, inputs=inputs_for(sc))
             if out is not None:
                 res.to_zarr(out, sc.name)

@@ -133,9 +133,9 @@ def _switches(sc) -> bool:
 
 
 def _solve(scs, store, progress: _Progress, solve_kw) -> None:
-    """`api.solve_many` over every scenario (so the store is checked before anything is solved);
-    a scenario that fails is recorded and the others go on, the switching ones reusing their
-    base from the store."""
+    """`api.solve_many` over every scenario (so the store is checked before anything is solved,
+    and "solving" is announced only after that, through `on_start`); a scenario that fails is
+    recorded and the others go on, the switching ones reusing their base from the store."""
     from fastmonet import api
     # Bases before the scenarios that switch from them, so those reuse them.
     remaining, hidden = sorted(scs, key=_switches), 0
@@ -143,18 +143,18 @@ def _solve(scs, store, progress: _Progress, solve_kw) -> None:
     while remaining:
         seen = []
 
-        def cb(res, skipped, _seen=seen, _hidden=hidden, _todo=remaining):
+        def started(sc, _seen=seen, _hidden=hidden):
+            if len(_seen) >= _hidden:
+                progress.started(sc)
+
+        def cb(res, skipped, _seen=seen, _hidden=hidden):
             _seen.append(res.scenario.name)
             if not _switches(res.scenario):
                 bases[_base_key(res.scenario)] = res.scenario
             if len(_seen) > _hidden:
                 progress.finished(res, skipped)
-            if len(_seen) < len(_todo):
-                progress.started(_todo[len(_seen)])
-        if hidden < len(remaining):
-            progress.started(remaining[hidden])
         try:
-            api.solve_many(remaining, out=store, on_result=cb, **solve_kw)
+            api.solve_many(remaining, out=store, on_result=cb, on_start=started, **solve_kw)
             return
         except SolveError as exc:
             progress.fail(remaining[len(seen)], exc)
@@ -184,6 +184,9 @@ def _solve_all(scs, store: Path, args):
         solve_kw["wait"] = not args.no_wait
     if "on_message" in params:
         solve_kw["on_message"] = lambda text: common.say(args, f"  {text}")
+    if store.is_dir() and any(store.iterdir()):
+        # Comparing what the store holds needs the coefficients' content key: seconds of work.
+        common.say(args, f"checking what {store} already holds against this request ...")
     _solve(scs, store, progress, solve_kw)
     return progress.done, progress.reused, progress.failed, solve_kw.get("coefficients")
 

@@ -1,0 +1,59 @@
+"""What `fastmonet run` / `fastmonet solve` say before refusing: the refusal first, naming the
+store or the scenario file, before any "solving" line (issue 8's leftovers).  Synthetic
+coefficient sets keep these to a second or two each."""
+
+from __future__ import annotations
+
+import io
+from contextlib import redirect_stderr, redirect_stdout
+
+import pytest
+
+from fastmonet import api, coefficients, scenarios, synthetic
+from fastmonet.cli.main import main
+
+
+def _instance(seed):
+    return synthetic.instance(n_subregions=4, n_regions=2, n_ecozones=2, seed=seed,
+                              chain_keep=0.5, target_gt_per_subregion=1.5, nonneg_cost=False)
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return _instance(21)
+
+
+def _cli(*argv) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        rc = main([str(a) for a in argv])
+    return rc, out.getvalue(), err.getvalue()
+
+
+def test_run_refuses_a_store_of_other_results_before_announcing_any_solve(ds, tmp_path):
+    out = tmp_path / "out"
+    api.solve_many([scenarios.make("isolation")], out=out / "results.zarr", coefficients=ds)
+    other = tmp_path / "other.zarr"
+    coefficients.save(_instance(22), other)
+    sc = tmp_path / "one.toml"
+    sc.write_text('[[scenario]]\npolicy = "isolation"\n\n[[scenario]]\npolicy = "switch_2070"\n')
+    rc, _, err = _cli("run", "--coefficients", other, "--scenario-file", sc, "--out", out)
+    assert rc == 2                                # an InputError (StoreError)
+    assert "holds results of another request" in err.splitlines()[-1]
+    assert "solving" not in err and "FAILED" not in err
+
+
+def test_on_start_is_called_only_for_what_is_solved_after_the_store_check(ds, tmp_path):
+    out = tmp_path / "r.zarr"
+    iso, sw = scenarios.make("isolation"), scenarios.make("switch_2070")
+    started = []
+    api.solve_many([iso], out=out, coefficients=ds, on_start=started.append)
+    assert started == [iso]
+    started.clear()
+    api.solve_many([iso, sw], out=out, coefficients=ds, on_start=started.append)
+    assert started == [sw]                       # isolation reused: not announced
+    started.clear()
+    from fastmonet.store.errors import StoreError
+    with pytest.raises(StoreError, match="another request"):
+        api.solve_many([iso, sw], out=out, coefficients=_instance(22), on_start=started.append)
+    assert started == []
