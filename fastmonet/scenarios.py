@@ -31,6 +31,7 @@ keyword arguments, the command line, or a TOML file (`load_scenario_file`):
 from __future__ import annotations
 
 import dataclasses
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,7 @@ from pathlib import Path
 from fastmonet.blocs.burden import Burden
 from fastmonet.blocs.structure import REGIONS, Structure, named
 from fastmonet.errors import InputError
+from fastmonet.store import names as store_names
 
 POLICIES = ("cooperation", "current_policy", "isolation")
 BLOCS = "blocs"
@@ -294,13 +296,7 @@ def _typed(table: dict, cls, where: str):
 def load_scenario_file(path: str | Path) -> list[Scenario]:
     """Scenarios of a TOML file; errors name the file and the key at fault."""
     path = Path(path)
-    try:
-        with open(path, "rb") as fh:
-            doc = tomllib.load(fh)
-    except FileNotFoundError:
-        raise InputError(f"{path}: scenario file not found") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path}: not valid TOML: {exc}") from None
+    doc, text = _read_toml(path)
     _check_keys(doc, {"scenario", "solver"}, f"{path}")
     solver_t = doc.get("solver", {})
     _check_keys(solver_t, _SOLVER_KEYS, f"{path}: [solver]")
@@ -310,9 +306,12 @@ def load_scenario_file(path: str | Path) -> list[Scenario]:
         raise InputError(f"{path}: no [scenario] table")
     if isinstance(tables, dict):
         tables = [tables]
-    out = []
+    if not isinstance(tables, list):
+        raise InputError(f"{path}: 'scenario' must be [[scenario]] tables, got "
+                         f"{type(tables).__name__} {tables!r:.40}")
+    out, lines = [], _entry_lines(text, len(tables))
     for i, table in enumerate(tables):
-        where = f"{path}: scenario[{i}]"
+        where = f"{path}:{lines[i]}: scenario[{i}]" if lines else f"{path}: scenario[{i}]"
         _check_keys(table, _SCENARIO_KEYS, where)
         if "policy" not in table and "blocs" not in table:
             raise InputError(f"{where}: missing key 'policy' (or 'blocs')")
@@ -325,11 +324,36 @@ def load_scenario_file(path: str | Path) -> list[Scenario]:
         out.append(make(policy=table.get("policy", BLOCS), targets=table.get("targets", "p3"),
                         storage=table.get("storage", "medium"), rates=rates, solver=solver,
                         name=table.get("name", ""), where=where, **_bloc_keys(table, where)))
+        # The name becomes a store group: checked here, where the file and entry are known.
+        store_names.check(out[-1].name, f"{where}.name")
     names = [s.name for s in out]
     dup = next((n for n in names if names.count(n) > 1), None)
     if dup:
         raise InputError(f"{path}: two scenarios share the name {dup!r}; give each a distinct 'name'")
+    store_names.check_all(names, f"{path}: scenario name")   # equal ignoring case
     return out
+
+
+def _read_toml(path: Path) -> tuple[dict, str]:
+    try:
+        text = path.read_bytes().decode("utf-8")
+        return tomllib.loads(text), text
+    except FileNotFoundError:
+        raise InputError(f"{path}: scenario file not found") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder, not a scenario file") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: not valid TOML: {exc}") from None
+
+
+_ENTRY = re.compile(r"^[ \t]*\[\[[ \t]*scenario[ \t]*\]\]", re.MULTILINE)
+
+
+def _entry_lines(text: str, n: int) -> list[int]:
+    """The line of each `[[scenario]]` header, when the file writes its n entries that way
+    (else none: errors then name the entry by its index only)."""
+    lines = [text.count("\n", 0, m.start()) + 1 for m in _ENTRY.finditer(text)]
+    return lines if len(lines) == n else []
 
 
 def _bloc_keys(table: dict, where: str) -> dict:

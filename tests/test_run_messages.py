@@ -57,3 +57,45 @@ def test_on_start_is_called_only_for_what_is_solved_after_the_store_check(ds, tm
     with pytest.raises(StoreError, match="another request"):
         api.solve_many([iso, sw], out=out, coefficients=_instance(22), on_start=started.append)
     assert started == []
+
+
+# ------------------------------------------------------------- a bad entry of a --scenario-file
+BAD_NAME = '[[scenario]]\npolicy = "isolation"\n\n[[scenario]]\npolicy = "cooperation"\nname = "a/b"\n'
+
+
+@pytest.mark.parametrize("command", ["run", "solve"])
+def test_a_bad_name_in_a_scenario_file_names_the_file_and_entry_before_any_work(
+        ds, tmp_path, command):
+    sc = tmp_path / "mine.toml"
+    sc.write_text(BAD_NAME)
+    out = tmp_path / ("out" if command == "run" else "r.zarr")
+    store = tmp_path / "c.zarr"
+    coefficients.save(ds, store)
+    rc, stdout, err = _cli(command, "--coefficients", store, "--scenario-file", sc, "--out", out)
+    assert rc == 2 and stdout == ""
+    assert len(err.splitlines()) == 1
+    assert f"{sc}:4: scenario[1].name 'a/b'" in err      # file, line of the entry, index, key
+    assert not out.exists()                                # refused before any folder was made
+
+
+@pytest.mark.parametrize("text, says", [
+    ("scenario = 3\n", "'scenario' must be [[scenario]] tables, got int"),
+    ("scenario = true\n", "'scenario' must be [[scenario]] tables, got bool"),
+    ('[[scenario]]\npolicy = "isolation"\nname = "Iso"\n\n'
+     '[[scenario]]\npolicy = "cooperation"\nname = "iso"\n', "'iso': given and 'Iso'"),
+    ('[[scenario]]\npolicy = "isolation"\nname = ".hidden"\n', ":1: scenario[0].name '.hidden'"),
+    (b"\xff\xfe[[scenario]]\n", "not valid TOML"),
+])
+def test_a_malformed_scenario_file_is_one_input_error_naming_the_file(tmp_path, text, says):
+    from fastmonet.errors import InputError
+    sc = tmp_path / "mine.toml"
+    sc.write_bytes(text if isinstance(text, bytes) else text.encode())
+    with pytest.raises(InputError) as err:
+        scenarios.load_scenario_file(sc)
+    assert str(err.value).startswith(str(sc)) and says in str(err.value)
+
+
+def test_a_folder_given_as_scenario_file_is_named(tmp_path):
+    from fastmonet.errors import InputError
+    with pytest.raises(InputError, match="is a folder, not a scenario file"):
+        scenarios.load_scenario_file(tmp_path)
