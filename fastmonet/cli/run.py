@@ -19,12 +19,14 @@ import inspect
 import shutil
 import sys
 import time
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
 from fastmonet.cli import common
 from fastmonet.errors import InputError, SolveError
 from fastmonet.scenarios import METHODS
+from fastmonet.store.errors import store_where, writing
 
 FILES = ("results.zarr", "summary.csv", "timeseries.csv", "solver.csv")
 
@@ -192,16 +194,23 @@ def _solve_all(scs, store: Path, args):
 
 
 # ---------------------------------------------------------------------------------------- writers
+@contextmanager
+def _csv_file(path: Path):
+    """A CSV open for writing; a full disk names the file (a failed `write` names none)."""
+    with writing(str(path)), open(path, "w", newline="") as fh:
+        yield fh
+
+
 def _write_tables(out: Path, ds, results: dict, reused: dict, names: list[str]) -> list:
     from fastmonet import summary_table as st
     rows = [r for n in names for r in st.summary_rows(ds.sel(scenario=n), n)]
-    with open(out / "summary.csv", "w", newline="") as fh:
+    with _csv_file(out / "summary.csv") as fh:
         st.summary_writer(fh).write(rows)
-    with open(out / "timeseries.csv", "w", newline="") as fh:
+    with _csv_file(out / "timeseries.csv") as fh:
         w = st.timeseries_writer(fh)
         for n in names:
             w.write(st.timeseries_rows(ds.sel(scenario=n), n))
-    with open(out / "solver.csv", "w", newline="") as fh:
+    with _csv_file(out / "solver.csv") as fh:
         st.solver_writer(fh).write(
             st.solver_row(n, results[n].stats, results[n].solution.attrs, reused[n]) for n in names)
     return rows
@@ -244,7 +253,7 @@ def _linkage(out: Path, scs, coeffs, args) -> list:
         pairs = linkage.pairwise(solver)
         rows = linkage.pair_rows(solver, pairs) + linkage.path_rows(solver, linkage.join_path(solver, pairs))
     common.say(args, f"  solved in {time.perf_counter() - t:.1f} s")
-    with open(out / "linkage.csv", "w", newline="") as fh:
+    with _csv_file(out / "linkage.csv") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(HEADER)
         w.writerows([a, b, m, f"{v:.6g}", u] for a, b, m, v, u in rows)
@@ -264,7 +273,8 @@ def _report(out: Path, ds, rows, results, failed, coeffs, scs, args, started,
                               results=results)
     rep = build.make(ds, rows, results, prov, inputs=inputs, coeffs=coeffs, tables=tables,
                      failed=failed, extra_figures=extra_figures)
-    return build.write_report(rep, out, args.format)
+    with writing(f"the report in {out}"):
+        return build.write_report(rep, out, args.format)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -283,7 +293,8 @@ def run(args: argparse.Namespace) -> int:
                          "; ".join(f"{n}: {m}" for n, m in failed))
     common.say(args, "writing the results, tables and report ...")
     ds = scenario_dataset.combine([results[n] for n in names]).load()
-    scenario_dataset.write(ds, store)
+    with writing(store_where(store) + " (the combined arrays at its root)"):
+        scenario_dataset.write(ds, store)
     rows = _write_tables(out, ds, results, reused, names)
     extra = []
     if args.linkage or any(s.policy == "blocs" for s in scs):

@@ -24,7 +24,7 @@ from pathlib import Path
 import xarray as xr
 
 from fastmonet.store import checksums
-from fastmonet.store.errors import StoreError
+from fastmonet.store.errors import StoreError, store_where, writing
 
 RESERVED = ("complete", "parts", "checksums", "provenance")
 REQUIRED = ("parts", "checksums", "provenance")
@@ -93,11 +93,20 @@ def _sub(group: str, part: str) -> str:
 
 def write(path: str | Path, group: str, parts: dict[str, xr.Dataset], attrs: dict,
           provenance: dict) -> dict[str, str]:
-    """Replace `group` by `parts`, verify every array, then write attributes and `complete`."""
+    """Replace `group` by `parts`, verify every array, then write attributes and `complete`.
+
+    An `OSError` on the way (a full disk) names the store and group; the group is left without
+    `complete`, so it is solved again next time."""
     path = Path(path)
     bad = [k for k in attrs if k in RESERVED]
     if bad:
         raise ValueError(f"groups.write: attribute {bad[0]!r} is reserved")
+    with writing(store_where(path, group)):
+        return _write(path, group, parts, attrs, provenance)
+
+
+def _write(path: Path, group: str, parts: dict[str, xr.Dataset], attrs: dict,
+           provenance: dict) -> dict[str, str]:
     import zarr
     remove(path, group)
     if group:

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-from fastmonet.store.errors import StoreError
+from fastmonet.store.errors import StoreError, writing
 
 LOCK_SUFFIX = ".lock"   # beside the store: zarr warns about any foreign file inside one
 # Stores this process already holds: flock conflicts between two open files of one process too,
@@ -89,11 +89,12 @@ def writer(path: str | Path, wait: bool = True,
         return
     try:
         _acquire(fh, path, wait, on_wait)
-        fh.seek(0)
-        fh.truncate()
-        fh.write(json.dumps({"pid": os.getpid(), "host": platform.node(),
-                             "since": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}))
-        fh.flush()
+        with writing(f"the lock file {lock_path(path)}"):
+            fh.seek(0)
+            fh.truncate()
+            fh.write(json.dumps({"pid": os.getpid(), "host": platform.node(),
+                                 "since": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}))
+            fh.flush()
         _HELD[key] = 1
         try:
             yield path
