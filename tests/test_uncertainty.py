@@ -256,6 +256,35 @@ def test_storage_case_and_value_draws(inputs, tech, ranges):
         uncertainty.apply(inputs, tech, {"storage_case": "huge"}, ranges)
 
 
+def test_a_full_random_draw_changes_each_input_as_its_entries_say(inputs, tech, ranges):
+    """Every entry of one draw lands (apply builds the Dataset once, not once per entry)."""
+    from fastmonet.ensemble.store import digest
+    before = digest(inputs)
+    u = np.random.default_rng(7).random((1, len(ranges.dimension_names())))
+    draw = dict(ranges.ppf(u).iloc[0])
+    draw["storage_case"] = "low"
+    applied = uncertainty.apply(inputs, tech, draw, ranges)
+    assert digest(inputs) == before                              # the inputs are untouched
+    reg = inputs["subregion_region"].values
+
+    def scaled(da, name):          # da times the draw's factor of each subregion's region
+        f = xr.DataArray([draw[f"{name}[{r}]"] for r in reg], dims="subregion")
+        return (da * f).transpose(*da.dims).values
+
+    for var, name in (("mal", "mal"), ("lrp", "lrp"), ("ovl", "lrp"), ("lhw", "wheat_area")):
+        assert np.array_equal(applied.inputs[var].values, scaled(inputs[var], name)), var
+    cy, cy0 = applied.inputs["crop_yield"], inputs["crop_yield"]   # two entries on one variable
+    for crop, name in (("wheat_straw", "straw_yield"), ("poplar", "energy_crop_yield")):
+        assert np.array_equal(cy.sel(biomass=crop).values, scaled(cy0.sel(biomass=crop), name)), crop
+    assert applied.inputs["crop_yield"].dims == cy0.dims and cy.attrs == cy0.attrs
+    assert np.array_equal(applied.inputs["storage"].values, inputs["storage_low"].values)
+    assert applied.inputs.attrs["storage_case"] == "low"
+    assert float(applied.inputs["transition_grid_zero_year"]) == float(draw["grid_decarbonisation_year"])
+    assert np.array_equal(applied.inputs["target"].values, inputs["target"].values * draw["target_scaling"])
+    assert list(applied.inputs.variables) == list(inputs.variables)
+    assert applied.forest_overrides.growth_B == draw["forest_growth_b"]
+
+
 def test_forest_overrides_adjust_stand_params(inputs, tech, ranges):
     applied = uncertainty.apply(inputs, tech, {"forest_growth_b": 1.2, "fire_regime": 0.5,
                                                "thinning_share": 0.2}, ranges)

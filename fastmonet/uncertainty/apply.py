@@ -70,7 +70,8 @@ def apply(inputs: xr.Dataset, tech: Technology, draw: Mapping[str, float | str],
     values: dict[str, dict] = {}
     for n, (p, scope) in zip(names, ranges.dimensions()):
         values.setdefault(p.name, {})[scope] = draw.get(n, p.central)
-    out = Applied(inputs.copy(deep=False), tech)
+    out = Applied(inputs, tech)
+    edits = _Edits(inputs)
     forest = {}
     for p in ranges.parameters:
         vals = values[p.name]
@@ -82,7 +83,7 @@ def apply(inputs: xr.Dataset, tech: Technology, draw: Mapping[str, float | str],
         for target in p.targets:
             name = target.split(":", 1)[1]
             if kind == "inputs":
-                out.inputs = _apply_inputs(out.inputs, p, name, vals)
+                _apply_inputs(edits, p, name, vals)
                 if name == "storage":
                     out.scenario_overrides["storage"] = vals[None]
             elif kind == "technology":
@@ -97,6 +98,7 @@ def apply(inputs: xr.Dataset, tech: Technology, draw: Mapping[str, float | str],
                 forest[name] = float(vals[None])
     if forest:
         out.forest_overrides = ForestOverrides(**forest)
+    out.inputs = edits.dataset()
     return out
 
 
@@ -115,58 +117,100 @@ def _check_value(p: Parameter, v) -> None:
         raise InputError(f"draw: parameter {p.name!r}: a multiplier must be >= 0, got {v!r}")
 
 
-def _apply_inputs(ds: xr.Dataset, p: Parameter, name: str, vals: dict) -> xr.Dataset:
-    if name not in ds.variables:
+class _Edits:
+    """The draw's changes to the inputs, as new `xr.Variable`s, turned into a Dataset once.
+
+    A parameter reads the variable as the earlier parameters left it (`variable`), so several
+    entries on one variable compose in the ranges' order, exactly as a chain of
+    `Dataset.assign` calls would; building the Dataset once per draw instead of once per entry
+    is what makes `apply` cheap (xarray's merge and alignment dominated it).
+    """
+
+    def __init__(self, ds: xr.Dataset):
+        self.ds = ds
+        self.vars: dict[str, xr.Variable] = {}
+        self.attrs: dict | None = None
+        self._labels: dict[str, np.ndarray] = {}
+
+    def variable(self, name: str) -> xr.Variable:
+        return self.vars[name] if name in self.vars else self.ds.variables[name]
+
+    def labels(self, name: str) -> np.ndarray:
+        """Coordinate (or label variable) `name` as str (never edited by a draw)."""
+        if name not in self._labels:
+            self._labels[name] = np.asarray(self.ds.variables[name].values).astype(str)
+        return self._labels[name]
+
+    def dataset(self) -> xr.Dataset:
+        """A shallow copy of the inputs with the edits (the inputs themselves are not changed)."""
+        ds, edits = self.ds, self.vars
+        same = all(n in ds.data_vars and v.dims == ds.variables[n].dims and v.shape == ds.variables[n].shape
+                   for n, v in edits.items())
+        if same:
+            # Dataset.copy(data=...) swaps the data of every data variable in one pass, without
+            # the merge / alignment machinery of assign (the dims and shapes are unchanged).
+            data = {n: (edits[n].data if n in edits else ds.variables[n].data) for n in ds.data_vars}
+            out = ds.copy(deep=False, data=data)
+            for n, v in edits.items():
+                out.variables[n].attrs = dict(v.attrs)
+        else:
+            out = ds.assign(edits) if edits else ds.copy(deep=False)
+        if self.attrs is not None:
+            out.attrs = self.attrs
+        return out
+
+
+def _apply_inputs(edits: _Edits, p: Parameter, name: str, vals: dict) -> None:
+    if name not in edits.ds.variables:
         raise InputError(f"parameter {p.name!r}: inputs have no variable {name!r}")
-    da = ds[name]
-    unit = da.attrs.get("units")
+    var = edits.variable(name)
+    unit = var.attrs.get("units")
     if unit is not None and unit != F.INPUT_UNITS[name]:
         raise InputError(f"parameter {p.name!r}: inputs variable {name!r} is in {unit!r}, the "
                          f"ranges expect {F.INPUT_UNITS[name]!r}")
     if p.apply == "case":
         case = str(vals[None])
         src = f"{name}_{case}"
-        if src not in ds.variables:
+        if src not in edits.ds.variables:
             raise InputError(f"parameter {p.name!r}: inputs have no variable {src!r}")
-        new = ds[src].copy()
-        new.attrs = {**da.attrs, "case": case}
-        out = ds.assign({name: new})
-        out.attrs = {**ds.attrs, "storage_case": case}
-        return out
+        source = edits.variable(src)
+        edits.vars[name] = xr.Variable(source.dims, np.array(source.values, copy=True),
+                                       {**var.attrs, "case": case})
+        edits.attrs = {**(edits.attrs or edits.ds.attrs), "storage_case": case}
+        return
     if p.apply == "value":
-        if da.ndim:
+        if var.ndim:
             raise InputError(f"parameter {p.name!r}: apply 'value' needs a scalar variable; "
-                             f"{name!r} has dims {da.dims} (use a multiplier)")
-        return ds.assign({name: xr.DataArray(float(vals[None]), attrs=da.attrs)})
-    factor = _factor(ds, da, p, vals)
-    new = da.copy(data=da.values * factor)
-    return ds.assign({name: new})
+                             f"{name!r} has dims {var.dims} (use a multiplier)")
+        edits.vars[name] = xr.Variable((), np.asarray(float(vals[None])), dict(var.attrs))
+        return
+    factor = _factor(edits, var, name, p, vals)
+    edits.vars[name] = xr.Variable(var.dims, var.values * factor, dict(var.attrs))
 
 
-def _factor(ds: xr.Dataset, da: xr.DataArray, p: Parameter, vals: dict) -> np.ndarray:
-    """Per-element multipliers of `da` (1 outside the entry's scope and selection)."""
-    factor = np.ones(da.shape)
-    dims = da.dims
+def _factor(edits: _Edits, var: xr.Variable, name: str, p: Parameter, vals: dict) -> np.ndarray:
+    """Per-element multipliers of `var` (1 outside the entry's scope and selection)."""
+    factor = np.ones(var.shape)
+    dims = var.dims
     for scope, v in vals.items():
-        mask = np.ones(da.shape, bool)
+        mask = np.ones(var.shape, bool)
         if scope is not None:
             if "subregion" in dims:
-                labels = (ds["subregion_region"].values if p.per == "region"
-                          else ds["subregion"].values)
+                labels = edits.labels("subregion_region" if p.per == "region" else "subregion")
                 axis = dims.index("subregion")
             elif "region" in dims and p.per == "region":
-                labels, axis = ds["region"].values, dims.index("region")
+                labels, axis = edits.labels("region"), dims.index("region")
             else:
-                raise InputError(f"parameter {p.name!r}: per {p.per!r} but {da.name!r} has dims {dims}")
-            mask &= _along(np.asarray(labels).astype(str) == scope, axis, da.ndim)
+                raise InputError(f"parameter {p.name!r}: per {p.per!r} but {name!r} has dims {dims}")
+            mask &= _along(labels == scope, axis, var.ndim)
         for dim, keep in p.select.items():
             if dim not in dims:
-                raise InputError(f"parameter {p.name!r}: select {dim!r} is not a dim of {da.name!r}")
-            labels = np.asarray(ds[dim].values).astype(str)
+                raise InputError(f"parameter {p.name!r}: select {dim!r} is not a dim of {name!r}")
+            labels = edits.labels(dim)
             missing = sorted(set(keep) - set(labels))
             if missing:
                 raise InputError(f"parameter {p.name!r}: select {dim}: unknown label {missing[0]!r}")
-            mask &= _along(np.isin(labels, keep), dims.index(dim), da.ndim)
+            mask &= _along(np.isin(labels, keep), dims.index(dim), var.ndim)
         factor[mask] = float(v)
     return factor
 
