@@ -74,12 +74,41 @@ def test_same_seed_same_sample_and_another_seed_another(sampler):
 
 
 def test_sobol_members_follow_the_saltelli_design():
-    u, info = sampling.unit_sample(3, 50, "sobol", seed=1)
-    assert info.base_n == 50 // 8 and u.shape == (info.base_n * 8, 3)
-    with pytest.raises(InputError, match="2d\\+2"):
-        sampling.unit_sample(3, 7, "sobol")
+    # First-order and total indices only: N (d + 2) members, not N (2d + 2).
+    u, info = sampling.unit_sample(3, 52, "sobol", seed=1)
+    assert info.base_n == 52 // 5 and u.shape == (info.base_n * 5, 3) and not info.second_order
+    assert sampling.unit_sample(58, 60, "sobol")[0].shape == (60, 58)
+    with pytest.raises(InputError, match="d\\+2 = 5"):
+        sampling.unit_sample(3, 4, "sobol")
     with pytest.raises(InputError, match="--sampler"):
         sampling.unit_sample(3, 7, "halton")
+
+
+@pytest.mark.parametrize("second_order", [False, True, None])   # None: a store without the attribute
+def test_sobol_report_analyses_the_design_the_store_was_drawn_with(second_order):
+    from SALib.sample import sobol as salib_sobol
+
+    from fastmonet.ensemble import report
+    names = ["a", "b", "c"]
+    problem = {"num_vars": 3, "names": names, "bounds": [[0.0, 1.0]] * 3}
+    u = salib_sobol.sample(problem, 64, calc_second_order=bool(second_order is not False), seed=3)
+    y = u[:, 0] + 3.0 * u[:, 1]                            # c has no effect, b the largest
+    m = y.size
+    full = y[:, None, None, None, None] * np.ones((m, 1, 1, 1, 1))
+    attrs = {"sampler": "sobol", "seed": 0}
+    if second_order is not None:
+        attrs["saltelli_second_order"] = second_order
+    ds = xr.Dataset({"cnc": (("member", "scenario", "region", "option", "year"), full),
+                     "cum_removal": (("member", "scenario", "region", "option", "year"), full),
+                     "shortfall": (("member", "scenario", "region", "year"), full[..., 0, :]),
+                     "nep": (("member", "scenario"), full[:, :, 0, 0, 0]),
+                     "status": (("member", "scenario"), np.ones((m, 1), np.int8))},
+                    coords={"member": np.arange(m), "scenario": ["s"], "region": ["world"],
+                            "option": ["all"], "year": [2100], "parameter": names}, attrs=attrs)
+    res = report.sobol_indices(ds)[("s", "cnc_2100")]
+    assert not isinstance(res, str), res
+    st = dict(zip(names, res["ST"]))
+    assert st["b"] > st["a"] > 0.02 and abs(st["c"]) < 0.02
 
 
 def test_lhs_puts_one_member_in_each_stratum():
@@ -283,9 +312,9 @@ def test_report_cli_gives_percentiles_probabilities_sobol_and_figures(tmp_path, 
     three = dataclasses.replace(ranges, parameters=[ranges["beccs_capex"], ranges["growth_b"],
                                                     ranges["rate_ar"]])
     out = tmp_path / "sob.zarr"
-    s = ens.run(n=8, scenarios=["isolation"], out=out, ranges=three, sampler="sobol", seed=1,
+    s = ens.run(n=5, scenarios=["isolation"], out=out, ranges=three, sampler="sobol", seed=1,
                 inputs=inputs, tech=tech, workers=0, progress=False)
-    assert s.members == 8 and s.done == {"isolation": 8}
+    assert s.members == 5 and s.done == {"isolation": 5}             # N (d + 2), N = 1
     capsys.readouterr()
     assert main(["ensemble", "report", str(out), "--out", str(tmp_path / "rep"), "--csv"]) == 0
     lines = capsys.readouterr().out.splitlines()

@@ -143,6 +143,9 @@ def sobol_indices(ds: xr.Dataset) -> dict:
     from SALib.analyze import sobol
     names = [str(p) for p in ds["parameter"].values]
     problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
+    # The design the store was drawn with: N (d + 2) members without second-order terms (the
+    # current sampler), N (2d + 2) with them (stores drawn before; the attribute says which).
+    second_order = bool(ds.attrs.get("saltelli_second_order", True))
     out = {}
     outs = outputs(ds)
     for s in [str(x) for x in ds["scenario"].values]:
@@ -155,8 +158,7 @@ def sobol_indices(ds: xr.Dataset) -> dict:
             if not np.all(np.isfinite(y)) or np.ptp(y) == 0:
                 out[(s, key)] = "not computed: the output does not vary across members"
                 continue
-            res = sobol.analyze(problem, y, calc_second_order=bool(ds.attrs.get("saltelli_second_order", True)),
-                                seed=int(ds.attrs.get("seed", 0)))
+            res = sobol.analyze(problem, y, calc_second_order=second_order, seed=int(ds.attrs.get("seed", 0)))
             out[(s, key)] = {"names": names, "S1": res["S1"], "ST": res["ST"],
                              "S1_conf": res["S1_conf"], "ST_conf": res["ST_conf"]}
     return out

@@ -3,9 +3,11 @@
     u, info = unit_sample(d, n, sampler="lhs", seed=1)      # (n_members, d) in [0, 1]
 
 - ``sobol``: Saltelli's extension of a scrambled Sobol' sequence (SALib), the design
-  ``SALib.analyze.sobol`` needs for first-order and total indices. It has ``N (2 d + 2)``
-  members for a base size ``N``; ``n`` is the most members the run may have, so
-  ``N = n // (2 d + 2)`` (at least 1) and the run has ``N (2 d + 2)`` members.
+  ``SALib.analyze.sobol`` needs for first-order and total indices. Second-order indices are
+  not drawn for (``calc_second_order=False``): the design has ``N (d + 2)`` members for a base
+  size ``N`` instead of ``N (2 d + 2)``. ``n`` is the most members the run may have, so
+  ``N = n // (d + 2)`` (at least 1) and the run has ``N (d + 2)`` members. The store records
+  ``saltelli_second_order`` so the report analyses any store with the design it was drawn with.
 - ``lhs``: a scrambled Latin hypercube (``scipy.stats.qmc.LatinHypercube``).
 - ``random``: independent uniform draws (``numpy.random.default_rng``).
 
@@ -22,6 +24,8 @@ import numpy as np
 from fastmonet.errors import InputError
 
 SAMPLERS = ("sobol", "lhs", "random")
+#: The report gives first-order and total indices only: no second-order (S2) rows in the design.
+SECOND_ORDER = False
 
 
 @dataclass(frozen=True)
@@ -49,10 +53,10 @@ def unit_sample(d: int, n: int, sampler: str = "sobol", seed: int = 0,
         raise InputError("ranges: no parameter to sample (the ranges file has no dimension)")
     seed = int(seed)
     if sampler == "sobol":
-        per = 2 * d + 2
+        per = saltelli_size(d, 1, SECOND_ORDER)
         if n < per:
             raise InputError(f"--n {n}: the sobol (Saltelli) design over {d} parameters needs at "
-                             f"least 2d+2 = {per} members; raise --n or use --sampler lhs")
+                             f"least d+2 = {per} members; raise --n or use --sampler lhs")
         base = n // per
         from SALib.sample import sobol as salib_sobol
         names = names or [f"x{i}" for i in range(d)]
@@ -62,8 +66,8 @@ def unit_sample(d: int, n: int, sampler: str = "sobol", seed: int = 0,
             # SALib warns when N is not a power of two (balance of the Sobol' sequence); the
             # run size is the user's choice, and the indices stay valid.
             warnings.simplefilter("ignore", UserWarning)
-            u = salib_sobol.sample(problem, base, calc_second_order=True, scramble=True, seed=seed)
-        info = SampleInfo(sampler, seed, int(n), int(u.shape[0]), base_n=base, second_order=True)
+            u = salib_sobol.sample(problem, base, calc_second_order=SECOND_ORDER, scramble=True, seed=seed)
+        info = SampleInfo(sampler, seed, int(n), int(u.shape[0]), base_n=base, second_order=SECOND_ORDER)
     elif sampler == "lhs":
         from scipy.stats import qmc
         u = qmc.LatinHypercube(d, scramble=True, rng=np.random.default_rng(seed)).random(n)
