@@ -118,6 +118,28 @@ def test_lhs_puts_one_member_in_each_stratum():
 
 
 # ----------------------------------------------------------------------------- coefficients
+@pytest.mark.parametrize("n", [1, 13, 64])
+def test_block_vintage_kernels_give_vintage_coefficients_doubles(n):
+    """The block kernels reorder loops, never arithmetic: byte-identical to the stand module's."""
+    from fastmonet import stand
+    from fastmonet.ensemble import block_kernels
+    from fastmonet.ensemble.stand_coefficients import _vintages
+    rng = np.random.default_rng(n)
+    stock = rng.normal(size=(n, 101)) * 300.0
+    flows = rng.normal(size=(n, 2, 101)) * rng.random((n, 1, 1))
+    factors = np.stack([np.clip(np.linspace(1.3, -0.2, 80), 0, 1), np.ones(80)])
+    cost_flows = rng.lognormal(size=(n, 1, 101)) * 50.0
+    want = stand.vintage_coefficients(stock, flows, factors)
+    assert block_kernels.stock_vintages(stock, flows, factors, 10, 8).tobytes() == want.tobytes()
+    want_cost = -stand.vintage_coefficients(np.zeros((n, 101)), cost_flows, np.ones((1, 80)))
+    assert (-block_kernels.flow_vintages(cost_flows, 10, 8)).tobytes() == want_cost.tobytes()
+    removal, cost = _vintages(stock, flows, factors, cost_flows, 100)
+    assert removal.tobytes() == want.tobytes() and cost.tobytes() == want_cost.tobytes()
+    stock[0, 5] = np.nan                      # what vintage_coefficients refuses, still refused
+    with pytest.raises(InputError, match="not a finite number"):
+        _vintages(stock, flows, factors, cost_flows, 100)
+
+
 def test_central_member_coefficients_equal_the_deterministic_build(inputs, tech, ranges):
     central = uncertainty.apply(inputs, tech, ranges.central(), ranges)
     cells = Cells.from_inputs(inputs)

@@ -27,7 +27,9 @@ from fastmonet import stand
 from fastmonet.coefficients.ar import UNIT_FIELDS, _stand_params, unit_quantities
 from fastmonet.coefficients.dac import dac_arrays
 from fastmonet.coefficients.inputs import require, subregion_regions
-from fastmonet.energy import FIRST_YEAR, N_PERIODS, PERIOD_YEARS, EnergyTransition, period_mid_years
+from fastmonet.energy import (FIRST_YEAR, INPUT_VARIABLES, N_PERIODS, PERIOD_YEARS, EnergyTransition,
+                              period_mid_years)
+from fastmonet.ensemble import block_kernels
 from fastmonet.errors import InputError
 from fastmonet.kernels.operations import operation_flows
 
@@ -92,9 +94,11 @@ def _member_stand(applied, cells: Cells, cache: dict) -> np.ndarray:
 def _member_units(applied, cells: Cells, cache: dict) -> np.ndarray:
     """(n_cells, len(UNIT_FIELDS)) per-hectare operation quantities of one member."""
     inputs, tech = applied.inputs, applied.tech
+    # Of the fuels, `unit_quantities` reads only diesel's tCO2 per litre: keying on it (not on
+    # every fuel) lets members that differ in, e.g., gas upstream emissions share the entry.
     key = (_arrays_key(inputs, UNIT_INPUTS),
-           repr((tech.ar, tech.ar_region, tech.materials, tech.fuels, tech.nitrogen, tech.luc,
-                 tech.finance)))
+           repr((tech.ar, tech.ar_region, tech.materials, tech.fuels.diesel_tco2_per_l, tech.nitrogen,
+                 tech.luc, tech.finance)))
     if key not in cache:
         cache[key] = _units(inputs, tech, cells)
     return cache[key]
@@ -112,10 +116,24 @@ def _units(inputs, tech, cells: Cells) -> np.ndarray:
     return per_sr[cells.sr]
 
 
+_TRANSITIONS: dict[tuple, EnergyTransition] = {}
+
+
+def _transition(applied) -> EnergyTransition:
+    """`EnergyTransition.from_inputs` of a member, remembered by what it reads (six scalars of
+    the inputs and the technology's transition), so the AR and DAC blocks build it once."""
+    key = (_arrays_key(applied.inputs, INPUT_VARIABLES.values()), repr(applied.tech.transition))
+    if key not in _TRANSITIONS:
+        if len(_TRANSITIONS) >= 1024:
+            _TRANSITIONS.clear()
+        _TRANSITIONS[key] = EnergyTransition.from_inputs(applied.inputs, applied.tech)
+    return _TRANSITIONS[key]
+
+
 def _group_key(applied) -> tuple:
     """Scalars of the flow / coefficient kernels that a member may change."""
     window = PERIOD_YEARS * N_PERIODS
-    tr = EnergyTransition.from_inputs(applied.inputs, applied.tech)
+    tr = _transition(applied)
     share = tr.fossil_share(FIRST_YEAR + np.arange(window, dtype=np.float64))
     fin = applied.tech.finance
     return (float(fin.crf), int(fin.lifetime), share.tobytes())
@@ -149,17 +167,30 @@ def ar_block(applied_list: list, cells: Cells, horizon: int = 100) -> tuple[np.n
         operation_flows(np.ascontiguousarray(th[idx]), *(u[k] for k in UNIT_FIELDS), crf, lifetime,
                         em_flows, cost_flows)
         factors_em = np.stack([np.frombuffer(share_bytes), np.ones(window)])
-        removal[idx] = stand.vintage_coefficients(np.ascontiguousarray(co2seq[idx]), em_flows, factors_em)
-        cost[idx] = -stand.vintage_coefficients(np.zeros((n, horizon + 1)), cost_flows, np.ones((1, window)))
+        stock = np.ascontiguousarray(co2seq[idx])
+        removal[idx], cost[idx] = _vintages(stock, em_flows, factors_em, cost_flows, horizon)
     shape = (n_m, n_c, N_PERIODS, N_PERIODS)
     return removal.reshape(shape), cost.reshape(shape)
+
+
+def _vintages(stock, em_flows, factors_em, cost_flows, horizon):
+    """Removal and cost vintage coefficients: `stand.vintage_coefficients`' doubles, computed
+    by the block kernels; arrays `vintage_coefficients` would refuse go to it for its error."""
+    window = PERIOD_YEARS * N_PERIODS
+    arrays = (stock, em_flows, factors_em, cost_flows)
+    if horizon < window or not all(np.isfinite(a).all() for a in arrays):
+        n = stock.shape[0]
+        return (stand.vintage_coefficients(stock, em_flows, factors_em),
+                -stand.vintage_coefficients(np.zeros((n, horizon + 1)), cost_flows, np.ones((1, window))))
+    return (block_kernels.stock_vintages(stock, em_flows, factors_em, PERIOD_YEARS, N_PERIODS),
+            -block_kernels.flow_vintages(cost_flows, PERIOD_YEARS, N_PERIODS))
 
 
 def dac_block(applied_list: list) -> dict[str, np.ndarray]:
     """DAC coefficient arrays, each (n_members, n_tech, n_subregion, n_period)."""
     out = {v: [] for v in DAC_VARS}
     for a in applied_list:
-        tr = EnergyTransition.from_inputs(a.inputs, a.tech)
+        tr = _transition(a)
         for v, arr in zip(DAC_VARS, dac_arrays(a.inputs, a.tech, tr.grid_factor(period_mid_years()))):
             out[v].append(arr)
     return {v: np.stack(arrs) for v, arrs in out.items()}

@@ -87,7 +87,7 @@ def apply(inputs: xr.Dataset, tech: Technology, draw: Mapping[str, float | str],
                 if name == "storage":
                     out.scenario_overrides["storage"] = vals[None]
             elif kind == "technology":
-                for key in F.tech_keys(name, out.tech, p.name):
+                for key in _tech_keys(name, out.tech, p.name):
                     out.tech = _apply_tech(out.tech, key, p.apply, vals[None])
             elif kind == "scenario":
                 default = F.SCENARIO_FIELDS[name][1]
@@ -100,6 +100,20 @@ def apply(inputs: xr.Dataset, tech: Technology, draw: Mapping[str, float | str],
         out.forest_overrides = ForestOverrides(**forest)
     out.inputs = edits.dataset()
     return out
+
+
+_KEYS: dict[tuple[int, str], tuple[dict, list[str]]] = {}
+
+
+def _tech_keys(name: str, tech: Technology, where: str) -> list[str]:
+    """`fields.tech_keys`, remembered per provenance table: the keys depend on nothing else,
+    and every `Technology` derived by `replace` shares its source's table (the entry holds the
+    table, so its id is not reused while the entry lives)."""
+    prov = tech.provenance
+    hit = _KEYS.get((id(prov), name))
+    if hit is None or hit[0] is not prov:
+        hit = _KEYS[(id(prov), name)] = (prov, F.tech_keys(name, tech, where))
+    return hit[1]
 
 
 def _same(a, b) -> bool:

@@ -1,0 +1,103 @@
+"""The SPEC 2.8 vintage coefficients of a member block's cells, arranged for speed, bit for bit.
+
+`kernels.stand.vintage_kernel` (behind `fastmonet.stand.vintage_coefficients`) walks one cell at
+a time. A member block has tens of thousands of cells, so here
+
+- `stock_vintages` runs the same per-cell arithmetic on `LANES` cells side by side (the
+  innermost loop is over cells, which the compiler vectorises): every cell sees the same
+  operations in the same order as in `vintage_kernel`, so every result is the same double;
+- `flow_vintages` is the special case of a zero stock and unit factors (the cost
+  coefficients): there the cumulative flow up to age m does not depend on the planting year,
+  so it is summed once per cell (in the same age order: the same doubles) instead of once per
+  planting year.
+
+tests/test_ensemble.py checks both against `fastmonet.stand.vintage_coefficients` byte for byte.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+LANES = 8          # cells computed side by side (a multiple of the SIMD width)
+
+
+@njit(parallel=True, cache=True)
+def _stock_kernel(stock, flows, factors, period_years, n_periods):
+    n, h1 = stock.shape
+    K = flows.shape[1]
+    out = np.zeros((n, n_periods, n_periods))
+    inv_p = 1.0 / period_years
+    for ch in prange((n + LANES - 1) // LANES):
+        c0 = ch * LANES
+        w = min(LANES, n - c0)
+        st = np.zeros((h1, LANES))
+        fl = np.zeros((h1, K, LANES))
+        for cc in range(w):
+            for age in range(h1):
+                st[age, cc] = stock[c0 + cc, age]
+                for k in range(K):
+                    fl[age, k, cc] = flows[c0 + cc, k, age]
+        acc = np.zeros((n_periods, n_periods, LANES))
+        cum = np.zeros(LANES)
+        for a in range(n_periods):
+            for i in range(period_years):
+                y = a * period_years + i
+                cum[:] = 0.0
+                age = 0
+                for j in range(a, n_periods):
+                    m = (j + 1) * period_years - y
+                    while age < m:
+                        age += 1
+                        col = y + age - 1
+                        for k in range(K):
+                            f = factors[k, col]
+                            for cc in range(LANES):
+                                cum[cc] += fl[age, k, cc] * f
+                    for cc in range(LANES):
+                        acc[a, j, cc] += (st[m, cc] - cum[cc]) * inv_p
+        for cc in range(w):
+            for a in range(n_periods):
+                for j in range(n_periods):
+                    out[c0 + cc, a, j] = acc[a, j, cc]
+    return out
+
+
+@njit(parallel=True, cache=True)
+def _flow_kernel(flows, period_years, n_periods):
+    n = flows.shape[0]
+    window = period_years * n_periods
+    out = np.zeros((n, n_periods, n_periods))
+    inv_p = 1.0 / period_years
+    for c in prange(n):
+        cum = np.empty(window + 1)
+        s = 0.0
+        cum[0] = s
+        for age in range(1, window + 1):
+            s += flows[c, 0, age] * 1.0        # the unit factor, as vintage_kernel multiplies
+            cum[age] = s
+        for a in range(n_periods):
+            for i in range(period_years):
+                y = a * period_years + i
+                for j in range(a, n_periods):
+                    out[c, a, j] += (0.0 - cum[(j + 1) * period_years - y]) * inv_p
+    return out
+
+
+def stock_vintages(stock: np.ndarray, flows: np.ndarray, factors: np.ndarray,
+                   period_years: int, n_periods: int) -> np.ndarray:
+    """`fastmonet.stand.vintage_coefficients(stock, flows, factors)`, the same doubles.
+
+    stock (n, H+1), flows (n, K, H+1), factors (K, period_years * n_periods), H >= the window.
+    """
+    return _stock_kernel(np.ascontiguousarray(stock, dtype=np.float64),
+                         np.ascontiguousarray(flows, dtype=np.float64),
+                         np.ascontiguousarray(factors, dtype=np.float64), int(period_years), int(n_periods))
+
+
+def flow_vintages(flows: np.ndarray, period_years: int, n_periods: int) -> np.ndarray:
+    """`fastmonet.stand.vintage_coefficients(zeros, flows, ones)` for one flow (n, 1, H+1),
+    the same doubles (the caller negates it for costs, as `build_ar` does)."""
+    if flows.ndim != 3 or flows.shape[1] != 1:
+        raise ValueError(f"flow_vintages: flows must be (n, 1, H+1), got {flows.shape}")
+    return _flow_kernel(np.ascontiguousarray(flows, dtype=np.float64), int(period_years), int(n_periods))
