@@ -10,8 +10,11 @@ Fields: members_per_min_1, members_per_min_2 (members x all scenarios per minute
 cluster start excluded, coefficient stage and the central member's solve included), scaling
 (= their ratio), warm_iterations and cold_iterations (mean simplex iterations per (member,
 scenario) solve, warm and cold runs), members_per_min_2_cold and warm_speedup (= warm over cold
-members per minute, 2 workers), coefficient_cells_per_s (member x AR cell coefficients computed
-and written to zarr per second, in this process, one thread), peak_worker_mib (largest peak RSS
+members per minute, 2 workers), coefficient_cells_per_s (stand cells computed and written to
+zarr per second, in this process, one thread, blocks of 32 random members: a stand cell is one
+(member, subregion, ecozone, forest type, vintage) stand whose removal and cost coefficients over
+the reporting years are computed and stored, so a member has AR cells x N_PERIODS of them) and
+coefficient_members_per_s (members' AR and DAC coefficients per second), peak_worker_mib (largest peak RSS
 of a worker), plus the run's size and seconds. `--subregions K` keeps K subregions per region
 (a quick run; the goals are for the full 169).
 """
@@ -65,10 +68,12 @@ def run_with(workers: int, args, inputs, tmp: Path, warm_start: bool = True) -> 
             "iterations": float(np.nanmean(it)), "failed": int(sum(s.failed.values()))}
 
 
-def coefficient_rate(args, inputs, tmp: Path) -> float:
-    """Member x cell AR (and DAC) coefficients computed and written per second, one process."""
+def coefficient_rate(args, inputs, tmp: Path) -> dict:
+    """Stand cells (member x AR cell x vintage) and members whose coefficients are computed and
+    written to zarr per second: `coefficient_task` on blocks of 32, one process, one thread."""
     import numba
 
+    from fastmonet.energy import N_PERIODS
     from fastmonet.ensemble import execute, tasks
     numba.set_num_threads(1)
     n = max(args.n, 64)
@@ -80,10 +85,13 @@ def coefficient_rate(args, inputs, tmp: Path) -> float:
     execute._open_or_create(out, ctx, attrs, keys, sample, unit, len(draws), block, 1)
     tasks.coefficient_task(ctx, out, 0, draws[:block])          # JIT warm-up, first block
     t0 = time.perf_counter()
-    cells = 0
+    members = 0                                                 # members computed (not failed)
     for start in range(block, len(draws), block):
-        cells += tasks.coefficient_task(ctx, out, start, draws[start:start + block])["cells"]
-    return cells / (time.perf_counter() - t0)
+        r = tasks.coefficient_task(ctx, out, start, draws[start:start + block])
+        members += r["n"] - r["failed"]
+    seconds = time.perf_counter() - t0
+    return {"coefficient_cells_per_s": round(members * ctx.cells.size * N_PERIODS / seconds),
+            "coefficient_members_per_s": round(members / seconds, 2)}
 
 
 def main(argv=None) -> int:
@@ -98,7 +106,7 @@ def main(argv=None) -> int:
     inputs = _inputs(args.subregions)
     tmp = Path(tempfile.mkdtemp(prefix="ens_bench_"))
     try:
-        cells_per_s = coefficient_rate(args, inputs, tmp)
+        coef = coefficient_rate(args, inputs, tmp)
         one = run_with(1, args, inputs, tmp)
         two = run_with(2, args, inputs, tmp)
         cold = run_with(2, args, inputs, tmp, warm_start=False)
@@ -112,7 +120,7 @@ def main(argv=None) -> int:
         "scaling": round(mpm2 / mpm1, 3), "warm_iterations": round(two["iterations"], 1),
         "cold_iterations": round(cold["iterations"], 1),
         "members_per_min_2_cold": round(mpm2_cold, 3), "warm_speedup": round(mpm2 / mpm2_cold, 3),
-        "coefficient_cells_per_s": round(cells_per_s), "peak_worker_mib": round(max(one["peak_mib"], two["peak_mib"]), 1),
+        **coef, "peak_worker_mib": round(max(one["peak_mib"], two["peak_mib"]), 1),
         "members": one["members"], "scenarios": len(SCENARIOS), "seconds_1": round(one["seconds"], 1),
         "seconds_2": round(two["seconds"], 1), "seconds_2_cold": round(cold["seconds"], 1),
         "failed": one["failed"] + two["failed"] + cold["failed"],
