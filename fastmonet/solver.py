@@ -220,10 +220,13 @@ class _Session:
     def priced_out(self) -> np.ndarray:
         return np.flatnonzero(self.pos_of < 0) if self.sift else np.zeros(0, np.int64)
 
-    def stage(self, name: str, objective: np.ndarray, allow_infeasible: bool = False):
+    def stage(self, name: str, objective: np.ndarray, allow_infeasible: bool = False,
+              price_in_if_infeasible: bool = True):
         """Run HiGHS; with sifting, price the columns out of the working set and add the most
         negative reduced costs until none is below -SIFT_TOL (a restricted set that is infeasible
-        gets every column), so the optimum returned is that of the whole LP."""
+        gets every column, or with `price_in_if_infeasible=False` is returned as infeasible: the
+        caller then knows nothing of the whole LP), so the optimum returned is that of the
+        whole LP."""
         import highspy
         while True:
             out = self.priced_out()
@@ -233,6 +236,8 @@ class _Session:
             if out.size == 0:
                 return ms
             if ms != highspy.HighsModelStatus.kOptimal:
+                if not price_in_if_infeasible:
+                    return ms
                 add = out                 # restricted set infeasible: price in everything
                 self.rounds["infeasible_rounds"] += 1
             else:
@@ -388,12 +393,17 @@ def _lexicographic(sess: _Session, lexi: str) -> dict:
     t0 = time.perf_counter()
     stage_s, shortfall_star, cap, stages = {}, 0.0, None, 1
     if lexi == "zero_first":
-        optimal = sess.stage("cost (zero shortfall)", m.cost, allow_infeasible=True) == OPT
+        # With sifting (a warm start's zero_first) an infeasible working set proves nothing:
+        # fall back to the shortfall stage, which is always feasible, rather than price in all.
+        optimal = sess.stage("cost (zero shortfall)", m.cost, allow_infeasible=True,
+                             price_in_if_infeasible=False) == OPT
         stage_s["zero_shortfall"] = time.perf_counter() - t0
         if optimal:
             return dict(shortfall_star=0.0, cap=None, stages=1, stage_s=stage_s,
                         shortfall_basis=None)
         stages = 3
+        if sess.warm:
+            sess.h.clearSolver()      # the shortfall stage cold, with presolve
         sess.set_shortfall_bounds(s_lo, s_hi)
         sess.set_objective(m.shortfall_cost)
         sess.start_from("shortfall")
@@ -435,7 +445,7 @@ def _lexicographic(sess: _Session, lexi: str) -> dict:
 
 
 def solve_model(m: LPModel, warm_basis: Basis | None = None,
-                warm_shortfall_basis: Basis | None = None) -> LPSolution:
+                warm_shortfall_basis: Basis | None = None, zero_first: bool | None = None) -> LPSolution:
     """Lexicographic solve (shortfall, then cost) and the independent solution check.
 
     With sifting, HiGHS holds a working set of columns (every column but the chains, plus the
@@ -452,14 +462,22 @@ def solve_model(m: LPModel, warm_basis: Basis | None = None,
     Warm start (same model shape; `fastmonet.warm_start` lays a basis on a model of another
     shape): `warm_basis`, another solution's `basis`, is where the cost stage starts;
     `warm_shortfall_basis`, its `shortfall_basis`, where the shortfall stage starts.  Their
-    basic columns join the sifting working set.
+    basic columns join the sifting working set.  `zero_first=True` tries the cost stage with
+    every shortfall at 0 first, also under sifting (from `warm_basis`: when the neighbour had
+    no shortfall, this usually proves the least shortfall is 0 without a shortfall stage); if
+    the working set is infeasible so, the two stages follow.  `zero_first=False` runs the two
+    stages whatever `solver.lexicographic` says (the neighbour had a shortfall); None follows
+    the options.
     """
     sc = m.scenario
     opts = sc.solver
     where = f"scenario {sc.name!r} ({sc.label}, targets {sc.targets}, storage {sc.storage})"
     n_chain = m.index.columns["xB"].size
     sift = opts.sifting == "on" or (opts.sifting == "auto" and n_chain > SIFT_MIN_CHAINS)
-    lexi = "two_stage" if sift else opts.lexicographic
+    if zero_first is None:
+        lexi = "two_stage" if sift else opts.lexicographic
+    else:
+        lexi = "zero_first" if zero_first else "two_stage"
     check_model(m, where)
     warm = {k: b for k, b in (("cost", warm_basis), ("shortfall", warm_shortfall_basis))
             if b is not None}
