@@ -133,11 +133,14 @@ def test_block_vintage_kernels_give_vintage_coefficients_doubles(n):
     assert block_kernels.stock_vintages(stock, flows, factors, 10, 8).tobytes() == want.tobytes()
     want_cost = -stand.vintage_coefficients(np.zeros((n, 101)), cost_flows, np.ones((1, 80)))
     assert (-block_kernels.flow_vintages(cost_flows, 10, 8)).tobytes() == want_cost.tobytes()
-    removal, cost = _vintages(stock, flows, factors, cost_flows, 100)
+    removal, cost = _vintages(stock, np.arange(n), flows, factors, cost_flows, 100)
     assert removal.tobytes() == want.tobytes() and cost.tobytes() == want_cost.tobytes()
-    stock[0, 5] = np.nan                      # what vintage_coefficients refuses, still refused
+    rows = rng.integers(0, n, n)              # cells sharing trajectories, as a block has them
+    shared = block_kernels.stock_vintages(stock, flows, factors, 10, 8, rows)
+    assert shared.tobytes() == stand.vintage_coefficients(stock[rows], flows, factors).tobytes()
+    stock[rows[0], 5] = np.nan                # what vintage_coefficients refuses, still refused
     with pytest.raises(InputError, match="not a finite number"):
-        _vintages(stock, flows, factors, cost_flows, 100)
+        _vintages(stock, rows, flows, factors, cost_flows, 100)
 
 
 def test_central_member_coefficients_equal_the_deterministic_build(inputs, tech, ranges):

@@ -23,8 +23,9 @@ LANES = 8          # cells computed side by side (a multiple of the SIMD width)
 
 
 @njit(parallel=True, cache=True)
-def _stock_kernel(stock, flows, factors, period_years, n_periods):
-    n, h1 = stock.shape
+def _stock_kernel(stock, rows, flows, factors, period_years, n_periods):
+    n = rows.size
+    h1 = stock.shape[1]
     K = flows.shape[1]
     out = np.zeros((n, n_periods, n_periods))
     inv_p = 1.0 / period_years
@@ -35,7 +36,7 @@ def _stock_kernel(stock, flows, factors, period_years, n_periods):
         fl = np.zeros((h1, K, LANES))
         for cc in range(w):
             for age in range(h1):
-                st[age, cc] = stock[c0 + cc, age]
+                st[age, cc] = stock[rows[c0 + cc], age]
                 for k in range(K):
                     fl[age, k, cc] = flows[c0 + cc, k, age]
         acc = np.zeros((n_periods, n_periods, LANES))
@@ -85,12 +86,16 @@ def _flow_kernel(flows, period_years, n_periods):
 
 
 def stock_vintages(stock: np.ndarray, flows: np.ndarray, factors: np.ndarray,
-                   period_years: int, n_periods: int) -> np.ndarray:
-    """`fastmonet.stand.vintage_coefficients(stock, flows, factors)`, the same doubles.
+                   period_years: int, n_periods: int, rows: np.ndarray | None = None) -> np.ndarray:
+    """`fastmonet.stand.vintage_coefficients(stock[rows], flows, factors)`, the same doubles.
 
-    stock (n, H+1), flows (n, K, H+1), factors (K, period_years * n_periods), H >= the window.
+    stock (n_stock, H+1) (cells sharing a trajectory share a row: `rows` (n,) picks each cell's,
+    default one row per cell), flows (n, K, H+1), factors (K, period_years * n_periods),
+    H >= the window.
     """
+    rows = np.arange(stock.shape[0]) if rows is None else rows
     return _stock_kernel(np.ascontiguousarray(stock, dtype=np.float64),
+                         np.ascontiguousarray(rows, dtype=np.int64),
                          np.ascontiguousarray(flows, dtype=np.float64),
                          np.ascontiguousarray(factors, dtype=np.float64), int(period_years), int(n_periods))
 

@@ -79,16 +79,29 @@ def _arrays_key(inputs: xr.Dataset, names) -> tuple:
                  for n in names)
 
 
-def _member_stand(applied, cells: Cells, cache: dict) -> np.ndarray:
-    """(n_cells, 7) stand parameters of one member (its forest overrides applied)."""
+def _member_stand(applied, cells: Cells, cache: dict) -> tuple[np.ndarray, np.ndarray]:
+    """A member's stand parameters: its distinct rows (k, 7) (forest overrides applied) and
+    each cell's row (n_cells,). The base parameters depend on (ecozone, forest type) only, so a
+    member has far fewer distinct rows than cells; the overrides act row by row."""
     key = _arrays_key(applied.inputs, FOREST_INPUTS)
     if key not in cache:
-        cache[key] = _stand_params(applied.inputs, cells.ez, cells.ft)
-    params = cache[key]
+        params = _stand_params(applied.inputs, cells.ez, cells.ft)
+        rows, inv = np.unique(_rows(params, cells.size), axis=0, return_inverse=True)
+        distinct = stand.StandParams(**{f: rows[:, i] for i, f in enumerate(STAND_FIELDS)})
+        cache[key] = (distinct, inv.reshape(-1), params)
+    distinct, inv, per_cell = cache[key]
     fo = getattr(applied, "forest_overrides", None)
     if fo is not None and not fo.is_identity:
-        params = fo.adjust(params)
-    return np.stack([np.broadcast_to(getattr(params, f), (cells.size,)) for f in STAND_FIELDS], axis=1)
+        try:
+            distinct = fo.adjust(distinct)
+        except InputError:
+            fo.adjust(per_cell)        # the same error, naming the AR cell (not the distinct row)
+            raise
+    return _rows(distinct, distinct.n_cells), inv
+
+
+def _rows(params, n: int) -> np.ndarray:
+    return np.stack([np.broadcast_to(getattr(params, f), (n,)) for f in STAND_FIELDS], axis=1)
 
 
 def _member_units(applied, cells: Cells, cache: dict) -> np.ndarray:
@@ -143,13 +156,16 @@ def ar_block(applied_list: list, cells: Cells, horizon: int = 100) -> tuple[np.n
     """(removal, cost), each (n_members, n_cells, n_vintages, n_years): tCO2/ha and US$2018/ha."""
     n_m, n_c = len(applied_list), cells.size
     stand_cache: dict = {}
-    rows = np.concatenate([_member_stand(a, cells, stand_cache) for a in applied_list]) if n_m else np.zeros((0, 7))
+    per_member = [_member_stand(a, cells, stand_cache) for a in applied_list]
+    rows = np.concatenate([r for r, _ in per_member]) if n_m else np.zeros((0, 7))
+    # Distinct trajectories of the block: a cell's result does not depend on the other cells
+    # of the kernel call, so computing each distinct parameter row once changes no bit.
     uniq, inverse = np.unique(rows, axis=0, return_inverse=True)
-    inverse = inverse.reshape(-1)
+    offsets = np.cumsum([0] + [r.shape[0] for r, _ in per_member[:-1]])
+    inverse = (np.concatenate([inverse.reshape(-1)[o + inv] for o, (_, inv) in zip(offsets, per_member)])
+               if n_m else np.zeros(0, np.int64))
     params = stand.StandParams(**{f: np.ascontiguousarray(uniq[:, i]) for i, f in enumerate(STAND_FIELDS)})
     res = stand.simulate(params, horizon=horizon, trajectories=True)
-    th = np.ascontiguousarray(res.Th[inverse])
-    co2seq = np.ascontiguousarray(res.CO2seq[inverse])
     unit_cache: dict = {}
     units = np.concatenate([_member_units(a, cells, unit_cache) for a in applied_list])
     removal = np.empty((n_m * n_c, N_PERIODS, N_PERIODS))
@@ -164,25 +180,26 @@ def ar_block(applied_list: list, cells: Cells, horizon: int = 100) -> tuple[np.n
         em_flows = np.empty((n, 2, horizon + 1))
         cost_flows = np.empty((n, 1, horizon + 1))
         u = {k: np.ascontiguousarray(units[idx, i]) for i, k in enumerate(UNIT_FIELDS)}
-        operation_flows(np.ascontiguousarray(th[idx]), *(u[k] for k in UNIT_FIELDS), crf, lifetime,
+        rows = inverse[idx]                    # each cell's row of the distinct trajectories
+        operation_flows(np.ascontiguousarray(res.Th[rows]), *(u[k] for k in UNIT_FIELDS), crf, lifetime,
                         em_flows, cost_flows)
         factors_em = np.stack([np.frombuffer(share_bytes), np.ones(window)])
-        stock = np.ascontiguousarray(co2seq[idx])
-        removal[idx], cost[idx] = _vintages(stock, em_flows, factors_em, cost_flows, horizon)
+        removal[idx], cost[idx] = _vintages(res.CO2seq, rows, em_flows, factors_em, cost_flows, horizon)
     shape = (n_m, n_c, N_PERIODS, N_PERIODS)
     return removal.reshape(shape), cost.reshape(shape)
 
 
-def _vintages(stock, em_flows, factors_em, cost_flows, horizon):
-    """Removal and cost vintage coefficients: `stand.vintage_coefficients`' doubles, computed
-    by the block kernels; arrays `vintage_coefficients` would refuse go to it for its error."""
+def _vintages(stock, rows, em_flows, factors_em, cost_flows, horizon):
+    """Removal and cost vintage coefficients of cells whose stock is `stock[rows]`:
+    `stand.vintage_coefficients`' doubles, computed by the block kernels; arrays
+    `vintage_coefficients` would refuse go to it for its error."""
     window = PERIOD_YEARS * N_PERIODS
-    arrays = (stock, em_flows, factors_em, cost_flows)
+    arrays = (stock[np.unique(rows)], em_flows, factors_em, cost_flows)
     if horizon < window or not all(np.isfinite(a).all() for a in arrays):
-        n = stock.shape[0]
-        return (stand.vintage_coefficients(stock, em_flows, factors_em),
+        n = rows.size
+        return (stand.vintage_coefficients(stock[rows], em_flows, factors_em),
                 -stand.vintage_coefficients(np.zeros((n, horizon + 1)), cost_flows, np.ones((1, window))))
-    return (block_kernels.stock_vintages(stock, em_flows, factors_em, PERIOD_YEARS, N_PERIODS),
+    return (block_kernels.stock_vintages(stock, em_flows, factors_em, PERIOD_YEARS, N_PERIODS, rows),
             -block_kernels.flow_vintages(cost_flows, PERIOD_YEARS, N_PERIODS))
 
 
