@@ -19,7 +19,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-LANES = 8          # cells computed side by side (a multiple of the SIMD width)
+# Cells computed side by side. 64: LLVM vectorises the loop over them (AVX2 here, ~1.7x on the
+# bundled block); with 8 to 32 it unrolls the loop and keeps it scalar. No FMA contraction
+# either way (numba does not allow it without fastmath), so the doubles do not change.
+LANES = 64
 
 
 @njit(parallel=True, cache=True)
