@@ -204,27 +204,27 @@ def _apply_inputs(edits: _Edits, p: Parameter, name: str, vals: dict) -> None:
 
 def _factor(edits: _Edits, var: xr.Variable, name: str, p: Parameter, vals: dict) -> np.ndarray:
     """Per-element multipliers of `var` (1 outside the entry's scope and selection)."""
-    factor = np.ones(var.shape)
     dims = var.dims
+    if any(scope is not None for scope in vals):
+        if "subregion" in dims:
+            labels = edits.labels("subregion_region" if p.per == "region" else "subregion")
+            axis = dims.index("subregion")
+        elif "region" in dims and p.per == "region":
+            labels, axis = edits.labels("region"), dims.index("region")
+        else:
+            raise InputError(f"parameter {p.name!r}: per {p.per!r} but {name!r} has dims {dims}")
+    selected = np.ones(var.shape, bool)          # the entry's selection, the same for every scope
+    for dim, keep in p.select.items():
+        if dim not in dims:
+            raise InputError(f"parameter {p.name!r}: select {dim!r} is not a dim of {name!r}")
+        sel_labels = edits.labels(dim)
+        missing = sorted(set(keep) - set(sel_labels))
+        if missing:
+            raise InputError(f"parameter {p.name!r}: select {dim}: unknown label {missing[0]!r}")
+        selected &= _along(np.isin(sel_labels, keep), dims.index(dim), var.ndim)
+    factor = np.ones(var.shape)
     for scope, v in vals.items():
-        mask = np.ones(var.shape, bool)
-        if scope is not None:
-            if "subregion" in dims:
-                labels = edits.labels("subregion_region" if p.per == "region" else "subregion")
-                axis = dims.index("subregion")
-            elif "region" in dims and p.per == "region":
-                labels, axis = edits.labels("region"), dims.index("region")
-            else:
-                raise InputError(f"parameter {p.name!r}: per {p.per!r} but {name!r} has dims {dims}")
-            mask &= _along(labels == scope, axis, var.ndim)
-        for dim, keep in p.select.items():
-            if dim not in dims:
-                raise InputError(f"parameter {p.name!r}: select {dim!r} is not a dim of {name!r}")
-            labels = edits.labels(dim)
-            missing = sorted(set(keep) - set(labels))
-            if missing:
-                raise InputError(f"parameter {p.name!r}: select {dim}: unknown label {missing[0]!r}")
-            mask &= _along(np.isin(labels, keep), dims.index(dim), var.ndim)
+        mask = selected if scope is None else selected & _along(labels == scope, axis, var.ndim)
         factor[mask] = float(v)
     return factor
 
