@@ -24,7 +24,7 @@ def register(subparsers) -> None:
                        description="Run N members x scenarios into STORE; the same command resumes "
                                    "a killed run. Exits 1 only if every member failed.")
     r.add_argument("--n", type=int, required=True,
-                   help="members (sobol: at most N; the Saltelli design uses N//(2d+2) x (2d+2))")
+                   help="members (sobol: at most N; the Saltelli design uses N//(d+2) x (d+2))")
     r.add_argument("--scenario", action="append", default=None,
                    help="COOPERATION, CURRENT_POLICY, ISOLATION or SWITCH_<year>; repeat for "
                         "several (default: cooperation)")

@@ -38,7 +38,7 @@ class SampleInfo:
     second_order: bool = False         # Saltelli design with second-order terms
 
 
-def saltelli_size(d: int, base_n: int, second_order: bool = True) -> int:
+def saltelli_size(d: int, base_n: int, second_order: bool = SECOND_ORDER) -> int:
     return base_n * (2 * d + 2 if second_order else d + 2)
 
 
