@@ -182,17 +182,14 @@ SIFT_TOL = 1e-7               # reduced-cost tolerance (HiGHS's dual feasibility
 
 def _initial_chains(m: LPModel) -> np.ndarray:
     """Working set of the sifting: the cheapest chains of every plant and source per period."""
+    from fastmonet.kernels.selection import cheapest_per_group
     b = m.index.columns["xB"]
-    cost = m.cost[b.slice()]
+    cost = np.ascontiguousarray(m.cost[b.slice()], np.float64)
     per = b.coords["period"].astype(np.int64)
     keep = np.zeros(b.size, bool)
     for side in ("plant", "source"):
         g = b.coords[side].astype(np.int64) * 64 + per
-        order = np.lexsort((cost, g))
-        gs = g[order]
-        first = np.r_[0, np.flatnonzero(gs[1:] != gs[:-1]) + 1]
-        rank = np.arange(b.size) - np.repeat(first, np.diff(np.r_[first, b.size]))
-        keep[order[rank < SIFT_START_PER_GROUP]] = True
+        cheapest_per_group(g, cost, SIFT_START_PER_GROUP, int(g.max(initial=-1)) + 1, keep)
     return b.start + np.flatnonzero(keep)
 
 
