@@ -208,12 +208,23 @@ def coef_status(path) -> np.ndarray:
 def write_coefficients(path, start: int, ar: dict[str, np.ndarray], dac: dict[str, np.ndarray],
                        ok: np.ndarray, messages: list[str]) -> None:
     """Members start .. start + len(ok) (one chunk): arrays first, then their status."""
-    g = _zarr().open_group(str(path), mode="r+", path="coefficients")
+    from zarr.core.sync import sync
     stop = start + ok.size
-    for name, arr in {**ar, **dac}.items():
-        g[name][start:stop] = arr
-    g["coef_message"][start:stop] = np.array(messages, dtype=object)
-    g["coef_status"][start:stop] = np.where(ok, DONE, FAILED).astype(np.int8)
+    arrays = {**ar, **dac, "coef_message": np.array(messages, dtype=object)}
+    status = np.where(ok, DONE, FAILED).astype(np.int8)
+    sync(_write_async(str(path), slice(start, stop), arrays, status))
+
+
+async def _write_async(path: str, where: slice, arrays: dict[str, np.ndarray], status: np.ndarray) -> None:
+    """zarr's async API: the chunks are encoded and written concurrently, in one round trip to
+    its event loop (one synchronous write per array cost more than their encoding)."""
+    import asyncio
+
+    import zarr.api.asynchronous as za
+    g = await za.open_group(path, mode="r+", path="coefficients")
+    targets = await asyncio.gather(*(g.getitem(name) for name in [*arrays, "coef_status"]))
+    await asyncio.gather(*(t.setitem(where, arr) for t, arr in zip(targets, arrays.values())))
+    await targets[-1].setitem(where, status)       # last: a member is done once its arrays are
 
 
 def read_member_coefficients(path, member: int, names) -> dict[str, np.ndarray]:

@@ -4,7 +4,8 @@
     coeffs = applied.coefficients()              # fastmonet.coefficients.build with the stand overrides
     scenario = applied.scenario(base_scenario)   # rates / build factor / storage case of the draw
 
-Nothing is mutated: changed variables are new arrays in a shallow copy of `inputs`, a changed
+Nothing is mutated: changed variables are new arrays in a shallow copy of `inputs` (whose
+unchanged Variables are the inputs' own objects: treat them as read-only), a changed
 technology is a new frozen `Technology`. A draw entry equal to the central value changes nothing,
 so the central draw reproduces the inputs and technology bit for bit. Dimensions missing from the
 draw take their central value; unknown keys are an error.
@@ -161,12 +162,16 @@ class _Edits:
         same = all(n in ds.data_vars and v.dims == ds.variables[n].dims and v.shape == ds.variables[n].shape
                    for n, v in edits.items())
         if same:
-            # Dataset.copy(data=...) swaps the data of every data variable in one pass, without
-            # the merge / alignment machinery of assign (the dims and shapes are unchanged).
-            data = {n: (edits[n].data if n in edits else ds.variables[n].data) for n in ds.data_vars}
-            out = ds.copy(deep=False, data=data)
+            # The inputs' own Variables for what the draw leaves alone (a shallow copy shares
+            # their data anyway) and the new ones for the edits, in one direct construction:
+            # copying ~40 Variables was a third of `apply` (dims and shapes are unchanged, so
+            # the dims, indexes and coordinates are the inputs').
+            variables = dict(ds.variables)
             for n, v in edits.items():
-                out.variables[n].attrs = dict(v.attrs)
+                v.encoding = dict(ds.variables[n].encoding)
+                variables[n] = v
+            out = xr.Dataset._construct_direct(variables, set(ds.coords), dict(ds.sizes), dict(ds.attrs),
+                                               dict(ds.xindexes), dict(ds.encoding))
         else:
             out = ds.assign(edits) if edits else ds.copy(deep=False)
         if self.attrs is not None:
