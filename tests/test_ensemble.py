@@ -143,6 +143,31 @@ def test_block_vintage_kernels_give_vintage_coefficients_doubles(n):
         _vintages(stock, rows, flows, factors, cost_flows, 100)
 
 
+@pytest.mark.parametrize("n", [1, 150])
+def test_fused_block_kernel_gives_operation_flows_then_vintage_coefficients_doubles(n):
+    """operation_flows folded into the vintage kernel: the same doubles, never the flow arrays."""
+    from fastmonet import stand
+    from fastmonet.ensemble import block_kernels
+    from fastmonet.kernels.operations import operation_flows
+    rng = np.random.default_rng(n + 7)
+    stock = rng.normal(size=(n, 101)) * 300.0
+    th = np.where(rng.random((n, 101)) < 0.1, rng.lognormal(size=(n, 101)) * 20.0, 0.0)
+    rows = rng.integers(0, n, n)
+    units = rng.lognormal(size=(n, 10)) * rng.choice([0.0, 1.0, 3.0], size=(n, 10))
+    factors = np.stack([np.clip(np.linspace(1.3, -0.2, 80), 0, 1), np.ones(80)])
+    em, cf = np.empty((n, 2, 101)), np.empty((n, 1, 101))
+    operation_flows(np.ascontiguousarray(th[rows]), *(np.ascontiguousarray(units[:, i]) for i in range(10)),
+                    0.0734, 20, em, cf)
+    removal, cost, ok = block_kernels.fused_vintages(stock, th, rows, units, 0.0734, 20, factors, 10, 8)
+    assert ok
+    assert removal.tobytes() == stand.vintage_coefficients(stock[rows], em, factors).tobytes()
+    want_cost = -stand.vintage_coefficients(np.zeros((n, 101)), cf, np.ones((1, 80)))
+    assert cost.tobytes() == want_cost.tobytes()
+    th[rows[-1], 90] = 5.0                    # a thinning past the window ...
+    units[-1, 9] = np.inf                     # ... at an infinite cost: not ok (the checked path)
+    assert not block_kernels.fused_vintages(stock, th, rows, units, 0.0734, 20, factors, 10, 8)[2]
+
+
 def test_central_member_coefficients_equal_the_deterministic_build(inputs, tech, ranges):
     central = uncertainty.apply(inputs, tech, ranges.central(), ranges)
     cells = Cells.from_inputs(inputs)

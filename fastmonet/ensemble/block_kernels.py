@@ -109,3 +109,113 @@ def flow_vintages(flows: np.ndarray, period_years: int, n_periods: int) -> np.nd
     if flows.ndim != 3 or flows.shape[1] != 1:
         raise ValueError(f"flow_vintages: flows must be (n, 1, H+1), got {flows.shape}")
     return _flow_kernel(np.ascontiguousarray(flows, dtype=np.float64), int(period_years), int(n_periods))
+
+
+@njit(cache=True)
+def _lane_flows(th, rows, units, crf, capital_years, c0, w, fl, cost):
+    """`kernels.operations.operation_flows` of cells c0 .. c0 + w into the lane buffers, the
+    same operations in the same order (so the same doubles); False if any flow is not finite
+    (then the caller takes the checked path, which names the problem)."""
+    h1 = th.shape[1]
+    ok = True
+    for cc in range(w):
+        c = c0 + cc
+        r = rows[c]
+        levelised = crf * units[c, 2]
+        fl[0, 0, cc] = 0.0
+        fl[0, 1, cc] = 0.0
+        cost[0, cc] = 0.0
+        for age in range(1, h1):
+            fossil = units[c, 3]
+            const = 0.0
+            money = units[c, 4]
+            if age == 1:
+                fossil += units[c, 0]
+                const += units[c, 1]
+            if age <= capital_years:
+                money += levelised
+            t = th[r, age]
+            if t > 0.0:
+                fossil += units[c, 5] + units[c, 8] * t
+                const += units[c, 6]
+                money += units[c, 7] + units[c, 9] * t
+            fl[age, 0, cc] = fossil
+            fl[age, 1, cc] = const
+            cost[age, cc] = money
+            ok = ok and np.isfinite(fossil) and np.isfinite(const) and np.isfinite(money)
+    return ok
+
+
+@njit(parallel=True, cache=True)
+def _fused_kernel(stock, th, rows, units, crf, capital_years, factors, period_years, n_periods):
+    n = rows.size
+    h1 = stock.shape[1]
+    removal = np.zeros((n, n_periods, n_periods))
+    cost_out = np.zeros((n, n_periods, n_periods))
+    bad = np.zeros((n + LANES - 1) // LANES, np.bool_)
+    inv_p = 1.0 / period_years
+    for ch in prange((n + LANES - 1) // LANES):
+        c0 = ch * LANES
+        w = min(LANES, n - c0)
+        st = np.zeros((h1, LANES))
+        fl = np.zeros((h1, 2, LANES))
+        cf = np.zeros((h1, LANES))
+        bad[ch] = not _lane_flows(th, rows, units, crf, capital_years, c0, w, fl, cf)
+        for cc in range(w):
+            for age in range(h1):
+                st[age, cc] = stock[rows[c0 + cc], age]
+        acc = np.zeros((n_periods, n_periods, LANES))
+        cum = np.zeros(LANES)
+        for a in range(n_periods):                     # as _stock_kernel
+            for i in range(period_years):
+                y = a * period_years + i
+                cum[:] = 0.0
+                age = 0
+                for j in range(a, n_periods):
+                    m = (j + 1) * period_years - y
+                    while age < m:
+                        age += 1
+                        col = y + age - 1
+                        for k in range(2):
+                            f = factors[k, col]
+                            for cc in range(LANES):
+                                cum[cc] += fl[age, k, cc] * f
+                    for cc in range(LANES):
+                        acc[a, j, cc] += (st[m, cc] - cum[cc]) * inv_p
+        # Costs as _flow_kernel: cumulative flow by age once per cell (times the unit factor, as
+        # vintage_kernel multiplies), each (a, j) summed over i in the same order.
+        window = period_years * n_periods
+        cumc = np.zeros((window + 1, LANES))
+        for age in range(1, window + 1):
+            for cc in range(LANES):
+                cumc[age, cc] = cumc[age - 1, cc] + cf[age, cc] * 1.0
+        accc = np.zeros((n_periods, n_periods, LANES))
+        for a in range(n_periods):
+            for i in range(period_years):
+                y = a * period_years + i
+                for j in range(a, n_periods):
+                    m = (j + 1) * period_years - y
+                    for cc in range(LANES):
+                        accc[a, j, cc] += (0.0 - cumc[m, cc]) * inv_p
+        for cc in range(w):
+            for a in range(n_periods):
+                for j in range(n_periods):
+                    removal[c0 + cc, a, j] = acc[a, j, cc]
+                    cost_out[c0 + cc, a, j] = -accc[a, j, cc]
+    return removal, cost_out, bad.any()
+
+
+def fused_vintages(stock: np.ndarray, th: np.ndarray, rows: np.ndarray, units: np.ndarray,
+                   crf: float, capital_years: int, factors: np.ndarray, period_years: int,
+                   n_periods: int):
+    """(removal, cost, ok): `operation_flows` of the cells (stock and thinning rows `rows` of
+    `stock` / `th`, unit quantities `units` (n, 10) in `coefficients.ar.UNIT_FIELDS` order) and
+    their `stock_vintages` / `-flow_vintages`, in one pass without the (n, K, H+1) flow arrays;
+    the same doubles. ok is False if a flow was not finite (the results are then not to be used).
+    """
+    removal, cost, bad = _fused_kernel(
+        np.ascontiguousarray(stock, dtype=np.float64), np.ascontiguousarray(th, dtype=np.float64),
+        np.ascontiguousarray(rows, dtype=np.int64), np.ascontiguousarray(units, dtype=np.float64),
+        float(crf), int(capital_years), np.ascontiguousarray(factors, dtype=np.float64),
+        int(period_years), int(n_periods))
+    return removal, cost, not bad

@@ -176,17 +176,33 @@ def ar_block(applied_list: list, cells: Cells, horizon: int = 100) -> tuple[np.n
     window = PERIOD_YEARS * N_PERIODS
     for (crf, lifetime, share_bytes), members in groups.items():
         idx = (np.asarray(members)[:, None] * n_c + np.arange(n_c)[None, :]).reshape(-1)
+        rows = inverse[idx]                    # each cell's row of the distinct trajectories
+        factors_em = np.stack([np.frombuffer(share_bytes), np.ones(window)])
+        fused = _fused(res, rows, units[idx], crf, lifetime, factors_em, horizon)
+        if fused is not None:
+            removal[idx], cost[idx] = fused
+            continue
         n = idx.size
         em_flows = np.empty((n, 2, horizon + 1))
         cost_flows = np.empty((n, 1, horizon + 1))
         u = {k: np.ascontiguousarray(units[idx, i]) for i, k in enumerate(UNIT_FIELDS)}
-        rows = inverse[idx]                    # each cell's row of the distinct trajectories
         operation_flows(np.ascontiguousarray(res.Th[rows]), *(u[k] for k in UNIT_FIELDS), crf, lifetime,
                         em_flows, cost_flows)
-        factors_em = np.stack([np.frombuffer(share_bytes), np.ones(window)])
         removal[idx], cost[idx] = _vintages(res.CO2seq, rows, em_flows, factors_em, cost_flows, horizon)
     shape = (n_m, n_c, N_PERIODS, N_PERIODS)
     return removal.reshape(shape), cost.reshape(shape)
+
+
+def _fused(res, rows, units, crf, lifetime, factors_em, horizon):
+    """`operation_flows` then `_vintages` in one block kernel, the same doubles, or None where
+    `_vintages` would take its checked path (then the caller takes it too, for its error)."""
+    used = np.unique(rows)
+    if horizon < PERIOD_YEARS * N_PERIODS or not (np.isfinite(res.CO2seq[used]).all()
+                                                  and np.isfinite(factors_em).all()):
+        return None
+    removal, cost, ok = block_kernels.fused_vintages(res.CO2seq, res.Th, rows, units, crf, lifetime,
+                                                     factors_em, PERIOD_YEARS, N_PERIODS)
+    return (removal, cost) if ok else None
 
 
 def _vintages(stock, rows, em_flows, factors_em, cost_flows, horizon):
