@@ -429,3 +429,20 @@ def test_a_second_run_on_a_store_in_use_is_refused(tmp_path, inputs, tech, range
     finally:
         proc.kill()
         proc.wait()
+
+
+def test_a_full_disk_while_writing_a_member_names_the_store_and_member(tmp_path, inputs, tech, ranges,
+                                                                      monkeypatch):
+    import errno
+
+    import zarr.storage._local as zarr_local
+    real = zarr_local._put
+
+    def put(path, value, exclusive=False):
+        if "/cnc/c/" in str(path):      # a chunk of a member's results, not the layout
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(path, value, exclusive=exclusive)
+    monkeypatch.setattr(zarr_local, "_put", put)
+    out = tmp_path / "full.zarr"
+    with pytest.raises(OSError, match=rf"No space left on device: writing ensemble store {out}, member 0"):
+        run_small(out, inputs, tech, ranges, n=1, warm_start=False)

@@ -226,6 +226,13 @@ def _open_or_create(out, ctx, run_attrs, keys, sample, unit, m, block, workers) 
     if block is None:
         w = max(1, workers or os.cpu_count() or 1)
         block = int(min(32, max(1, -(-m // (4 * w)))))
+    from fastmonet.store.errors import writing
+    with writing(f"ensemble store {out}"):
+        _create(out, ctx, run_attrs, keys, sample, unit, m, block)
+    return int(block)
+
+
+def _create(out, ctx, run_attrs, keys, sample, unit, m, block) -> None:
     store.create(Path(out), members=m, scenarios=[b.name for b in ctx.bases], regions=ctx.regions,
                  options=ctx.options, years=ctx.years, parameters=ctx.ranges.dimension_names(),
                  units=_units(ctx.ranges), sample=sample, sample_unit=unit, member_keys=keys,
@@ -234,7 +241,6 @@ def _open_or_create(out, ctx, run_attrs, keys, sample, unit, m, block, workers) 
                  forest_types=[str(s) for s in ctx.inputs["forest_type"].values],
                  techs=list(DAC_TECHS), periods=[int(p) for p in PERIOD_STARTS], block=int(block),
                  attrs=run_attrs)
-    return int(block)
 
 
 def _units(ranges) -> list[str]:

@@ -153,7 +153,9 @@ def member_task(ctx: Context, path: str, member: int, draw: dict, _block=None,
                 outcomes[k] = o
         except Exception as exc:  # noqa: BLE001 - recorded, the ensemble goes on
             outcomes = [Outcome(n, False, f"{type(exc).__name__}: {exc}") for n in names]
-    store.write_outcomes(path, member, outcomes, ctx.regions, ctx.options, ctx.years,
-                         time.perf_counter() - t0)
+    from fastmonet.store.errors import writing
+    with writing(f"ensemble store {path}, member {member}"):
+        store.write_outcomes(path, member, outcomes, ctx.regions, ctx.options, ctx.years,
+                             time.perf_counter() - t0)
     return {"member": member, "ok": [o.ok for o in outcomes],
             "messages": [o.message for o in outcomes], "pid": os.getpid()}
