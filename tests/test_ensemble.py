@@ -311,6 +311,8 @@ def test_the_cli_exits_non_zero_only_when_every_member_failed(tmp_path, inputs, 
                 inputs=inputs, tech=tech, workers=0, progress=False,
                 solver=SolverOptions(time_limit=1e-9))
     assert s.all_failed and s.failed == {"isolation": 2}
+    # The central member's solve failed too: the run says the members were solved cold.
+    assert "warm start: the central member's solve failed" in s.note and "cold" in s.note
     msg = str(content(tmp_path / "t.zarr")["message"].values[0, 0])
     assert "time limit" in msg
 
