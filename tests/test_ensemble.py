@@ -168,6 +168,25 @@ def test_fused_block_kernel_gives_operation_flows_then_vintage_coefficients_doub
     assert not block_kernels.fused_vintages(stock, th, rows, units, 0.0734, 20, factors, 10, 8)[2]
 
 
+def test_a_members_stand_rows_are_forest_overrides_adjust_of_the_central_ones(inputs, tech, ranges):
+    """The rows-matrix shortcut of `ForestOverrides.adjust`: the same doubles, the same refusals."""
+    from fastmonet import stand
+    from fastmonet.ensemble.stand_coefficients import _member_stand, _rows
+    from fastmonet.uncertainty.forest import ForestOverrides
+    cells = Cells.from_inputs(inputs)
+    central = uncertainty.apply(inputs, tech, ranges.central(), ranges)
+    base, inv = _member_stand(central, cells, {})
+    distinct = stand.StandParams(**{f: base[:, i] for i, f in enumerate(("B", "G", "R1", "R2", "Cf",
+                                                                          "rfire", "thin_share"))})
+    for fo in (ForestOverrides(1.3, 0.7, 0.4, 0.25), ForestOverrides(growth_G=1.0000001)):
+        rows, inv2 = _member_stand(dataclasses.replace(central, forest_overrides=fo), cells, {})
+        assert rows.tobytes() == _rows(fo.adjust(distinct), base.shape[0]).tobytes()
+        assert np.array_equal(inv2, inv)
+    for fo in (ForestOverrides(growth_B=0.0), ForestOverrides(thin_share=1.0), ForestOverrides(rfire=np.nan)):
+        with pytest.raises(InputError, match="at cell"):
+            _member_stand(dataclasses.replace(central, forest_overrides=fo), cells, {})
+
+
 def test_central_member_coefficients_equal_the_deterministic_build(inputs, tech, ranges):
     central = uncertainty.apply(inputs, tech, ranges.central(), ranges)
     cells = Cells.from_inputs(inputs)

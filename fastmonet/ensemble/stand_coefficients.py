@@ -88,16 +88,36 @@ def _member_stand(applied, cells: Cells, cache: dict) -> tuple[np.ndarray, np.nd
         params = _stand_params(applied.inputs, cells.ez, cells.ft)
         rows, inv = np.unique(_rows(params, cells.size), axis=0, return_inverse=True)
         distinct = stand.StandParams(**{f: rows[:, i] for i, f in enumerate(STAND_FIELDS)})
-        cache[key] = (distinct, inv.reshape(-1), params)
-    distinct, inv, per_cell = cache[key]
+        cache[key] = (distinct, inv.reshape(-1), params, _rows(distinct, distinct.n_cells))
+    distinct, inv, per_cell, base = cache[key]
     fo = getattr(applied, "forest_overrides", None)
-    if fo is not None and not fo.is_identity:
-        try:
-            distinct = fo.adjust(distinct)
-        except InputError:
-            fo.adjust(per_cell)        # the same error, naming the AR cell (not the distinct row)
-            raise
+    if fo is None or fo.is_identity:
+        return base, inv
+    # `ForestOverrides.adjust` on the rows matrix: the same products (a StandParams and its
+    # validation per member cost more than the stand kernel's share of the member); the four
+    # fields it changes are checked as StandParams checks them, and anything it would refuse
+    # takes its path, for its error.
+    rows = base.copy()
+    rows[:, 0] *= fo.growth_B
+    rows[:, 1] *= fo.growth_G
+    rows[:, 5] *= fo.rfire
+    rows[:, 6] = fo.thin_share
+    if _valid_overrides(rows):
+        return rows, inv
+    try:
+        distinct = fo.adjust(distinct)
+    except InputError:
+        fo.adjust(per_cell)        # the same error, naming the AR cell (not the distinct row)
+        raise
     return _rows(distinct, distinct.n_cells), inv
+
+
+def _valid_overrides(rows: np.ndarray) -> bool:
+    """What `StandParams.validate` asks of B, G, rfire and thin_share (the columns an override
+    changes)."""
+    b, g, rfire, ts = rows[:, 0], rows[:, 1], rows[:, 5], rows[:, 6]
+    return bool(not np.isnan(rows[:, [0, 1, 5, 6]]).any() and (b > 0).all() and (g > 0).all()
+                and ((rfire >= 0) & (rfire < 1)).all() and ((ts >= 0) & (ts < 1)).all())
 
 
 def _rows(params, n: int) -> np.ndarray:
@@ -129,27 +149,42 @@ def _units(inputs, tech, cells: Cells) -> np.ndarray:
     return per_sr[cells.sr]
 
 
-_TRANSITIONS: dict[tuple, EnergyTransition] = {}
+_TRANSITIONS: dict[tuple, tuple[EnergyTransition, bytes]] = {}
+
+
+_BY_MEMBER: dict[int, tuple] = {}
 
 
 def _transition(applied) -> EnergyTransition:
     """`EnergyTransition.from_inputs` of a member, remembered by what it reads (six scalars of
     the inputs and the technology's transition), so the AR and DAC blocks build it once."""
+    return _member_transition(applied)[0]
+
+
+def _member_transition(applied) -> tuple[EnergyTransition, bytes]:
+    """(transition, its fossil share over the coefficient window as bytes) of a member; the
+    lookup by content is done once per `Applied` (the AR and DAC blocks both ask; the entry
+    holds the objects, so their ids are not reused while it lives)."""
+    hit = _BY_MEMBER.get(id(applied))
+    if hit is not None and hit[0] is applied and hit[1] is applied.inputs and hit[2] is applied.tech:
+        return hit[3], hit[4]
     key = (_arrays_key(applied.inputs, INPUT_VARIABLES.values()), repr(applied.tech.transition))
     if key not in _TRANSITIONS:
         if len(_TRANSITIONS) >= 1024:
             _TRANSITIONS.clear()
-        _TRANSITIONS[key] = EnergyTransition.from_inputs(applied.inputs, applied.tech)
+        tr = EnergyTransition.from_inputs(applied.inputs, applied.tech)
+        window = PERIOD_YEARS * N_PERIODS
+        _TRANSITIONS[key] = (tr, tr.fossil_share(FIRST_YEAR + np.arange(window, dtype=np.float64)).tobytes())
+    if len(_BY_MEMBER) >= 256:
+        _BY_MEMBER.clear()
+    _BY_MEMBER[id(applied)] = (applied, applied.inputs, applied.tech) + _TRANSITIONS[key]
     return _TRANSITIONS[key]
 
 
 def _group_key(applied) -> tuple:
     """Scalars of the flow / coefficient kernels that a member may change."""
-    window = PERIOD_YEARS * N_PERIODS
-    tr = _transition(applied)
-    share = tr.fossil_share(FIRST_YEAR + np.arange(window, dtype=np.float64))
     fin = applied.tech.finance
-    return (float(fin.crf), int(fin.lifetime), share.tobytes())
+    return (float(fin.crf), int(fin.lifetime), _member_transition(applied)[1])
 
 
 def ar_block(applied_list: list, cells: Cells, horizon: int = 100) -> tuple[np.ndarray, np.ndarray]:

@@ -145,7 +145,7 @@ def _create_coefficients(path, m, cells, subregions, ecozones, forest_types, tec
     for name, (unit, long) in AR_VARS.items():
         data[name] = (("member", "cell", "vintage", "year"), _lazy_nan((m, n_c, n_v, len(years)), block),
                       {"units": unit, "long_name": long})
-        enc[name] = {"chunks": (block, n_c, n_v, len(years))}
+        enc[name] = {"chunks": (block, n_c, n_v, len(years)), "compressors": _ar_compressors()}
     shape = (m, len(techs), len(subregions), n_v)
     for name, (unit, long) in DAC_ATTRS.items():
         data[name] = (("member", "tech", "subregion", "period"), _lazy_nan(shape, block),
@@ -159,6 +159,13 @@ def _create_coefficients(path, m, cells, subregions, ecozones, forest_types, tec
     ds = xr.Dataset(data, coords=coords, attrs={"member_block": block})
     ds.to_zarr(path, group="coefficients", mode="w", encoding=enc, consolidated=False,
                compute=False, zarr_format=3)
+
+
+def _ar_compressors():
+    from zarr.codecs import ZstdCodec
+    # zstd level 1, not zarr's default 3: on the bundled blocks the same size (the chunks are
+    # highly redundant) for ~30% less encoding time.
+    return [ZstdCodec(level=1)]
 
 
 def _lazy_nan(shape, block):
@@ -223,6 +230,9 @@ async def _write_async(path: str, where: slice, arrays: dict[str, np.ndarray], s
     import zarr.api.asynchronous as za
     g = await za.open_group(path, mode="r+", path="coefficients")
     targets = await asyncio.gather(*(g.getitem(name) for name in [*arrays, "coef_status"]))
+    # Whole chunks of computed values: skipping zarr's all-fill-value test of each (a NaN-aware
+    # comparison of the full chunk) changes nothing a reader sees (a missing chunk reads as NaN).
+    targets = [t.with_config({"write_empty_chunks": True}) for t in targets]
     await asyncio.gather(*(t.setitem(where, arr) for t, arr in zip(targets, arrays.values())))
     await targets[-1].setitem(where, status)       # last: a member is done once its arrays are
 

@@ -207,8 +207,28 @@ def _apply_inputs(edits: _Edits, p: Parameter, name: str, vals: dict) -> None:
     edits.vars[name] = xr.Variable(var.dims, var.values * factor, dict(var.attrs))
 
 
+_MASKS: dict[tuple, tuple] = {}
+
+
 def _factor(edits: _Edits, var: xr.Variable, name: str, p: Parameter, vals: dict) -> np.ndarray:
     """Per-element multipliers of `var` (1 outside the entry's scope and selection)."""
+    # The masks depend on the entry, the variable's dims and the inputs' labels, not on the
+    # draw: built once per (inputs, entry, variable) and remembered (the entry holds the inputs
+    # and the ranges entry, so their ids are not reused while it lives).
+    key = (id(edits.ds), id(p), name, var.dims, var.shape, tuple(vals))
+    hit = _MASKS.get(key)
+    if hit is None or hit[0] is not edits.ds or hit[1] is not p:
+        if len(_MASKS) >= 4096:
+            _MASKS.clear()
+        hit = _MASKS[key] = (edits.ds, p, _masks(edits, var, name, p, vals))
+    factor = np.ones(var.shape)
+    for mask, v in zip(hit[2], vals.values()):
+        factor[mask] = float(v)
+    return factor
+
+
+def _masks(edits: _Edits, var: xr.Variable, name: str, p: Parameter, vals: dict) -> list[np.ndarray]:
+    """Each scope's elements of `var` in the entry's selection."""
     dims = var.dims
     if any(scope is not None for scope in vals):
         if "subregion" in dims:
@@ -227,11 +247,8 @@ def _factor(edits: _Edits, var: xr.Variable, name: str, p: Parameter, vals: dict
         if missing:
             raise InputError(f"parameter {p.name!r}: select {dim}: unknown label {missing[0]!r}")
         selected &= _along(np.isin(sel_labels, keep), dims.index(dim), var.ndim)
-    factor = np.ones(var.shape)
-    for scope, v in vals.items():
-        mask = selected if scope is None else selected & _along(labels == scope, axis, var.ndim)
-        factor[mask] = float(v)
-    return factor
+    return [selected if scope is None else selected & _along(labels == scope, axis, var.ndim)
+            for scope in vals]
 
 
 def _along(vec: np.ndarray, axis: int, ndim: int) -> np.ndarray:

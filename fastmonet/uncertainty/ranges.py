@@ -193,8 +193,8 @@ class Ranges:
                 kind, name = F.split(target, p.name)
                 if kind != "inputs" or p.apply == "multiplier" or name not in inputs.variables:
                     continue
-                have = (inputs[name].attrs.get("case") if p.apply == "case"
-                        else float(inputs[name].values))
+                var = inputs.variables[name]    # a Variable: no DataArray built per member
+                have = var.attrs.get("case") if p.apply == "case" else float(var.values)
                 if have is not None and not _equal(have, p.central):
                     where = f"{self.path.name if self.path else 'ranges'}: parameter {p.name!r}"
                     raise InputError(f"{where}: central {p.central!r} must be the bundled value "
