@@ -285,6 +285,25 @@ def test_a_full_random_draw_changes_each_input_as_its_entries_say(inputs, tech, 
     assert applied.forest_overrides.growth_B == draw["forest_growth_b"]
 
 
+def test_a_draws_technology_is_the_chain_of_its_edits(inputs, tech, ranges):
+    """`apply` collects the technology edits and builds each object once: the same Technology as
+    applying them one by one (`_apply_tech`, every regional AR operations object rebuilt)."""
+    from fastmonet.uncertainty import fields as F
+    from fastmonet.uncertainty.apply import _apply_tech, _tech_keys
+    u = np.random.default_rng(11).random((6, len(ranges.dimension_names())))
+    for draw in ranges.ppf(u).to_dict("records"):
+        want = tech
+        for p in ranges.parameters:
+            kind, name = F.split(p.targets[0], p.name)
+            if kind == "technology" and not float(draw[p.name]) == float(p.central):
+                for target in p.targets:
+                    for key in _tech_keys(target.split(":", 1)[1], tech, p.name):
+                        want = _apply_tech(want, key, p.apply, draw[p.name])
+        got = uncertainty.apply(inputs, tech, draw, ranges).tech
+        assert got == want and repr(got) == repr(want)
+        assert got != tech
+
+
 def test_forest_overrides_adjust_stand_params(inputs, tech, ranges):
     applied = uncertainty.apply(inputs, tech, {"forest_growth_b": 1.2, "fire_regime": 0.5,
                                                "thinning_share": 0.2}, ranges)

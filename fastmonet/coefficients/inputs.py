@@ -16,7 +16,7 @@ def require(inputs: xr.Dataset, name: str, dims: tuple[str, ...], *, nonneg: boo
     """The variable as contiguous float64 with ``dims`` in that order; InputError if unusable."""
     if name not in inputs.variables:
         raise InputError(f"inputs: missing variable {name!r} (Contract 2) needed by the coefficients")
-    da = inputs[name]
+    da = inputs.variables[name]     # a Variable: no DataArray (coordinates) assembled per call
     if set(da.dims) != set(dims):
         raise InputError(f"inputs variable {name!r}: dims {da.dims}, expected {dims}")
     arr = np.ascontiguousarray(da.transpose(*dims).values, dtype=np.float64)

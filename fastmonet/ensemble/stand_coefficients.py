@@ -187,10 +187,25 @@ def _group_key(applied) -> tuple:
     return (float(fin.crf), int(fin.lifetime), _member_transition(applied)[1])
 
 
+_CACHES: dict[tuple[str, int], tuple[Cells, dict]] = {}
+
+
+def _cache(kind: str, cells: Cells) -> dict:
+    """A process-wide cache of per-member stand rows / unit quantities for `cells`, keyed by the
+    content they are built from (so blocks after the first reuse the central entries; an entry
+    holds the cells, so their id is not reused while it lives)."""
+    hit = _CACHES.get((kind, id(cells)))
+    if hit is None or hit[0] is not cells or len(hit[1]) >= 256:
+        if len(_CACHES) >= 16:
+            _CACHES.clear()
+        hit = _CACHES[(kind, id(cells))] = (cells, {})
+    return hit[1]
+
+
 def ar_block(applied_list: list, cells: Cells, horizon: int = 100) -> tuple[np.ndarray, np.ndarray]:
     """(removal, cost), each (n_members, n_cells, n_vintages, n_years): tCO2/ha and US$2018/ha."""
     n_m, n_c = len(applied_list), cells.size
-    stand_cache: dict = {}
+    stand_cache = _cache("stand", cells)
     per_member = [_member_stand(a, cells, stand_cache) for a in applied_list]
     rows = np.concatenate([r for r, _ in per_member]) if n_m else np.zeros((0, 7))
     # Distinct trajectories of the block: a cell's result does not depend on the other cells
@@ -201,7 +216,7 @@ def ar_block(applied_list: list, cells: Cells, horizon: int = 100) -> tuple[np.n
                if n_m else np.zeros(0, np.int64))
     params = stand.StandParams(**{f: np.ascontiguousarray(uniq[:, i]) for i, f in enumerate(STAND_FIELDS)})
     res = stand.simulate(params, horizon=horizon, trajectories=True)
-    unit_cache: dict = {}
+    unit_cache = _cache("units", cells)
     units = np.concatenate([_member_units(a, cells, unit_cache) for a in applied_list])
     removal = np.empty((n_m * n_c, N_PERIODS, N_PERIODS))
     cost = np.empty_like(removal)

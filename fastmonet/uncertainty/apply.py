@@ -64,15 +64,16 @@ def apply(inputs: xr.Dataset, tech: Technology, draw: Mapping[str, float | str],
     """Apply `draw` (dimension name -> value, as `Ranges.ppf` / `Ranges.central` give them)."""
     ranges = load_ranges(tech=tech) if ranges is None else ranges
     ranges.check_inputs(inputs)
-    names = ranges.dimension_names()
-    unknown = sorted(set(draw) - set(names))
+    names, known, dims, kinds = _layout(ranges)
+    unknown = sorted(set(draw) - known)
     if unknown:
         raise InputError(f"draw: unknown parameter {unknown[0]!r} (not in {ranges.path or 'the ranges'})")
     values: dict[str, dict] = {}
-    for n, (p, scope) in zip(names, ranges.dimensions()):
+    for n, (p, scope) in zip(names, dims):
         values.setdefault(p.name, {})[scope] = draw.get(n, p.central)
     out = Applied(inputs, tech)
     edits = _Edits(inputs)
+    tech_edits = _TechEdits(tech)
     forest = {}
     for p in ranges.parameters:
         vals = values[p.name]
@@ -80,7 +81,7 @@ def apply(inputs: xr.Dataset, tech: Technology, draw: Mapping[str, float | str],
             continue
         for v in vals.values():
             _check_value(p, v)
-        kind = F.split(p.targets[0], p.name)[0]
+        kind = kinds.get(p.name) or kinds.setdefault(p.name, F.split(p.targets[0], p.name)[0])
         for target in p.targets:
             name = target.split(":", 1)[1]
             if kind == "inputs":
@@ -88,8 +89,8 @@ def apply(inputs: xr.Dataset, tech: Technology, draw: Mapping[str, float | str],
                 if name == "storage":
                     out.scenario_overrides["storage"] = vals[None]
             elif kind == "technology":
-                for key in _tech_keys(name, out.tech, p.name):
-                    out.tech = _apply_tech(out.tech, key, p.apply, vals[None])
+                for key in _tech_keys(name, tech, p.name):
+                    tech_edits.apply(key, p.apply, vals[None])
             elif kind == "scenario":
                 default = F.SCENARIO_FIELDS[name][1]
                 v = float(vals[None])
@@ -100,7 +101,30 @@ def apply(inputs: xr.Dataset, tech: Technology, draw: Mapping[str, float | str],
     if forest:
         out.forest_overrides = ForestOverrides(**forest)
     out.inputs = edits.dataset()
+    out.tech = tech_edits.technology()
     return out
+
+
+_LAYOUTS: dict[int, tuple] = {}
+
+
+def _layout(ranges: Ranges) -> tuple[list[str], set[str], list[tuple], dict[str, str]]:
+    """The ranges' sampled columns, their (parameter, scope) and the parameters' target kinds,
+    remembered per ranges object while its parameters and subregion scopes are the same ones
+    (the entry holds them, so their ids are not reused while it lives)."""
+    state = (tuple(ranges.parameters), {r: tuple(v) for r, v in ranges.subregions.items()})
+    hit = _LAYOUTS.get(id(ranges))
+    if hit is None or hit[0] is not ranges or not _same_state(hit[1], state):
+        if len(_LAYOUTS) >= 64:
+            _LAYOUTS.clear()
+        names = ranges.dimension_names()
+        kinds: dict[str, str] = {}        # filled as apply meets each parameter (split checks it)
+        hit = _LAYOUTS[id(ranges)] = (ranges, state, (names, set(names), ranges.dimensions(), kinds))
+    return hit[2]
+
+
+def _same_state(a: tuple, b: tuple) -> bool:
+    return (len(a[0]) == len(b[0]) and all(x is y for x, y in zip(a[0], b[0])) and a[1] == b[1])
 
 
 _KEYS: dict[tuple[int, str], tuple[dict, list[str]]] = {}
@@ -279,6 +303,78 @@ def _apply_tech(tech: Technology, key: str, how: str, v) -> Technology:
         return replace(tech, dac={**tech.dac, section: bump(tech.dac[section])})
     name = F._TECH_SECTIONS[(file, section)]
     return replace(tech, **{name: bump(getattr(tech, name))})
+
+
+class _TechEdits:
+    """The draw's changes to the technology, collected as (object, attribute) -> value and
+    turned into new frozen objects once: the same values as a chain of `_apply_tech` calls
+    (each edit reads what the earlier ones left, in the ranges' order), without rebuilding every
+    regional AR operations object once per edited field (dataclasses.replace dominated `apply`).
+    """
+
+    def __init__(self, tech: Technology):
+        self.tech = tech
+        self.changes: dict[tuple, dict[str, object]] = {}   # path -> {attr: new value}
+
+    def _get(self, path: tuple, attr: str):
+        pending = self.changes.get(path, {})
+        return pending[attr] if attr in pending else getattr(self._object(path), attr)
+
+    def _set(self, path: tuple, attr: str, value) -> None:
+        self.changes.setdefault(path, {})[attr] = value
+
+    def _object(self, path: tuple):
+        kind, *rest = path
+        if kind == "ar":
+            return getattr(self.tech.ar, rest[0])
+        if kind == "ar_region":
+            return getattr(self.tech.ar_region[rest[0]], rest[1])
+        if kind == "crops":
+            return self.tech.crops[rest[0]]
+        if kind == "dac":
+            return self.tech.dac[rest[0]]
+        return getattr(self.tech, rest[0])
+
+    def apply(self, key: str, how: str, v) -> None:
+        file, section, attr = key.split(".", 2)
+        fn = (lambda x: x * float(v)) if how == "multiplier" else (lambda x: float(v))
+        tech = self.tech
+        if file == "ar_operations":
+            new = fn(self._get(("ar", section), attr))
+            self._set(("ar", section), attr, new)
+            for region in tech.ar_region:
+                path = ("ar_region", region, section)
+                own = f"ar_operations.region.{region}.{section}.{attr}" in tech.provenance
+                self._set(path, attr, fn(self._get(path, attr)) if own else new)
+        elif file == "biomass" and section in tech.crops:
+            self._set(("crops", section), attr, fn(self._get(("crops", section), attr)))
+        elif file == "dac":
+            self._set(("dac", section), attr, fn(self._get(("dac", section), attr)))
+        else:
+            path = ("named", F._TECH_SECTIONS[(file, section)])
+            self._set(path, attr, fn(self._get(path, attr)))
+
+    def technology(self) -> Technology:
+        if not self.changes:
+            return self.tech
+        tech, top = self.tech, {}
+        new = {path: replace(self._object(path), **attrs) for path, attrs in self.changes.items()}
+        ar = {p[1]: obj for p, obj in new.items() if p[0] == "ar"}
+        if ar:
+            top["ar"] = replace(tech.ar, **ar)
+        regional = {}
+        for (kind, *rest), obj in new.items():
+            if kind == "ar_region":
+                regional.setdefault(rest[0], {})[rest[1]] = obj
+        if regional:
+            top["ar_region"] = {r: replace(ops, **regional[r]) if r in regional else ops
+                                for r, ops in tech.ar_region.items()}
+        for kind in ("crops", "dac"):
+            part = {p[1]: obj for p, obj in new.items() if p[0] == kind}
+            if part:
+                top[kind] = {**getattr(tech, kind), **part}
+        top.update({p[1]: obj for p, obj in new.items() if p[0] == "named"})
+        return replace(tech, **top)
 
 
 __all__ = ["Applied", "apply"]
