@@ -163,6 +163,9 @@ def test_fused_block_kernel_gives_operation_flows_then_vintage_coefficients_doub
     assert removal.tobytes() == stand.vintage_coefficients(stock[rows], em, factors).tobytes()
     want_cost = -stand.vintage_coefficients(np.zeros((n, 101)), cf, np.ones((1, 80)))
     assert cost.tobytes() == want_cost.tobytes()
+    other = factors * np.array([[1.0], [0.9]])            # a second flow that is scaled too
+    got = block_kernels.fused_vintages(stock, th, rows, units, 0.0734, 20, other, 10, 8)[0]
+    assert got.tobytes() == stand.vintage_coefficients(stock[rows], em, other).tobytes()
     th[rows[-1], 90] = 5.0                    # a thinning past the window ...
     units[-1, 9] = np.inf                     # ... at an infinite cost: not ok (the checked path)
     assert not block_kernels.fused_vintages(stock, th, rows, units, 0.0734, 20, factors, 10, 8)[2]

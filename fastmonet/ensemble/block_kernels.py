@@ -117,7 +117,9 @@ def _lane_flows(th, rows, units, crf, capital_years, c0, w, fl, cost):
     same operations in the same order (so the same doubles); False if any flow is not finite
     (then the caller takes the checked path, which names the problem)."""
     h1 = th.shape[1]
-    ok = True
+    # One running sum instead of a test per flow: it is not finite if any flow is not (and,
+    # harmlessly, if finite flows overflow it: the checked path then computes them).
+    check = 0.0
     for cc in range(w):
         c = c0 + cc
         r = rows[c]
@@ -142,8 +144,8 @@ def _lane_flows(th, rows, units, crf, capital_years, c0, w, fl, cost):
             fl[age, 0, cc] = fossil
             fl[age, 1, cc] = const
             cost[age, cc] = money
-            ok = ok and np.isfinite(fossil) and np.isfinite(const) and np.isfinite(money)
-    return ok
+            check += (fossil + const) + money
+    return np.isfinite(check)
 
 
 @njit(parallel=True, cache=True)
@@ -154,6 +156,9 @@ def _fused_kernel(stock, th, rows, units, crf, capital_years, factors, period_ye
     cost_out = np.zeros((n, n_periods, n_periods))
     bad = np.zeros((n + LANES - 1) // LANES, np.bool_)
     inv_p = 1.0 / period_years
+    unit1 = True
+    for col in range(factors.shape[1]):
+        unit1 = unit1 and factors[1, col] == 1.0
     for ch in prange((n + LANES - 1) // LANES):
         c0 = ch * LANES
         w = min(LANES, n - c0)
@@ -176,19 +181,26 @@ def _fused_kernel(stock, th, rows, units, crf, capital_years, factors, period_ye
                     while age < m:
                         age += 1
                         col = y + age - 1
-                        for k in range(2):
-                            f = factors[k, col]
+                        f0 = factors[0, col]
+                        # cum += fl0 * f0, then cum += fl1 * f1, rounded in that order as
+                        # _stock_kernel does, in one pass over the lanes; a factor of exactly
+                        # 1.0 (the non-fossil flows) is not multiplied: x * 1.0 is x.
+                        if unit1:
                             for cc in range(LANES):
-                                cum[cc] += fl[age, k, cc] * f
+                                cum[cc] = (cum[cc] + fl[age, 0, cc] * f0) + fl[age, 1, cc]
+                        else:
+                            f1 = factors[1, col]
+                            for cc in range(LANES):
+                                cum[cc] = (cum[cc] + fl[age, 0, cc] * f0) + fl[age, 1, cc] * f1
                     for cc in range(LANES):
                         acc[a, j, cc] += (st[m, cc] - cum[cc]) * inv_p
-        # Costs as _flow_kernel: cumulative flow by age once per cell (times the unit factor, as
-        # vintage_kernel multiplies), each (a, j) summed over i in the same order.
+        # Costs as _flow_kernel: cumulative flow by age once per cell (vintage_kernel multiplies
+        # by the unit factor: x * 1.0 is x), each (a, j) summed over i in the same order.
         window = period_years * n_periods
         cumc = np.zeros((window + 1, LANES))
         for age in range(1, window + 1):
             for cc in range(LANES):
-                cumc[age, cc] = cumc[age - 1, cc] + cf[age, cc] * 1.0
+                cumc[age, cc] = cumc[age - 1, cc] + cf[age, cc]    # x * 1.0 is x
         accc = np.zeros((n_periods, n_periods, LANES))
         for a in range(n_periods):
             for i in range(period_years):
