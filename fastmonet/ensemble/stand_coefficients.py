@@ -228,7 +228,11 @@ def ar_block(applied_list: list, cells: Cells, horizon: int = 100) -> tuple[np.n
         idx = (np.asarray(members)[:, None] * n_c + np.arange(n_c)[None, :]).reshape(-1)
         rows = inverse[idx]                    # each cell's row of the distinct trajectories
         factors_em = np.stack([np.frombuffer(share_bytes), np.ones(window)])
-        fused = _fused(res, rows, units[idx], crf, lifetime, factors_em, horizon)
+        whole = len(groups) == 1               # idx is every cell, in order: no copies
+        fused = _fused(res, rows, units if whole else units[idx], crf, lifetime, factors_em, horizon)
+        if fused is not None and whole:
+            removal, cost = fused
+            continue
         if fused is not None:
             removal[idx], cost[idx] = fused
             continue

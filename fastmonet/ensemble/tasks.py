@@ -62,10 +62,8 @@ def coefficient_task(ctx: Context, path: str, start: int, draws: list[dict]) -> 
         except Exception as exc:  # noqa: BLE001 - recorded per member
             messages[i] = f"{type(exc).__name__}: {exc}"
     ok = np.array([a is not None for a in applied])
-    ar = {"ar_removal": np.full((n, ctx.cells.size, N_PERIODS, N_PERIODS), np.nan)}
-    ar["ar_cost"] = ar["ar_removal"].copy()
-    shape = (n, len(DAC_TECHS), ctx.inputs.sizes["subregion"], N_PERIODS)
-    dac = {v: np.full(shape, np.nan) for v in DAC_VARS}
+    ar: dict[str, np.ndarray] = {}
+    dac: dict[str, np.ndarray] = {}
     good = list(np.flatnonzero(ok))
     try:
         _fill(ctx, applied, good, ar, dac)
@@ -75,6 +73,10 @@ def coefficient_task(ctx: Context, path: str, start: int, draws: list[dict]) -> 
                 _fill(ctx, applied, [i], ar, dac)
             except Exception as exc:  # noqa: BLE001
                 ok[i], messages[i] = False, f"{type(exc).__name__}: {exc}"
+    for name in ("ar_removal", "ar_cost"):     # NaN for the members that failed (or all)
+        ar.setdefault(name, np.full((n, ctx.cells.size, N_PERIODS, N_PERIODS), np.nan))
+    for v in DAC_VARS:
+        dac.setdefault(v, np.full((n, len(DAC_TECHS), ctx.inputs.sizes["subregion"], N_PERIODS), np.nan))
     store.write_coefficients(path, start, ar, dac, ok, messages)
     return {"start": start, "n": n, "cells": n * ctx.cells.size, "failed": int((~ok).sum()),
             "seconds": time.perf_counter() - t0, "pid": os.getpid()}
@@ -86,9 +88,14 @@ def _fill(ctx: Context, applied: list, idx: list[int], ar: dict, dac: dict) -> N
     members = [applied[i] for i in idx]
     removal, cost = ar_block(members, ctx.cells, ctx.horizon)
     d = dac_block(members)
-    ar["ar_removal"][idx], ar["ar_cost"][idx] = removal, cost
-    for v in DAC_VARS:
-        dac[v][idx] = d[v]
+    blocks = {**d, "ar_removal": removal, "ar_cost": cost}
+    if len(idx) == len(applied):       # the whole block: its own arrays, not copies into NaN ones
+        for name, arr in blocks.items():
+            (ar if name.startswith("ar_") else dac)[name] = arr
+        return
+    for name, arr in blocks.items():
+        out = ar if name.startswith("ar_") else dac
+        out.setdefault(name, np.full((len(applied),) + arr.shape[1:], np.nan))[idx] = arr
 
 
 def reference_task(ctx: Context) -> dict:
