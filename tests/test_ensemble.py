@@ -202,6 +202,28 @@ def test_central_member_coefficients_equal_the_deterministic_build(inputs, tech,
         np.testing.assert_array_equal(arr[0], want[name].values)
 
 
+def test_stored_coefficients_of_random_members_are_their_reference_builds_bit_for_bit(tmp_path, inputs,
+                                                                                    tech, ranges):
+    """coefficient_task (apply, block kernels, store) against each member's own
+    `Applied.coefficients()` (`coefficients.build`, cell by cell): the same doubles."""
+    from fastmonet.ensemble import execute, tasks
+    u = np.random.default_rng(2024).random((3, len(ranges.dimension_names())))
+    draws = [dict(r) for r in ranges.ppf(u).to_dict("records")]
+    ctx, draws, sample, unit, info = execute._prepare(None, ["cooperation"], ranges, "random", 0, "p3",
+                                                      "medium", None, inputs, tech, draws, None)
+    keys, attrs = execute._keys(ctx, draws, sample, unit, info)
+    out = str(tmp_path / "c.zarr")
+    execute._open_or_create(out, ctx, attrs, keys, sample, unit, len(draws), 3, 1)
+    assert tasks.coefficient_task(ctx, out, 0, draws)["failed"] == 0
+    for m, d in enumerate(draws):
+        want = uncertainty.apply(inputs, tech, d, ranges).coefficients()
+        got = store.read_member_coefficients(out, m, ("ar_removal", "ar_cost", "dac_cost", "dac_efficiency"))
+        for name in ("ar_removal", "ar_cost"):
+            assert ctx.cells.dense(got[name]).tobytes() == want[name].values.tobytes(), (m, name)
+        for name in ("dac_cost", "dac_efficiency"):
+            assert got[name].tobytes() == want[name].values.tobytes(), (m, name)
+
+
 def test_a_cell_does_not_depend_on_the_rest_of_its_block(inputs, tech, ranges):
     draws = ranges.draws(sampling.unit_sample(len(ranges.dimension_names()), 5, "random", 4)[0])
     applied = [uncertainty.apply(inputs, tech, d, ranges) for d in draws]
