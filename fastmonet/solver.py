@@ -50,9 +50,6 @@ class LPSolution:
     #: The final simplex basis on the model's columns and rows (None after interior point
     #: without crossover); pass it as `solve_model(other, warm_basis=...)` to warm-start.
     basis: Basis | None = None
-    #: The basis at the end of the shortfall stage (None when no such stage ran): the start of
-    #: that stage in a similar model (`solve_model(other, warm_shortfall_basis=...)`).
-    shortfall_basis: Basis | None = None
 
 
 @dataclass
@@ -205,7 +202,7 @@ class _Session:
     work: np.ndarray                   # full column index of each HiGHS column
     pos_of: np.ndarray                 # full column -> position in HiGHS (-1: priced out)
     AT: object = None                  # A^T (CSR) for pricing, with sifting
-    warm: dict = field(default_factory=dict)   # stage ("shortfall", "cost") -> warm Basis
+    warm: Basis | None = None          # where the cost stage starts (a neighbour's basis)
     rounds: dict = field(default_factory=lambda: {"columns_added": 0, "sift_rounds": 0,
                                                   "infeasible_rounds": 0,
                                                   "presolve_off_retries": 0,
@@ -271,10 +268,10 @@ class _Session:
                                   np.ascontiguousarray(objective[self.work])),
             "objective", self.where)
 
-    def start_from(self, stage: str) -> None:
-        """HiGHS's next run starts from the stage's warm basis, if there is one."""
-        if stage in self.warm:
-            _set_basis(self.h, self.warm[stage], self.work, self.where)
+    def start_warm(self) -> None:
+        """HiGHS's next run (a cost stage) starts from the warm basis, if there is one."""
+        if self.warm is not None:
+            _set_basis(self.h, self.warm, self.work, self.where)
 
     def basis(self) -> Basis | None:
         return _final_basis(self.h, self.m, self.work)
@@ -301,19 +298,19 @@ def _working_set(m: LPModel, sift: bool):
     return np.flatnonzero(~out_mask), AT
 
 
-def _open_session(m: LPModel, where: str, sift: bool, lexi: str, warm: dict):
+def _open_session(m: LPModel, where: str, sift: bool, lexi: str, warm: Basis | None):
     """Configure HiGHS and pass the first stage's model (or working set) in one call.  The
-    basic columns of the warm bases join the sifting working set; the first stage starts from
-    its own warm basis (`warm[stage]`), if given."""
+    basic columns of the warm basis join the sifting working set; a first stage that is a cost
+    stage (zero_first) starts from it."""
     opts = m.scenario.solver
     h = _new_highs(opts)
     deadline = None if opts.time_limit is None else time.perf_counter() + float(opts.time_limit)
     t0 = time.perf_counter()
     work, AT = _working_set(m, sift)
-    for b in warm.values():
-        _check_basis(m, b, where)
+    if warm is not None:
+        _check_basis(m, warm, where)
         if sift:
-            work = np.union1d(work, np.flatnonzero(b.col_status == BASIC))
+            work = np.union1d(work, np.flatnonzero(warm.col_status == BASIC))
     pos_of = np.full(m.n_col, -1, np.int64)
     pos_of[work] = np.arange(work.size)
     upper0 = m.col_upper.copy()
@@ -326,12 +323,12 @@ def _open_session(m: LPModel, where: str, sift: bool, lexi: str, warm: dict):
     pass_s = time.perf_counter() - t0
     sess = _Session(h=h, m=m, where=where, deadline=deadline, sift=sift, work=work,
                     pos_of=pos_of, AT=AT, warm=warm)
-    sess.start_from(FIRST_STAGE[lexi])
+    if lexi == "zero_first":
+        sess.start_warm()
     return sess, setup_s, pass_s
 
 
 BASIC = 1      # highspy.HighsBasisStatus.kBasic
-FIRST_STAGE = {"zero_first": "cost", "two_stage": "shortfall"}
 
 
 def _check_basis(m: LPModel, b: Basis, where: str) -> None:
@@ -397,26 +394,23 @@ def _lexicographic(sess: _Session, lexi: str) -> dict:
                              price_in_if_infeasible=False) == OPT
         stage_s["zero_shortfall"] = time.perf_counter() - t0
         if optimal:
-            return dict(shortfall_star=0.0, cap=None, stages=1, stage_s=stage_s,
-                        shortfall_basis=None)
+            return dict(shortfall_star=0.0, cap=None, stages=1, stage_s=stage_s)
         stages = 3
-        if sess.warm:
+        if sess.warm is not None:
             sess.h.clearSolver()      # the shortfall stage cold, with presolve
         sess.set_shortfall_bounds(s_lo, s_hi)
         sess.set_objective(m.shortfall_cost)
-        sess.start_from("shortfall")
     else:
         stages = 2
     t1 = time.perf_counter()
     sess.stage("shortfall", m.shortfall_cost)
     stage_s["shortfall"] = time.perf_counter() - t1
     shortfall_star = float(sess.h.getInfo().objective_function_value)
-    shortfall_basis = sess.basis()
     tol = m.scenario.solver.shortfall_rel_tol
     sess.set_objective(m.cost)
     # A neighbour's cost basis beats the shortfall stage's as the cost stage's start (an
     # ensemble member: 2-3x fewer iterations; the shortfall basis is far from cost-optimal).
-    sess.start_from("cost")
+    sess.start_warm()
     t1 = time.perf_counter()
     done = False
     # A shortfall within the tolerance may be solver noise: then fix every s at 0 (exact, and
@@ -438,12 +432,11 @@ def _lexicographic(sess: _Session, lexi: str) -> dict:
             "the shortfall row", where)
         sess.stage("cost", m.cost)
     stage_s["cost"] = time.perf_counter() - t1
-    return dict(shortfall_star=shortfall_star, cap=cap, stages=stages, stage_s=stage_s,
-                shortfall_basis=shortfall_basis)
+    return dict(shortfall_star=shortfall_star, cap=cap, stages=stages, stage_s=stage_s)
 
 
 def solve_model(m: LPModel, warm_basis: Basis | None = None,
-                warm_shortfall_basis: Basis | None = None, zero_first: bool | None = None) -> LPSolution:
+                zero_first: bool | None = None) -> LPSolution:
     """Lexicographic solve (shortfall, then cost) and the independent solution check.
 
     With sifting, HiGHS holds a working set of columns (every column but the chains, plus the
@@ -458,9 +451,9 @@ def solve_model(m: LPModel, warm_basis: Basis | None = None,
     whole LP.
 
     Warm start (same model shape; `fastmonet.warm_start` lays a basis on a model of another
-    shape): `warm_basis`, another solution's `basis`, is where the cost stage starts;
-    `warm_shortfall_basis`, its `shortfall_basis`, where the shortfall stage starts.  Their
-    basic columns join the sifting working set.  `zero_first=True` tries the cost stage with
+    shape): `warm_basis`, another solution's `basis`, is where the cost stage starts (the
+    shortfall stage runs cold, with presolve); its basic columns join the sifting working set.
+    `zero_first=True` tries the cost stage with
     every shortfall at 0 first, also under sifting (from `warm_basis`: when the neighbour had
     no shortfall, this usually proves the least shortfall is 0 without a shortfall stage); if
     the working set is infeasible so, the two stages follow.  `zero_first=False` runs the two
@@ -477,14 +470,12 @@ def solve_model(m: LPModel, warm_basis: Basis | None = None,
     else:
         lexi = "zero_first" if zero_first else "two_stage"
     check_model(m, where)
-    warm = {k: b for k, b in (("cost", warm_basis), ("shortfall", warm_shortfall_basis))
-            if b is not None}
-    sess, setup_s, pass_s = _open_session(m, where, sift, lexi, warm)
+    sess, setup_s, pass_s = _open_session(m, where, sift, lexi, warm_basis)
     t0 = time.perf_counter()
     lx = _lexicographic(sess, lexi)
     solve_s = time.perf_counter() - t0 + setup_s
     lx["stage_s"]["setup"] = setup_s
-    return _checked_solution(sess, lx, pass_s, solve_s, bool(warm))
+    return _checked_solution(sess, lx, pass_s, solve_s, warm_basis is not None)
 
 
 def _checked_solution(sess: _Session, lx: dict, pass_s: float, solve_s: float,
@@ -534,7 +525,6 @@ def _checked_solution(sess: _Session, lx: dict, pass_s: float, solve_s: float,
             "warm_start": warm,
         },
         basis=sess.basis(),
-        shortfall_basis=lx["shortfall_basis"],
     )
 
 
