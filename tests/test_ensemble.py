@@ -492,3 +492,18 @@ def test_a_full_disk_while_writing_a_member_names_the_store_and_member(tmp_path,
     out = tmp_path / "full.zarr"
     with pytest.raises(OSError, match=rf"No space left on device: writing ensemble store {out}, member 0"):
         run_small(out, inputs, tech, ranges, n=1, warm_start=False)
+
+
+def test_a_damaged_result_chunk_is_refused_on_open_and_solved_again_on_resume(tmp_path, inputs, tech,
+                                                                              ranges):
+    run_small(tmp_path / "ok.zarr", inputs, tech, ranges, n=2)
+    out = tmp_path / "d.zarr"
+    run_small(out, inputs, tech, ranges, n=2)
+    chunk = sorted((out / "cnc" / "c").rglob("*"))
+    chunk = [p for p in chunk if p.is_file()][0]
+    chunk.write_bytes(b"garbage")
+    with pytest.raises(InputError, match=r"damaged: variable 'cnc' of member 0"):
+        ens.open(out)
+    again = run_small(out, inputs, tech, ranges, n=2)
+    assert "damaged result chunk" in again.note and again.skipped == 1
+    assert_same_store(out, tmp_path / "ok.zarr")

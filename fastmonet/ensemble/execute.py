@@ -337,6 +337,9 @@ def local_cluster(k: int):
 def _execute(ex, ctx: Context, out: str, draws: list[dict], block: int, progress: bool,
              warm_start: bool = True) -> RunSummary:
     m, names = len(draws), [b.name for b in ctx.bases]
+    damaged = store.damaged_members(out)
+    if damaged:
+        store.mark_pending(out, damaged)
     st = store.status(out)
     cst = store.coef_status(out)
     pending = [i for i in range(m) if (st[i] == store.PENDING).any()]
@@ -354,12 +357,17 @@ def _execute(ex, ctx: Context, out: str, draws: list[dict], block: int, progress
     ref = ex.submit(reference_task, ctx_ref, priority=10) if warm_start and pending else None
     tasks = [ex.submit(member_task, ctx_ref, out, i, draws[i], blocks.get(i - i % block), ref)
              for i in pending]
-    note = ""
+    note = (f"{len(damaged)} members had a damaged result chunk (first: member "
+            f"{next(iter(damaged))}, variable {next(iter(damaged.values()))!r}): solved again"
+            if damaged else "")
+    if note:
+        bar.write(note)
     try:
         if ref is not None:
-            note = _reference_note(next(iter(ex.results([ref]))))
-            if note:
-                bar.write(note)
+            ref_note = _reference_note(next(iter(ex.results([ref]))))
+            if ref_note:
+                bar.write(ref_note)
+                note = f"{note}\n{ref_note}".strip()
         for rec in ex.results(tasks):
             bar.update(all(rec["ok"]))
     finally:

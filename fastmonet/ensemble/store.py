@@ -272,10 +272,45 @@ def write_outcomes(path, member: int, outcomes, regions, options, years, member_
     root["status"][member] = np.array([DONE if o.ok else FAILED for o in outcomes], np.int8)
 
 
+def damaged_members(path) -> dict[int, str]:
+    """Members with a stored result chunk zarr cannot read back: member -> the variable.
+
+    Every result chunk holds one member, so a damaged chunk costs that member only: a resumed
+    run solves it again (`mark_pending`), and `open_dataset` refuses to return it as values."""
+    root = _zarr().open_group(str(path), mode="r")
+    try:
+        st = np.asarray(root["status"][...])
+    except Exception as exc:  # noqa: BLE001 - any decode failure is damage
+        raise InputError(f"{path}: ensemble store damaged: variable 'status' cannot be read "
+                         f"({type(exc).__name__}: {exc}); remove the store and run again") from None
+    bad: dict[int, str] = {}
+    for i in np.flatnonzero((st != PENDING).any(axis=1)):
+        for name in (*RESULT_VARS, "message"):
+            try:
+                root[name][int(i)]
+            except Exception:  # noqa: BLE001
+                bad[int(i)] = name
+                break
+    return bad
+
+
+def mark_pending(path, members) -> None:
+    root = _zarr().open_group(str(path), mode="r+")
+    for i in members:
+        root["status"][int(i)] = np.full(root["status"].shape[1], PENDING, np.int8)
+
+
 def open_dataset(path, group: str | None = None) -> xr.Dataset:
     """The store (or one of its groups) as a lazy Dataset with plain str labels."""
     if not exists(path):
         raise InputError(f"{path}: ensemble store not found")
+    if group is None:
+        bad = damaged_members(path)
+        if bad:
+            i, name = next(iter(bad.items()))
+            raise InputError(f"{path}: ensemble store damaged: variable {name!r} of member {i} "
+                             f"cannot be read ({len(bad)} members in all); rerun the same "
+                             f"command to solve them again")
     ds = xr.open_zarr(str(path), group=group, consolidated=None)
     for name in list(ds.variables):
         var = ds.variables[name]
