@@ -48,7 +48,7 @@ def register(subparsers) -> None:
     r.add_argument("--time-limit", type=float, default=None, help="seconds per LP solve")
     r.add_argument("--no-warm-start", dest="warm_start", action="store_false",
                    help="solve every member cold, instead of starting each cost stage from the "
-                        "central member's basis (2-3x fewer simplex iterations)")
+                        "central member's basis (about 1.9x fewer simplex iterations)")
     r.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary line")
     r.set_defaults(func=_run)
     q = sub.add_parser("report", help="percentiles, target probabilities, Sobol indices, figures",

@@ -8,7 +8,7 @@ depends on its block's task, so solving starts as soon as the first block is wri
 write into the store themselves; the client only counts what they report.
 
 Warm start (`warm_start=True`, the default): a first task solves the central member cold and
-every member's cost stages start from its bases (`fastmonet.warm_start`), 2-3x fewer simplex
+every member's cost stages start from its bases (`fastmonet.warm_start`), about 1.9x fewer simplex
 iterations. All members start from the same bases, so the results still do not depend on the
 number of workers, the block size or a resume.
 """

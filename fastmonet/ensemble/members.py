@@ -83,7 +83,6 @@ class Outcome:
     cost: float = float("nan")
     iterations: int = -1
     solve_s: float = float("nan")
-    warm_start: bool = False
     reference: object = None          # a fastmonet.warm_start.Reference, when kept
 
 
@@ -109,8 +108,7 @@ def solve_scenarios(coeffs: xr.Dataset, applied, bases: list, threads: int | Non
             outcomes.append(Outcome(base.name, True, "", res.metrics, float(res.solution.attrs["cost_musd"]),
                                     int(res.stats.get("simplex_iterations_total",
                                                       res.stats.get("simplex_iterations", -1))),
-                                    float(res.stats.get("solve_s", np.nan)),
-                                    bool(res.stats.get("warm_start", False)), res.reference))
+                                    float(res.stats.get("solve_s", np.nan)), res.reference))
             if sc.policy == "isolation":
                 isolation = res
         except (InputError, SolveError) as exc:
