@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from fastmonet import highs_process
 from fastmonet.errors import SolveError
 from fastmonet.lp_builder import LPModel
 
@@ -67,9 +68,8 @@ def _ok(status, what: str, where: str) -> None:
         raise SolveError(f"{where}: HiGHS rejected {what}")
 
 
-def _configure(h, opts, verbose: bool) -> None:
+def _configure(h, opts) -> None:
     where = "solver options"
-    _ok(h.setOptionValue("output_flag", bool(verbose)), "option output_flag", where)
     if opts.method == "ipm":
         _ok(h.setOptionValue("solver", "ipm"), "option solver", where)
     elif opts.method == "choose":
@@ -79,8 +79,6 @@ def _configure(h, opts, verbose: bool) -> None:
         # HiGHS simplex_strategy: 1 dual (serial), 4 primal.
         _ok(h.setOptionValue("simplex_strategy", 1 if opts.method == "dual" else 4),
             "option simplex_strategy", where)
-    if opts.threads is not None:
-        _ok(h.setOptionValue("threads", int(opts.threads)), "option threads", where)
 
 
 def _gather(m: LPModel, cols: np.ndarray):
@@ -131,7 +129,7 @@ def _rerun_without_presolve(h, where: str, counts: dict | None):
     h.clearSolver()                      # the basis of the failed run led to "Unknown" again
     _ok(h.setOptionValue("presolve", "off"), "option presolve", where)
     try:
-        status = h.run()
+        status = highs_process.run(h)
     finally:
         _ok(h.setOptionValue("presolve", "choose"), "option presolve", where)
     if counts is not None:
@@ -148,7 +146,7 @@ def _run(h, stage: str, where: str, time_left: float | None, allow_infeasible: b
             raise SolveError(f"{where}: time limit reached before the {stage} stage; raise "
                              f"solver.time_limit (--time-limit)")
         _ok(h.setOptionValue("time_limit", float(time_left)), "option time_limit", where)
-    status = h.run()
+    status = highs_process.run(h)
     ms = h.getModelStatus()
     if ms == MS.kUnknown:
         status, ms = _rerun_without_presolve(h, where, counts)
@@ -369,9 +367,8 @@ def _final_basis(h, m: LPModel, work: np.ndarray) -> Basis | None:
 
 
 def _new_highs(opts):
-    import highspy
-    h = highspy.Highs()
-    _configure(h, opts, opts.verbose)
+    h = highs_process.new_highs(verbose=opts.verbose, threads=opts.threads)
+    _configure(h, opts)
     return h
 
 

@@ -58,6 +58,9 @@ class _FakeHighs:
         self.options.append((name, value))
         return highspy.HighsStatus.kOk
 
+    def getOptionValue(self, name):
+        return highspy.HighsStatus.kOk, 0        # threads: HiGHS's default
+
     def run(self):
         self.runs += 1
         self.status = self.statuses.pop(0)

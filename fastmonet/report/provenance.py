@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import platform
-import sys
 from dataclasses import asdict
 from pathlib import Path
 
@@ -28,19 +26,8 @@ def _hash_tree(folder: Path) -> dict[str, str]:
 
 
 def _versions() -> dict[str, str]:
-    try:
-        from fastmonet.store.provenance import environment
-        return dict(environment())
-    except ImportError:
-        from fastmonet import __version__
-        try:
-            import highspy
-            h = highspy.Highs()
-            highs = f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
-        except Exception:  # noqa: BLE001 - a report must not fail on a version string
-            highs = "unknown"
-        return {"fastmonet_version": __version__, "highs_version": highs,
-                "python_version": sys.version.split()[0], "platform": platform.platform()}
+    from fastmonet.store.provenance import environment
+    return dict(environment())
 
 
 PER_SCENARIO = ("scenario_key", "input_key", "started", "finished", "written")

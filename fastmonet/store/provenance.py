@@ -104,12 +104,8 @@ def fastmonet_version() -> str:
 
 
 def highs_version() -> str:
-    try:
-        import highspy
-        h = highspy.Highs()
-        return f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
-    except Exception:  # noqa: BLE001 - provenance must not fail a run; say it is unknown
-        return "unknown"
+    from fastmonet.highs_process import highs_version as version
+    return version()
 
 
 def environment() -> dict[str, str]:
