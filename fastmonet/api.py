@@ -26,7 +26,7 @@ from fastmonet.blocs.metrics import bloc_metrics
 from fastmonet.errors import InputError
 from fastmonet.results import Results
 from fastmonet.scenarios import Rates, Scenario, SolverOptions
-from fastmonet.store import provenance
+from fastmonet.store import kinds, provenance
 
 
 def _dataset_case(coeffs: xr.Dataset, var: str, attr: str) -> str | None:
@@ -222,9 +222,21 @@ def solve_many(
         return _solve_all(scs, {}, coeffs_for, inputs_for, None, on_result, on_start)
     from fastmonet.store import lock, paths
     paths.check_store_path(out, "out")
+    check_results_store(out, [sc.name for sc in scs])
     with lock.writer(out, wait=wait, on_wait=say):
+        kind = check_results_store(out, [sc.name for sc in scs])
+        if kind is None or not kind.recorded:
+            kinds.stamp(out, kind.name if kind is not None else kinds.RESULTS)
         reuse = _plan(out, scs, inputs_for, overwrite, say)
         return _solve_all(scs, reuse, coeffs_for, inputs_for, out, on_result, on_start)
+
+
+def check_results_store(out, names: list[str]):
+    """`out` may take these scenario groups: a results or run store (or none yet), and no name
+    taken by the store's own arrays (`fastmonet.store.kinds`).  Before any work."""
+    kind = kinds.require(out, kinds.RESULTS, accept=(kinds.RUN,), action="scenario results")
+    kinds.check_names(out, names, kind.name if kind is not None else kinds.RESULTS)
+    return kind
 
 
 def _check_scenarios(scenario_list) -> list[Scenario]:
@@ -250,6 +262,9 @@ def _plan(out, scs: list[Scenario], inputs_for, overwrite: bool, say) -> dict[st
         st = groups.state(out, sc.name)
         if st.status == "absent":
             continue
+        if st.status == "other":
+            raise StoreError(f"store {out}: {sc.name!r} is {st.problem}; nothing was solved: "
+                             "give the scenario another name")
         if not st.complete:
             say(f"store {out}: group {sc.name!r} is incomplete ({st.problem}); solving it again")
             continue

@@ -225,8 +225,10 @@ class Results:
         the store's write lock (see `fastmonet.store`).  Provenance and checksums go into the
         group's attributes.
         """
-        from fastmonet.store import groups, lock, names
+        from fastmonet.store import groups, kinds, lock, names
         group = names.check(group or self.scenario.name, "group name")
+        if not isinstance(path, (str, Path)):
+            raise InputError(f"path: a store path, got {type(path).__name__}")
         parts = {"solution": with_cf(_zarr_ready(self.solution)),
                  "metrics": with_cf(_zarr_ready(self.metrics))}
         attrs = {**{k: _jsonable(v) for k, v in self.stats.items()},
@@ -234,6 +236,10 @@ class Results:
         prov = dict(self.provenance)
         prov.setdefault("fastmonet_version", _version())
         with lock.writer(path, wait=wait):
+            kind = kinds.require(path, kinds.RESULTS, accept=(kinds.RUN,), action="scenario results")
+            kinds.check_names(path, [group], kind.name if kind is not None else kinds.RESULTS)
+            if kind is None or not kind.recorded:
+                kinds.stamp(path, kind.name if kind is not None else kinds.RESULTS)
             prov["written"] = _now()
             groups.write(path, group, parts, attrs, prov)
         return group
@@ -245,7 +251,12 @@ class Results:
         A missing or damaged group, chunk or attribute raises `StoreError` (an `InputError`)
         naming store, group and variable.
         """
-        from fastmonet.store import groups
+        from fastmonet.store import groups, kinds
+        if not isinstance(path, (str, Path)):
+            raise InputError(f"path: a store path, got {type(path).__name__}")
+        if not isinstance(group, str):
+            raise InputError(f"group: a scenario group name, got {type(group).__name__}")
+        kinds.require(path, kinds.RESULTS, accept=(kinds.RUN,), action="scenario results")
         parts, attrs = groups.read(path, group)
         sol, met = parts.get("solution"), parts.get("metrics")
         if sol is None or met is None or "scenario_json" not in attrs:

@@ -36,6 +36,26 @@ LONG_NAMES = {
 }
 
 
+# Every name the combined view can put at a run store's root (variables and coordinates of the
+# metrics, with and without trading blocs, and the scenario coordinates).  Scenario groups live
+# beside them, so no scenario may take one of these names (`fastmonet.store.kinds.check_names`);
+# tests/test_store_kinds.py checks that `combine` gives no name outside this list.
+ROOT_NAMES = (
+    # coordinates
+    "scenario", "policy", "targets", "storage", "rate_ar", "rate_beccs", "rate_dac",
+    "rate_build_factor", "region", "option", "year", "subregion", "source_region",
+    "plant_region", "group", "config", "bloc",
+    # metrics (fastmonet.metrics.compute, fastmonet.blocs.metrics.bloc_metrics)
+    "cum_removal", "cum_removal_subregion", "removal_rate", "ctnc", "cnc", "mnc", "target",
+    "shortfall", "surplus_2100", "deficit_2100", "sold_2100", "bought_2100",
+    "cnc_trading_2100", "nep", "beccs_trade", "biomass_flow", "land_ar", "land_crops",
+    "land_straw", "storage_used", "storage_capacity", "target_dual", "config_region",
+    "config_option", "config_removal", "config_cost", "config_mnc", "config_cum_removal",
+    "config_surplus", "bloc_nep", "bloc_cost", "bloc_saving", "region_bloc",
+    "cnc_trading_bloc", "surplus_sold", "deficit_bought",
+)
+
+
 def _plain(ds: xr.Dataset) -> xr.Dataset:
     """Plain str labels (stores give numpy StringDType); zarr v3 writes them as variable strings."""
     out = ds.copy()
@@ -89,11 +109,31 @@ def write(ds: xr.Dataset, path: str | Path) -> None:
     """Write `ds` at the root of the zarr store `path`, beside the per-scenario groups.
 
     Root arrays of an earlier run are replaced; the scenario groups are left alone.  Metadata are
-    consolidated last so `xr.open_zarr(path)` alone opens the combined Dataset.
+    consolidated last so `xr.open_zarr(path)` alone opens the combined Dataset.  The store must
+    be a run's or a results store (`fastmonet.store.kinds`): it is stamped a run's; a group
+    whose name a root array needs is refused before anything is deleted.
     """
     import zarr
+
+    from fastmonet.store import kinds
+    from fastmonet.store.errors import StoreError
     with _writer_lock(path):
+        kinds.require(path, kinds.RUN, accept=(kinds.RESULTS,), action="combined results")
+        p = Path(path)
+        taken = sorted(n for n in ds.variables if (p / str(n)).is_dir()
+                       and json_node_type(p / str(n)) == "group")
+        if taken:
+            raise StoreError(f"store {path}: group {taken[0]!r} has the name of an array of the "
+                             "combined results; rename that scenario (or use another --out)")
         _write(ds, path, zarr)
+
+
+def json_node_type(folder: Path) -> str | None:
+    import json
+    try:
+        return json.loads((folder / "zarr.json").read_text()).get("node_type")
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def _writer_lock(path):
@@ -111,6 +151,8 @@ def _write(ds, path, zarr) -> None:
     for name in list(root.array_keys()):
         del root[name]
     _plain(ds).to_zarr(str(path), mode="a", consolidated=False)
+    from fastmonet.store import kinds
+    kinds.stamp(path, kinds.RUN)
     with warnings.catch_warnings():
         # zarr 3 warns that consolidated metadata is not in the v3 spec yet; xarray reads it.
         warnings.simplefilter("ignore", UserWarning)

@@ -1,6 +1,8 @@
-"""`fastmonet info STORE`: what a results or coefficient store holds and what it was made from.
+"""`fastmonet info STORE`: what a store holds and what it was made from (every kind: results of
+`solve` or `run`, ensembles, coefficients).
 
     fastmonet info results/p3.zarr            groups, status (checksums verified), provenance
+    fastmonet info ens.zarr                   members done / failed / pending, checksums verified
     fastmonet info results/p3.zarr --files    also every input file with its hash
     fastmonet info coeffs.zarr --json         the same as JSON
 """
@@ -17,7 +19,7 @@ from fastmonet.errors import InputError
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
-        "info", help="provenance and status of a results or coefficient store",
+        "info", help="provenance and status of a store (results, run, ensemble, coefficients)",
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("store", type=Path, help="a zarr store written by fastmonet")
     p.add_argument("--files", action="store_true", help="list every input file and its hash")
@@ -28,19 +30,69 @@ def register(subparsers) -> None:
 
 
 def describe(path: Path, verify: bool = True) -> dict:
-    """{"store", "kind", "groups": {name: {"status", "problem", "provenance", ...}}}."""
-    from fastmonet.store import groups
+    """{"store", "kind", "layout", "groups": {name: {"status", "problem", "provenance", ...}}}
+    (an ensemble adds "members": counts per scenario)."""
+    from fastmonet.store import kinds
     if not path.is_dir():
         raise InputError(f"{path}: no such store (a zarr store is a folder)")
-    root = groups.state(path, "")
-    if root.status == "absent":
+    if not (path / "zarr.json").is_file():
         raise InputError(f"{path}: not a zarr store (no zarr.json)")
-    if "parts" in root.attrs or "provenance" in root.attrs or "checksums" in root.attrs:
-        return {"store": str(path), "kind": "coefficients",
-                "groups": {"": _group(path, "", verify)}}
-    names = sorted(c.name for c in path.iterdir() if _is_group(c))
-    return {"store": str(path), "kind": "results",
-            "groups": {n: _group(path, n, verify) for n in names}}
+    kind = kinds.kind_of(path)
+    if kind is None:
+        return {"store": str(path), "kind": "empty", "layout": 0, "groups": {}}
+    head = {"store": str(path), "kind": kind.name, "layout": kind.layout}
+    if kind.name == kinds.ENSEMBLE:
+        return {**head, **_ensemble(path, verify)}
+    if kind.name == kinds.COEFFICIENTS:
+        return {**head, "groups": {"": _group(path, "", verify)}}
+    if kind.name in (kinds.RESULTS, kinds.RUN):
+        names = sorted(c.name for c in path.iterdir() if _is_group(c))
+        return {**head, "groups": {n: _group(path, n, verify) for n in names}}
+    raise InputError(f"{path}: {kind.describe()}; fastmonet info reads the stores fastmonet writes")
+
+
+def _ensemble(path: Path, verify: bool) -> dict:
+    """An ensemble: members per state and scenario; results and coefficients checked."""
+    import numpy as np
+
+    from fastmonet.ensemble import store
+    from fastmonet.store import provenance
+    a = store.attrs(path)
+    if not a.get("layout_complete", False):
+        return {"groups": {"(layout)": {"status": "incomplete", "arrays": 0, "provenance": {},
+                                        "problem": "the store's layout was interrupted; rerun "
+                                                   "'fastmonet ensemble run' to lay it out again"}}}
+    prov = {k: a[k] for k in ("fastmonet_version", "highs_version", "python_version") if k in a}
+    prov.update(input_files=provenance.input_files_from(a) or {}, input_key=a.get("input_hash"),
+                input_source=f"{a.get('sampler', '?')} sample, seed {a.get('seed', '?')}, "
+                             f"run key {str(a.get('run_key', '?'))[:16]}...")
+    scenarios = [str(s) for s in a.get("scenarios", [])]
+    members = {}
+    try:
+        st = store.status(path)
+        for k, s in enumerate(scenarios):
+            col = st[:, k]
+            members[s] = {state: int((col == code).sum()) for state, code in
+                          (("done", store.DONE), ("failed", store.FAILED), ("pending", store.PENDING))}
+    except Exception:  # noqa: BLE001 - a damaged status: said by the checks below
+        pass
+    out = {}
+    for part, check in (("results", store.result_damage), ("coefficients", store.coefficient_damage)):
+        g = {"status": "complete", "problem": "", "provenance": prov if part == "results" else {},
+             "arrays": 0}
+        if verify:
+            bad = check(path)
+            if bad:
+                i, (name, why) = next(iter(bad.items()))
+                g.update(status="damaged", problem=f"variable {name!r} of member {i} {why} "
+                                                   f"({len(bad)} member(s) in all); rerun the "
+                                                   "same 'fastmonet ensemble run' to compute them again")
+            else:
+                g["status"] = "verified"
+        out[part] = g
+    n = int(np.asarray(a.get("n_members", 0)))
+    return {"groups": out, "members": members, "n_members": n,
+            "checksums": store.has_integrity(path)}
 
 
 def _is_group(folder: Path) -> bool:
@@ -70,9 +122,17 @@ def _group(path: Path, name: str, verify: bool) -> dict:
 
 
 def _text(info: dict, files: bool) -> list[str]:
-    lines = [f"store {info['store']} ({info['kind']}, {len(info['groups'])} group(s))"]
+    lines = [f"store {info['store']} ({info['kind']}, layout {info.get('layout', '?')}, "
+             f"{len(info['groups'])} group(s))"]
+    for s, counts in info.get("members", {}).items():
+        lines.append(f"members    {s}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    if info["kind"] == "ensemble" and not info.get("checksums", True):
+        lines.append("checksums  none (written before ensembles had them): chunks checked "
+                     "for readability only")
     for name, g in info["groups"].items():
-        status = {"verified": f"complete, {g['arrays']} array checksums verified",
+        checked = (f"{g['arrays']} array checksums verified" if info["kind"] != "ensemble"
+                   else "every member's checksums verified")
+        status = {"verified": f"complete, {checked}",
                   "complete": "complete (not verified)"}.get(g["status"], g["status"])
         problem = f": {g['problem']}" if g["problem"] else ""
         lines.append(f"{name or '(root)'}: {status}{problem}")
@@ -90,6 +150,8 @@ def _provenance_lines(p: dict, files: bool) -> list[str]:
                    f"{d.get('targets')}, storage {d.get('storage')}, rates "
                    f"{json.dumps(d.get('rates'))}  [{_short(p.get('scenario_key'))}]")
     n = len(p.get("input_files") or {})
+    if "input_key" not in p and "scenario_definition" not in p:
+        return ["no provenance recorded"]
     out.append(f"inputs     {n} file(s), key {_short(p.get('input_key'))} "
                f"({p.get('input_source', '?')})")
     if files:

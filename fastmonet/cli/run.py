@@ -95,6 +95,16 @@ def _out_folder(path: Path) -> Path:
     return path
 
 
+def _check_store(store: Path, scs) -> None:
+    """DIR/results.zarr is a run's (or a results) store or new, and no scenario takes a name of
+    its root arrays: before any work (`fastmonet.store.kinds`)."""
+    from fastmonet.store import kinds, names, paths
+    names.check_all([s.name for s in scs])
+    paths.check_store_path(store, "--out")
+    kinds.require(store, kinds.RUN, accept=(kinds.RESULTS,), action="fastmonet run --out")
+    kinds.check_names(store, [s.name for s in scs], kinds.RUN)
+
+
 # ----------------------------------------------------------------------------------------- solve
 class _Progress:
     """What has been solved, reused or has failed, with a live line per scenario on stderr."""
@@ -285,6 +295,7 @@ def run(args: argparse.Namespace) -> int:
     scs = _scenarios(args)
     out = _out_folder(args.out)
     store = out / "results.zarr"
+    _check_store(store, scs)
     common.say(args, f"fastmonet run: {len(scs)} scenarios into {out}/")
     results, reused, failed, coeffs = _solve_all(scs, store, args)
     names = [s.name for s in scs if s.name in results]

@@ -162,6 +162,8 @@ def run(args: argparse.Namespace) -> int:
     _check_paths(args)
     scs = _scenarios(args)
     names.check_all([s.name for s in scs])
+    if args.out is not None:
+        api.check_results_store(args.out, [s.name for s in scs])
     if args.coefficients and (args.technology or args.data):
         raise InputError("--coefficients: not with --data or --technology (the store was built "
                          "from its own inputs; rebuild it with 'fastmonet coefficients build')")

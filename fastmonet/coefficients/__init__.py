@@ -82,37 +82,18 @@ def save(coeffs: xr.Dataset, path: str | Path, wait: bool = True) -> None:
     numpy dtype so they read back as ``<U`` arrays (variable-length strings read back as numpy
     StringDType, which ``astype(str)`` rejects).
     """
-    from fastmonet.store import groups, lock, paths, provenance
+    from fastmonet.store import groups, kinds, lock, paths, provenance
 
     if not isinstance(coeffs, xr.Dataset):
         raise InputError(f"coefficients.save: a Dataset, got {type(coeffs).__name__}")
     path = paths.check_store_path(path, "coefficient store")
-    _refuse_other_store(path)
+    # Saving replaces the whole store: never over a store of another kind (fastmonet.store.kinds).
+    kinds.require(path, kinds.COEFFICIENTS, action="coefficients save")
     prov = {**provenance.environment(), **provenance.inputs_record(coeffs)}
     with lock.writer(path, wait=wait):
+        kinds.require(path, kinds.COEFFICIENTS, action="coefficients save")
         prov["written"] = provenance.now()
-        groups.write(path, "", {"": coeffs}, {}, prov)
-
-
-def _refuse_other_store(path: Path) -> None:
-    """Saving replaces the whole store: never over a results (or other) store's groups."""
-    from fastmonet.store import groups
-
-    root = groups.state(path, "")
-    if root.status == "absent" or "parts" in root.attrs or "checksums" in root.attrs:
-        return
-    subgroups = [c.name for c in path.iterdir() if _node_type(c) == "group"]
-    if subgroups:
-        raise InputError(f"coefficient store {path}: holds other groups ({subgroups[0]!r}, ...), "
-                         "e.g. results; refusing to replace it: give a new path")
-
-
-def _node_type(folder: Path) -> str | None:
-    import json
-    try:
-        return json.loads((folder / "zarr.json").read_text()).get("node_type")
-    except (OSError, ValueError):
-        return None
+        groups.write(path, "", {"": coeffs}, kinds.attributes(kinds.COEFFICIENTS), prov)
 
 
 def open_store(path: str | Path) -> xr.Dataset:
@@ -122,12 +103,15 @@ def open_store(path: str | Path) -> xr.Dataset:
     ``StoreError`` (an ``InputError``) naming the store and the variable: zarr itself would
     read a missing chunk back as fill values (a ``chain_plant`` of 0) without a word.
     """
-    from fastmonet.store import groups
+    from fastmonet.store import groups, kinds
     from fastmonet.store.errors import StoreError
 
     p = Path(path)
     if not p.is_dir():
         raise InputError(f"coefficient store {p} not found (write one with 'fastmonet coefficients build --out')")
+    kind = kinds.kind_of(p)
+    if kind is not None and kind.name != "unknown":   # unknown: said below, with what to do
+        kinds.require(p, kinds.COEFFICIENTS, action="coefficients")
     st = groups.state(p, "")
     if not st.complete:
         raise StoreError(f"coefficient store {p}: {st.problem or 'not a zarr store'}; rebuild "

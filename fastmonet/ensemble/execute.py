@@ -81,7 +81,10 @@ def run(n: int | None = None, scenarios=("cooperation",), out: str | Path = "ens
     `warm_start`: start each member's cost stages from the central member's bases (see above).
     """
     t0 = time.perf_counter()
+    if not isinstance(out, (str, Path)):
+        raise InputError(f"out: a store path, got {type(out).__name__}")
     out = str(out)
+    _check_out(out)          # before any work: the store is an ensemble's, or new
     ctx, draws, sample, unit, info = _prepare(n, scenarios, ranges, sampler, seed, targets, storage,
                                               data_path, inputs, tech, draws, solver)
     keys, run_attrs = _keys(ctx, draws, sample, unit, info, warm_start)
@@ -204,12 +207,15 @@ def _provenance(ctx: Context) -> dict:
 
 
 def _check_out(out) -> None:
+    from fastmonet.store import kinds
     p = Path(out)
     if p.exists() and not store.exists(out) and (not p.is_dir() or any(p.iterdir())):
         raise InputError(f"--out {out}: exists and is not an ensemble store")
+    kinds.require(out, kinds.ENSEMBLE, action="ensemble run --out")
 
 
 def _open_or_create(out, ctx, run_attrs, keys, sample, unit, m, block, workers) -> int:
+    _check_out(out)     # again, under the lock
     if store.exists(out) and store.is_partial_layout(out):
         shutil.rmtree(out)
     if store.exists(out):
@@ -337,9 +343,15 @@ def local_cluster(k: int):
 def _execute(ex, ctx: Context, out: str, draws: list[dict], block: int, progress: bool,
              warm_start: bool = True) -> RunSummary:
     m, names = len(draws), [b.name for b in ctx.bases]
-    damaged = store.damaged_members(out)
+    # Damage first (`store.result_damage` / `coefficient_damage`): a member whose stored results
+    # are damaged is solved again, a block whose coefficients are, computed again; pending or
+    # done, and never read as values.
+    damaged = store.result_damage(out)
     if damaged:
         store.mark_pending(out, damaged)
+    coef_damaged = store.coefficient_damage(out)
+    if coef_damaged:
+        store.mark_coefficients_pending(out, coef_damaged, block)
     st = store.status(out)
     cst = store.coef_status(out)
     pending = [i for i in range(m) if (st[i] == store.PENDING).any()]
@@ -349,17 +361,16 @@ def _execute(ex, ctx: Context, out: str, draws: list[dict], block: int, progress
     if ex.dashboard:
         bar.write(f"dask dashboard: {ex.dashboard}")
     ctx_ref = ex.scatter(ctx)
-    blocks, waiting = {}, set(pending)
+    blocks = {}
     for start in range(0, m, block):
         stop = min(m, start + block)
-        if waiting.intersection(range(start, stop)) and (cst[start:stop] == store.PENDING).any():
+        if (cst[start:stop] == store.PENDING).any():
             blocks[start] = ex.submit(coefficient_task, ctx_ref, out, start, draws[start:stop])
     ref = ex.submit(reference_task, ctx_ref, priority=10) if warm_start and pending else None
     tasks = [ex.submit(member_task, ctx_ref, out, i, draws[i], blocks.get(i - i % block), ref)
              for i in pending]
-    note = (f"{len(damaged)} members had a damaged result chunk (first: member "
-            f"{next(iter(damaged))}, variable {next(iter(damaged.values()))!r}): solved again"
-            if damaged else "")
+    note = "\n".join(_damage_note(d, what) for d, what in
+                     ((damaged, "result chunk"), (coef_damaged, "coefficients")) if d)
     if note:
         bar.write(note)
     try:
@@ -370,12 +381,22 @@ def _execute(ex, ctx: Context, out: str, draws: list[dict], block: int, progress
                 note = f"{note}\n{ref_note}".strip()
         for rec in ex.results(tasks):
             bar.update(all(rec["ok"]))
+        # Blocks no pending member waited for (computed again after damage) are finished too.
+        for _ in ex.results(list(blocks.values())):
+            pass
     finally:
         bar.close()
     st = store.status(out)
     done = {s: int((st[:, k] == store.DONE).sum()) for k, s in enumerate(names)}
     failed = {s: int((st[:, k] == store.FAILED).sum()) for k, s in enumerate(names)}
     return RunSummary(out, m, names, done, failed, skipped, 0.0, note=note)
+
+
+def _damage_note(damaged: dict, what: str) -> str:
+    i, (name, why) = next(iter(damaged.items()))
+    again = "solved again" if what == "result chunk" else "their block computed again"
+    return (f"{len(damaged)} members had a damaged {what} (first: member {i}, variable "
+            f"{name!r} {why}): {again}")
 
 
 def _reference_note(ref: dict) -> str:

@@ -15,6 +15,11 @@ subregion / ecozone / forest type as coordinates; dac_cost, dac_stored, dac_capt
 dac_efficiency (member, tech, subregion, period); coef_status, coef_message (member).
 Group ``timing``: seconds per (member, scenario) and per coefficient block — run-dependent,
 so kept out of the root that a resumed run must reproduce bit for bit.
+Group ``integrity`` (layout 2): ``result_checksum`` (member, result_variable) and
+``coefficient_checksum`` (member, coefficient_variable), the `fastmonet.store.checksums` digest
+of each member's values of each variable, its status included, written before the status.
+`result_damage` / `coefficient_damage` check them: a missing chunk (read back as fill values),
+a garbage chunk or an altered value is found, never read as data.
 
 Every array is chunked by one member (the `coefficients` group, its status included, by the member block), so two
 workers never write the same chunk; zarr's local store writes each chunk atomically, and a
@@ -34,6 +39,8 @@ import numpy as np
 import xarray as xr
 
 from fastmonet.errors import InputError
+from fastmonet.store import kinds
+from fastmonet.store.checksums import digest as value_digest
 
 TITLE = "fastmonet uncertainty ensemble"
 PENDING, DONE, FAILED = 0, 1, 2
@@ -55,6 +62,11 @@ RESULT_VARS = {
 }
 AR_VARS = {"ar_removal": ("tCO2/ha", "AR removal coefficient cRCO2(t, a)"),
            "ar_cost": ("US$2018/ha", "AR cost coefficient cCost(t, a)")}
+# What the integrity group checksums, per member: the results with their message and status,
+# the coefficients with theirs (each status last: it is what says the rest is there).
+RESULT_CHECKED = (*RESULT_VARS, "message", "status")
+DAC_CHECKED = ("dac_cost", "dac_stored", "dac_captured", "dac_efficiency")
+COEF_CHECKED = ("ar_removal", "ar_cost", *DAC_CHECKED, "coef_message", "coef_status")
 DAC_ATTRS = {"dac_cost": ("US$2018/tCO2", "DACCS cost per tonne removed"),
              "dac_stored": ("tCO2/tCO2", "CO2 stored per tonne removed"),
              "dac_captured": ("tCO2/tCO2", "CO2 captured per tonne removed"),
@@ -118,12 +130,13 @@ def create(path: Path, *, members: int, scenarios: list[str], regions: list[str]
     for name in ("status", "message"):
         enc[name] = {"chunks": (1, s)}
     coords["parameter_unit"] = ("parameter", np.array(units, dtype=object))
-    ds = xr.Dataset(data, coords=coords, attrs=attrs)
+    ds = xr.Dataset(data, coords=coords, attrs={**attrs, **kinds.attributes(kinds.ENSEMBLE)})
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*does not have a Zarr V3 specification.*")
         ds.to_zarr(path, mode="w", encoding=enc, consolidated=False, zarr_format=3)
         _create_coefficients(path, m, cells, subregions, ecozones, forest_types, techs, periods, years, block)
         _create_timing(path, m, scenarios)
+        _create_integrity(path, m, block)
     # Last: a store killed while being laid out is recognised and laid out again.
     _zarr().open_group(str(path), mode="r+").attrs["layout_complete"] = True
     # Metadata never changes after this (workers write chunks only): consolidate it, so
@@ -186,6 +199,40 @@ def _create_timing(path, m, scenarios):
                consolidated=False, zarr_format=3)
 
 
+def _create_integrity(path, m, block):
+    """Empty checksums ("": none recorded; a pending member or block needs none)."""
+    ds = xr.Dataset(
+        {"result_checksum": (("member", "result_variable"),
+                             np.full((m, len(RESULT_CHECKED)), "", dtype=object),
+                             {"long_name": "sha256 of the member's values of the variable"}),
+         "coefficient_checksum": (("member", "coefficient_variable"),
+                                  np.full((m, len(COEF_CHECKED)), "", dtype=object),
+                                  {"long_name": "sha256 of the member's values of the variable"})},
+        coords={"member": np.arange(m),
+                "result_variable": np.array(RESULT_CHECKED, dtype=object),
+                "coefficient_variable": np.array(COEF_CHECKED, dtype=object)})
+    # Chunked like what they check: results by member, coefficients by member block.
+    ds.to_zarr(path, group="integrity", mode="w", consolidated=False, zarr_format=3,
+               encoding={"result_checksum": {"chunks": (1, len(RESULT_CHECKED))},
+                         "coefficient_checksum": {"chunks": (block, len(COEF_CHECKED))}})
+
+
+def has_integrity(path) -> bool:
+    """Layout 2: the store has checksums (stores of layout 1 are checked for readability only)."""
+    return (Path(path) / "integrity" / "zarr.json").is_file()
+
+
+def require(path, action: str = "ensemble") -> None:
+    """`path` is an ensemble store (one line naming both kinds otherwise)."""
+    if not isinstance(path, (str, Path)):
+        raise InputError(f"{action}: a store path, got {type(path).__name__}")
+    if not exists(path):
+        if Path(path).exists():
+            kinds.require(path, kinds.ENSEMBLE, action=action)
+        raise InputError(f"{path}: ensemble store not found")
+    kinds.require(path, kinds.ENSEMBLE, action=action)
+
+
 def attrs(path) -> dict:
     try:
         return dict(_zarr().open_group(str(path), mode="r").attrs)
@@ -217,12 +264,19 @@ def write_coefficients(path, start: int, ar: dict[str, np.ndarray], dac: dict[st
     """Members start .. start + len(ok) (one chunk): arrays first, then their status."""
     from zarr.core.sync import sync
     stop = start + ok.size
-    arrays = {**ar, **dac, "coef_message": np.array(messages, dtype=object)}
+    arrays = {**{k: np.asarray(v, np.float64) for k, v in {**ar, **dac}.items()},
+              "coef_message": np.array(messages, dtype=object)}
     status = np.where(ok, DONE, FAILED).astype(np.int8)
-    sync(_write_async(str(path), slice(start, stop), arrays, status))
+    sums = None
+    if has_integrity(path):
+        values = {**arrays, "coef_status": status}
+        sums = np.array([[value_digest(values[name][j]) for name in COEF_CHECKED]
+                         for j in range(ok.size)], dtype=object)
+    sync(_write_async(str(path), slice(start, stop), arrays, status, sums))
 
 
-async def _write_async(path: str, where: slice, arrays: dict[str, np.ndarray], status: np.ndarray) -> None:
+async def _write_async(path: str, where: slice, arrays: dict[str, np.ndarray], status: np.ndarray,
+                       sums: np.ndarray | None = None) -> None:
     """zarr's async API: the chunks are encoded and written concurrently, in one round trip to
     its event loop (one synchronous write per array cost more than their encoding)."""
     import asyncio
@@ -234,6 +288,9 @@ async def _write_async(path: str, where: slice, arrays: dict[str, np.ndarray], s
     # comparison of the full chunk) changes nothing a reader sees (a missing chunk reads as NaN).
     targets = [t.with_config({"write_empty_chunks": True}) for t in targets]
     await asyncio.gather(*(t.setitem(where, arr) for t, arr in zip(targets, arrays.values())))
+    if sums is not None:     # then their checksums: a status without them reads as damaged
+        integ = await za.open_group(path, mode="r+", path="integrity")
+        await (await integ.getitem("coefficient_checksum")).setitem(where, sums)
     await targets[-1].setitem(where, status)       # last: a member is done once its arrays are
 
 
@@ -268,30 +325,157 @@ def write_outcomes(path, member: int, outcomes, regions, options, years, member_
     t = _zarr().open_group(str(path), mode="r+", path="timing")
     t["solve_s"][member] = np.array([o.solve_s for o in outcomes])
     t["member_s"][member] = member_s
-    root["message"][member] = np.array([o.message for o in outcomes], dtype=object)
-    root["status"][member] = np.array([DONE if o.ok else FAILED for o in outcomes], np.int8)
+    vals["message"] = np.array([o.message for o in outcomes], dtype=object)
+    vals["status"] = np.array([DONE if o.ok else FAILED for o in outcomes], np.int8)
+    root["message"][member] = vals["message"]
+    if has_integrity(path):   # checksums before the status: a done member always has them
+        integ = _zarr().open_group(str(path), mode="r+", path="integrity")
+        integ["result_checksum"][member] = np.array([value_digest(vals[n]) for n in RESULT_CHECKED],
+                                                    dtype=object)
+    root["status"][member] = vals["status"]
+
+
+def _rows(arr, index) -> tuple[np.ndarray | None, dict[int, str]]:
+    """The whole array if it reads, else None and, per member index, why its rows do not."""
+    try:
+        return np.asarray(arr[...]), {}
+    except Exception:  # noqa: BLE001 - a garbage chunk: find the members it holds
+        bad = {}
+        for i in index:
+            try:
+                arr[int(i)]
+            except Exception as exc:  # noqa: BLE001
+                bad[int(i)] = _short(exc)
+        return None, bad
+
+
+NO_SUM = "has no recorded checksum (its checksum chunk is missing)"
+MISMATCH = "does not match its checksum (a chunk is missing or altered)"
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}"[:160]
+
+
+def _member_checks(group, names, members, sums) -> dict[int, tuple[str, str]]:
+    """member -> "variable 'x' ...": the first variable of each member whose values do not read
+    back, or (with `sums`, member -> [digest per name]) do not match their checksum."""
+    bad: dict[int, tuple[str, str]] = {}
+    for k, name in enumerate(names):
+        arr = group[name]
+        whole, unreadable = _rows(arr, members)
+        for i in members:
+            if i in bad:
+                continue
+            if i in unreadable:
+                bad[i] = (name, f"cannot be read ({unreadable[i]})")
+                continue
+            if sums is None:
+                continue
+            want = str(sums[i][k])
+            values = whole[i] if whole is not None else np.asarray(arr[i])
+            if not want:
+                bad[i] = (name, NO_SUM)
+            elif value_digest(values) != want:
+                bad[i] = (name, MISMATCH)
+    return bad
+
+
+def result_damage(path) -> dict[int, tuple[str, str]]:
+    """Members whose stored results are damaged: member -> (the first bad variable, what).
+
+    Every result chunk holds one member, so damage costs that member only: a resumed run solves
+    it again (`mark_pending`), and `open_dataset` refuses to return its values.  Layout 2 checks
+    each member's values against its checksums (a deleted chunk reads back as NaN, which only
+    a checksum tells from a result); layout 1 (no checksums) only that they can be read."""
+    root = _zarr().open_group(str(path), mode="r")
+    m = root["status"].shape[0]
+    st, bad_status = _rows(root["status"], range(m))
+    bad = {i: ("status", f"cannot be read ({why})") for i, why in bad_status.items()}
+    if st is None:
+        st = np.stack([np.asarray(root["status"][i]) if i not in bad_status
+                       else np.full(root["status"].shape[1], DONE, np.int8) for i in range(m)])
+    members = [int(i) for i in np.flatnonzero((st != PENDING).any(axis=1)) if int(i) not in bad]
+    sums = None
+    if has_integrity(path):
+        integ = _zarr().open_group(str(path), mode="r", path="integrity")
+        sums, bad_sums = _rows(integ["result_checksum"], members)
+        bad.update({i: ("result_checksum", f"cannot be read ({why})") for i, why in bad_sums.items()})
+        members = [i for i in members if i not in bad]
+        if sums is None:
+            sums = {i: np.asarray(integ["result_checksum"][i]) for i in members}
+    names = RESULT_CHECKED if sums is not None else (*RESULT_VARS, "message")
+    bad.update(_member_checks(root, names, members, sums))
+    return dict(sorted(bad.items()))
+
+
+def coefficient_damage(path) -> dict[int, tuple[str, str]]:
+    """Members whose stored coefficients (computed, or failed with a message) are damaged:
+    member -> what.  Checked like `result_damage`; a resumed run computes their block again."""
+    g = _zarr().open_group(str(path), mode="r", path="coefficients")
+    m = g["coef_status"].shape[0]
+    block = int(g.attrs.get("member_block", 1))
+    cst, bad_status = _rows(g["coef_status"], range(m))
+    bad = {i: ("coef_status", f"cannot be read ({why})") for i, why in bad_status.items()}
+    if cst is None:
+        cst = np.array([DONE if i in bad_status else int(np.asarray(g["coef_status"][i]))
+                        for i in range(m)])
+    members = [int(i) for i in np.flatnonzero(cst != PENDING) if int(i) not in bad]
+    sums = None
+    if has_integrity(path):
+        integ = _zarr().open_group(str(path), mode="r", path="integrity")
+        sums, bad_sums = _rows(integ["coefficient_checksum"], members)
+        bad.update({i: ("coefficient_checksum", f"cannot be read ({why})")
+                    for i, why in bad_sums.items()})
+        members = [i for i in members if i not in bad]
+        if sums is None:
+            sums = {i: np.asarray(integ["coefficient_checksum"][i]) for i in members}
+    names = COEF_CHECKED if sums is not None else COEF_CHECKED[:-1]
+    # By block: the coefficient arrays are large, and one block is one chunk of each.
+    for start in range(0, m, block):
+        inside = [i for i in members if start <= i < start + block]
+        if inside:
+            bad.update(_block_checks(g, names, start, min(m, start + block), inside, sums))
+    return dict(sorted(bad.items()))
+
+
+def _block_checks(g, names, start, stop, members, sums) -> dict[int, tuple[str, str]]:
+    bad: dict[int, tuple[str, str]] = {}
+    for k, name in enumerate(names):
+        try:
+            values = np.asarray(g[name][start:stop])
+        except Exception as exc:  # noqa: BLE001 - a garbage chunk: every member of the block
+            for i in members:
+                bad.setdefault(i, (name, f"cannot be read ({_short(exc)})"))
+            continue
+        if sums is None:
+            continue
+        for i in members:
+            if i in bad:
+                continue
+            want = str(sums[i][k])
+            if not want:
+                bad[i] = (name, NO_SUM)
+            elif value_digest(values[i - start]) != want:
+                bad[i] = (name, MISMATCH)
+    return bad
 
 
 def damaged_members(path) -> dict[int, str]:
-    """Members with a stored result chunk zarr cannot read back: member -> the variable.
+    """Members with damaged stored results: member -> the variable (see `result_damage`)."""
+    return {i: name for i, (name, _) in result_damage(path).items()}
 
-    Every result chunk holds one member, so a damaged chunk costs that member only: a resumed
-    run solves it again (`mark_pending`), and `open_dataset` refuses to return it as values."""
-    root = _zarr().open_group(str(path), mode="r")
-    try:
-        st = np.asarray(root["status"][...])
-    except Exception as exc:  # noqa: BLE001 - any decode failure is damage
-        raise InputError(f"{path}: ensemble store damaged: variable 'status' cannot be read "
-                         f"({type(exc).__name__}: {exc}); remove the store and run again") from None
-    bad: dict[int, str] = {}
-    for i in np.flatnonzero((st != PENDING).any(axis=1)):
-        for name in (*RESULT_VARS, "message"):
-            try:
-                root[name][int(i)]
-            except Exception:  # noqa: BLE001
-                bad[int(i)] = name
-                break
-    return bad
+
+def mark_coefficients_pending(path, members, block: int) -> list[int]:
+    """The blocks holding `members` are computed again (their first members returned)."""
+    g = _zarr().open_group(str(path), mode="r+", path="coefficients")
+    starts = sorted({int(i) - int(i) % block for i in members})
+    n = g["coef_status"].shape[0]
+    for start in starts:
+        stop = min(n, start + block)
+        g["coef_status"][start:stop] = np.zeros(stop - start, np.int8)
+    return starts
 
 
 def mark_pending(path, members) -> None:
@@ -301,16 +485,20 @@ def mark_pending(path, members) -> None:
 
 
 def open_dataset(path, group: str | None = None) -> xr.Dataset:
-    """The store (or one of its groups) as a lazy Dataset with plain str labels."""
-    if not exists(path):
-        raise InputError(f"{path}: ensemble store not found")
-    if group is None:
-        bad = damaged_members(path)
+    """The store (or one of its groups) as a lazy Dataset with plain str labels.
+
+    The root and the `coefficients` group are checked first (`result_damage`,
+    `coefficient_damage`): a damaged member is refused in one line, never read as values."""
+    require(path, "ensemble")
+    if group is not None and not isinstance(group, str):
+        raise InputError(f"group: a group name of the ensemble store, got {type(group).__name__}")
+    if group in (None, "coefficients"):
+        bad = result_damage(path) if group is None else coefficient_damage(path)
         if bad:
-            i, name = next(iter(bad.items()))
+            i, (name, why) = next(iter(bad.items()))
             raise InputError(f"{path}: ensemble store damaged: variable {name!r} of member {i} "
-                             f"cannot be read ({len(bad)} members in all); rerun the same "
-                             f"command to solve them again")
+                             f"{why} ({len(bad)} member(s) in all); rerun the same 'fastmonet "
+                             f"ensemble run' command to compute them again")
     ds = xr.open_zarr(str(path), group=group, consolidated=None)
     for name in list(ds.variables):
         var = ds.variables[name]

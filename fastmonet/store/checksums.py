@@ -27,7 +27,7 @@ from fastmonet.store.errors import StoreError
 def digest(values) -> str:
     a = np.asarray(values)
     h = hashlib.sha256()
-    if a.dtype.kind in "OUTS":
+    if a.dtype.kind in "OUTST":     # T: numpy StringDType, as zarr 3 reads text
         items = [x.decode() if isinstance(x, bytes) else str(x) for x in a.ravel().tolist()]
         h.update(f"str{a.shape}".encode())
         h.update("\x1f".join(items).encode("utf-8", "surrogatepass"))

@@ -27,12 +27,14 @@ from fastmonet.store import checksums
 from fastmonet.store.errors import StoreError, store_where, writing
 
 RESERVED = ("complete", "parts", "checksums", "provenance")
+# Root attributes that say what a store is (fastmonet.store.kinds): not part of any Dataset read.
+STORE_ATTRS = ("fastmonet_store_kind", "fastmonet_store_layout")
 REQUIRED = ("parts", "checksums", "provenance")
 
 
 @dataclass
 class GroupState:
-    status: str                      # "absent", "incomplete" or "complete"
+    status: str                      # "absent", "incomplete", "complete" or "other" (not a group)
     attrs: dict = field(default_factory=dict)
     problem: str = ""                # why it is not usable, when it is not
 
@@ -60,7 +62,10 @@ def state(path: str | Path, group: str) -> GroupState:
         return GroupState("incomplete", problem=f"unreadable metadata ({exc})")
     attrs = doc.get("attributes", {}) or {}
     if doc.get("node_type") != "group":
-        return GroupState("incomplete", attrs, "not a zarr group")
+        # Something else of the store's own (a run store's root array): never a scenario's to
+        # replace, so not "incomplete" (which writers redo by deleting it).
+        return GroupState("other", attrs, f"a zarr {doc.get('node_type') or 'node'} of the "
+                          "store, not a scenario group")
     if not attrs.get("complete", False):
         why = "an interrupted write" if "checksums" in attrs or "parts" in attrs else \
             "an interrupted write, or not written by fastmonet's guarded writer"
@@ -77,6 +82,9 @@ def remove(path: str | Path, group: str) -> None:
     path = Path(path)
     target = _group_dir(path, group)
     if group:
+        if state(path, group).status == "other":
+            raise StoreError(f"{store_where(path, group)}: is not a group but one of the store's "
+                             "own arrays; refusing to delete it")
         if target.exists():
             shutil.rmtree(target)
         return
@@ -131,14 +139,15 @@ def read(path: str | Path, group: str) -> tuple[dict[str, xr.Dataset], dict]:
     """Every part of a complete group, each array checked; `StoreError` names what is wrong."""
     st = state(path, group)
     if not st.complete:
-        what = "missing" if st.status == "absent" else f"incomplete: {st.problem}"
+        what = {"absent": "missing", "other": st.problem}.get(st.status,
+                                                              f"incomplete: {st.problem}")
         raise StoreError(f"{checksums.where(path, group)}: {what}")
     sums = st.attrs["checksums"]
     parts = {}
     for part in st.attrs["parts"]:
         ds = checksums.read_verified(path, _sub(group, part) or None, sums,
                                      f"{part}/" if part else "")
-        ds.attrs = {k: v for k, v in ds.attrs.items() if k not in RESERVED}
+        ds.attrs = {k: v for k, v in ds.attrs.items() if k not in RESERVED + STORE_ATTRS}
         parts[part] = ds
     return parts, st.attrs
 
