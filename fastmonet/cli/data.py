@@ -58,6 +58,8 @@ def _check_ranges(path, tech_dir) -> None:
     if f.is_file():
         tech = technology.load(technology.resolve_dir(tech_dir, path))
         r = uncertainty.load(f, tech=tech, data_path=path)
+        from fastmonet import data
+        r.check_inputs(data.load(path))        # multipliers x this folder's values, in bounds
         print(f"{f.name}: {len(r.parameters)} ranges, {len(r.dimension_names())} sampled "
               f"dimensions, valid")
     elif path is None:

@@ -30,7 +30,8 @@ def register(subparsers) -> None:
                         "several (default: cooperation)")
     r.add_argument("--out", type=Path, required=True, help="the ensemble zarr store")
     r.add_argument("--ranges", type=Path, default=None,
-                   help="ranges TOML (default: the bundled data/uncertainty.toml)")
+                   help="ranges TOML (default: DATA/uncertainty.toml if the --data folder has "
+                        "one, else the bundled data/uncertainty.toml)")
     r.add_argument("--sampler", default="sobol", choices=("sobol", "lhs", "random"),
                    help="sobol (Saltelli, gives Sobol indices; default), lhs or random")
     r.add_argument("--seed", type=int, default=0, help="sampling seed (default 0)")

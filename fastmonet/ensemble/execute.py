@@ -125,6 +125,7 @@ def _prepare(n, scenarios, ranges, sampler, seed, targets, storage, data_path, i
         ranges = uncertainty.load(ranges, tech=tech, data_path=data_path)
     if inputs is None:
         inputs = data.load(data_path, storage=storage, targets=targets)
+    ranges.check_inputs(inputs)        # every multiplier keeps the data physical: before any work
     dims = ranges.dimension_names()
     if draws is not None:
         draws = [dict(d) for d in draws]

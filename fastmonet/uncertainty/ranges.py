@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 import re
 import tomllib
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +41,7 @@ from scipy import stats
 from fastmonet import bundled, technology
 from fastmonet.errors import InputError
 from fastmonet.uncertainty import fields as F
+from fastmonet.uncertainty.bounds import check_entry, check_multipliers
 
 DEFAULT_PATH = bundled.DATA_DIR / "uncertainty.toml"
 APPLY = ("multiplier", "value", "case")
@@ -187,7 +189,22 @@ class Ranges:
         return problem
 
     def check_inputs(self, inputs) -> None:
-        """The central value of every inputs 'value' / 'case' entry is the Dataset's own."""
+        """The central value of every inputs 'value' / 'case' entry is the Dataset's own, and
+        every multiplier keeps the Dataset's values within their physical bounds (the ones
+        `data check` applies; `fastmonet.uncertainty.bounds`).  Checked once per Dataset."""
+        checked = getattr(self, "_checked", None)
+        if checked is not None and checked() is inputs:
+            return
+        name = self.path.name if self.path else "ranges"
+        for p in self.parameters:
+            check_multipliers(p, inputs, name)
+        self._check_central_inputs(inputs)
+        self._checked = weakref.ref(inputs)      # not pickled with the ranges: see __getstate__
+
+    def __getstate__(self):
+        return {k: v for k, v in self.__dict__.items() if k != "_checked"}
+
+    def _check_central_inputs(self, inputs) -> None:
         for p in self.parameters:
             for target in p.targets:
                 kind, name = F.split(target, p.name)
@@ -225,12 +242,14 @@ def _equal(a, b) -> bool:
 
 def load(path: str | Path | None = None, *, tech: technology.Technology | None = None,
          data_path: str | Path | None = None) -> Ranges:
-    """Read and validate a ranges file (default: the bundled `data/uncertainty.toml`).
+    """Read and validate a ranges file (default: `default_path(data_path)`).
 
     `tech` (default: the bundled technology) gives the units and bundled values of technology
     targets; `data_path` (default: bundled data) the subregions of per-subregion entries.
+    Every value a draw can take is checked against the target's physical bounds
+    (`fastmonet.uncertainty.bounds`); multipliers of inputs against the data in `check_inputs`.
     """
-    path = Path(path) if path is not None else DEFAULT_PATH
+    path = Path(path) if path is not None else default_path(data_path)
     try:
         with open(path, "rb") as fh:
             doc = tomllib.load(fh)
@@ -251,11 +270,22 @@ def load(path: str | Path | None = None, *, tech: technology.Technology | None =
         where = f"{path.name}: parameter {name!r}" if isinstance(name, str) else \
             f"{path.name}: parameter[{i}]"
         p = _parameter(t, tech, where)
+        check_entry(p, tech, where)
         if p.name in seen:
             raise InputError(f"{where}: duplicate name")
         seen.add(p.name)
         params.append(p)
     return Ranges(params, _subregions(data_path), path)
+
+
+def default_path(data_path=None) -> Path:
+    """The ranges a data folder brings: `<data_path>/uncertainty.toml` when it has one, else the
+    bundled file (the rule `technology.resolve_dir` applies to `<data_path>/technology`)."""
+    if data_path is not None and isinstance(data_path, (str, Path)):
+        own = Path(data_path) / "uncertainty.toml"
+        if own.is_file():
+            return own
+    return DEFAULT_PATH
 
 
 def _subregions(data_path) -> dict[str, tuple[str, ...]]:
