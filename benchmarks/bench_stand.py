@@ -1,5 +1,5 @@
-"""asv benchmarks of the stand model (SPEC 2): kernel with and without trajectories, the NumPy
-baseline, and the vintage coefficients with operation flows.
+"""asv benchmarks of the stand model (formulation §2): kernel with and without trajectories, the
+NumPy baseline, and the vintage coefficients with operation flows.
 
 Self-contained (random cells, no data files) so that it runs against an installed wheel.
 """
@@ -67,7 +67,7 @@ class StandNumpyBaseline:
 
 
 class VintageCoefficients:
-    """cRCO2 with K operation flows priced by calendar-year factors (Contract 1)."""
+    """cRCO2 with K operation flows priced by calendar-year factors (formulation §9.1)."""
 
     params = [[5_000], [0, 8]]
     param_names = ["cells", "flows"]

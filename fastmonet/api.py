@@ -62,7 +62,7 @@ def _select_case(coeffs: xr.Dataset, scenario: Scenario) -> xr.Dataset:
 def solve_coefficients(coeffs: xr.Dataset, scenario: Scenario | str = "cooperation",
                        isolation: Results | None = None, inputs: dict | None = None, *,
                        warm=None, keep_reference: bool = False) -> Results:
-    """Solve one scenario on a Contract-3 coefficient Dataset.
+    """Solve one scenario on a coefficients Dataset (formulation §9.3).
 
     SWITCH_Y needs the ISOLATION solution; pass it as `isolation` to avoid solving it again.
     `inputs`: `fastmonet.store.provenance.inputs_record(coeffs)` if already known (otherwise
@@ -333,7 +333,7 @@ def solve(
 
     `scenario`: COOPERATION, CURRENT_POLICY, ISOLATION, SWITCH_2030/.../2090 (any case), a
     `Scenario`, or a list of either (then a list of Results is returned).  `rates`: multipliers
-    such as `{"ar": 10, "beccs": 2.5, "dac": 2.5}`.  `coefficients`: a Contract-3 Dataset or the
+    such as `{"ar": 10, "beccs": 2.5, "dac": 2.5}`.  `coefficients`: a coefficients Dataset or the
     path of a saved zarr store, instead of loading the data.  `out`: a zarr store to write to
     (see `solve_many` for `overwrite` and `wait`).
     `technology`: folder of technology TOMLs (default: `<data_path>/technology` if it exists,

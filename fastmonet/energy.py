@@ -1,4 +1,4 @@
-"""The energy transition of SPEC 5 (paper Fig. 1) as factors per calendar year.
+"""The energy transition of formulation §5 (paper Fig. 1) as factors per calendar year.
 
 Three linear ramps from 1 at ``start_year`` (2020) to 0 at their zero year, flat before and after:
 
@@ -42,7 +42,8 @@ def _ramp(years, start: float, zero: float) -> np.ndarray:
     return np.clip(1.0 - (y - start) / (zero - start), 0.0, 1.0)
 
 
-# Contract-2 variables (data/energy_transition.csv) that, when present, define the transition.
+# Variables of the inputs Dataset (data/energy_transition.csv) that, when present, define the
+# transition.
 INPUT_VARIABLES = {
     "grid_start": "transition_grid_start_year", "grid_zero": "transition_grid_zero_year",
     "fuel_start": "transition_fuel_start_year", "fuel_zero": "transition_fuel_biofuel_year",

@@ -71,8 +71,8 @@ def zone_climate(zone: str) -> str:
 
 
 def zone_forest_types(zone: str) -> tuple[str, ...]:
-    """Forest types modelled in a zone (SPEC 1): broadleaves in tropical and subtropical zones,
-    conifers in boreal zones, both in temperate zones."""
+    """Forest types modelled in a zone (formulation §1.3): broadleaves in tropical and subtropical
+    zones, conifers in boreal zones, both in temperate zones."""
     climate = zone_climate(zone)
     if climate in ("tropical", "subtropical"):
         return ("broadleaves",)
@@ -82,7 +82,8 @@ def zone_forest_types(zone: str) -> tuple[str, ...]:
 
 
 def stand_rows() -> list[tuple[str, str]]:
-    """Every (zone, forest type) stand of Table 2 under SPEC 1: 18 rows in the paper's zone order."""
+    """Every (zone, forest type) stand of Table 2 under formulation §1.3: 18 rows in the paper's
+    zone order."""
     return [(z, ft) for z in ZONES for ft in zone_forest_types(z)]
 
 
@@ -179,7 +180,7 @@ class ForestTables:
         }
 
     def to_dataset(self):
-        """The forest variables of Contract 2 (`growth_B`, `growth_G`, `rs_R1`, `rs_R2`,
+        """The forest variables of the inputs Dataset (`growth_B`, `growth_G`, `rs_R1`, `rs_R2`,
         `carbon_fraction`, `fire_mfri`, `fire_vdep`) with units and sources."""
         import xarray as xr
 

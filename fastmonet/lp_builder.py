@@ -1,10 +1,10 @@
-"""The LP of SPEC 6 as one CSC matrix, built with vectorised NumPy (no modelling layer).
+"""The LP of formulation §6 as one CSC matrix, built with vectorised NumPy (no modelling layer).
 
 Each column block yields, for every column, a fixed-width table of (row, value) entries with row
 -1 where there is none; the CSC arrays are those tables flattened in column order, so assembling
 the matrix costs one pass over the non-zeros and no sort.
 
-Beyond SPEC 6 as printed, two kinds of aggregate columns cut the non-zeros (SPEC 10):
+Beyond formulation §6.1-6.6, two kinds of aggregate columns cut the non-zeros (formulation §6.10):
 `r[c, p]`, the BECCS + DACCS removal of region c in period p (one equality row per (c, p)), enters
 the cumulative target rows instead of every chain; `u[sr, p]`, the crop land of source subregion
 sr in period p, carries row (36) as its upper bound and enters row (37) instead of every chain.
@@ -15,7 +15,7 @@ built in period q runs in q..q+3, so a build needs chains at the plant in each o
 DAC where the coefficient is NaN or there is no storage.  Rows are created only where they have
 columns; row (35) only at the last period and only if the expansion rate does not already imply
 it, row (37) only where both AR and crops compete for the land and it is not implied, the storage
-row only for 2100 (SPEC 6.4), and single-column rate rows become column bounds.
+row only for 2100 (formulation §6.4), and single-column rate rows become column bounds.
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ from fastmonet.blocs.groups import TargetGroups, target_groups, trade_allowed
 from fastmonet.lp_index import AREA, CO2, MONEY, Block, LPIndex
 from fastmonet.scenarios import Scenario
 
-# Operating share in period q + d of a unit built uniformly over period q, 30-year life (SPEC 6.6).
+# Operating share in period q + d of a unit built uniformly over period q, 30-year life
+# (formulation §6.6).
 OPERATING_SHARE = np.array([0.55, 1.0, 1.0, 0.45])
 BIOMASS = ("miscanthus", "switchgrass", "willow", "poplar", "wheat_straw")
 LAND_TYPES = ("mal", "overlap", "lhw")
@@ -97,7 +98,7 @@ class LPModel:
     #: ISOLATION solution uses in any period, a known feasible completion of the fixed decisions.
     warm_columns: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     #: (2, n) chain indices: row 0 the `mal` chain whose xB column also stands for the identical
-    #: `overlap` chain in row 1 (SPEC 10); see `overlap_twins` and `beccs_rates`.
+    #: `overlap` chain in row 1 (formulation §6.10); see `overlap_twins` and `beccs_rates`.
     merged_chains: np.ndarray = field(default_factory=lambda: np.zeros((2, 0), np.int64))
 
     @property
@@ -121,15 +122,16 @@ def _first_bad(mask: np.ndarray, dims, ds: xr.Dataset) -> str:
 
 
 def check_coefficients(ds: xr.Dataset, where: str = "coefficients") -> None:
-    """Contract 3: variables present with the right dims, finite where they must be."""
+    """The coefficients Dataset (formulation §9.3): variables present with the right dims, finite
+    where they must be."""
     for name, dims in REQUIRED.items():
         if name not in ds:
-            raise InputError(f"{where}: missing variable {name!r} (Contract 3)")
+            raise InputError(f"{where}: missing variable {name!r} (formulation §9.3)")
         if tuple(ds[name].dims) != dims:
             raise InputError(f"{where}: variable {name!r} has dims {tuple(ds[name].dims)}, "
                              f"expected {dims}")
     if "subregion_region" not in ds.coords and "subregion_region" not in ds:
-        raise InputError(f"{where}: missing coordinate 'subregion_region' (Contract 3)")
+        raise InputError(f"{where}: missing coordinate 'subregion_region' (formulation §9.3)")
     n_p = ds.sizes["period"]
     if ds.sizes["vintage"] != n_p or ds.sizes["year"] != n_p:
         raise InputError(f"{where}: vintage, period and year must have the same length, got "
@@ -350,8 +352,9 @@ def _ar_candidates(ds, inst: _Instance):
 def overlap_twins(ds: xr.Dataset) -> np.ndarray:
     """(2, n) chain indices (mal chain, overlap chain) of the `overlap` chains whose `mal` chain
     of the same source, plant, biomass and period has exactly the same LP coefficients (cost,
-    stored CO2, plants, land).  Rows (36) and (37) aggregate both land kinds (SPEC 6.5, 10), so
-    such a pair enters the same rows with the same coefficients and one column serves both."""
+    stored CO2, plants, land).  Rows (36) and (37) aggregate both land kinds (formulation §6.5,
+    §6.10), so such a pair enters the same rows with the same coefficients and one column serves
+    both."""
     c_land = np.asarray(ds["chain_land"].values)
     mal, ovl = np.flatnonzero(c_land == 0), np.flatnonzero(c_land == 1)
     if mal.size == 0 or ovl.size == 0:
@@ -451,8 +454,9 @@ class _RowIds:
 
 
 def target_rows(inst: _Instance, cand: _Candidates, rows: _Rows, ids: _RowIds) -> None:
-    """SPEC 6.3: cumulative removal + shortfall >= target per (group, t), = in 2100; and the
-    removal aggregate rows r(c, p) = BECCS + DACCS removal of region c in period p (SPEC 10)."""
+    """Formulation §6.3: cumulative removal + shortfall >= target per (group, t), = in 2100; and
+    the removal aggregate rows r(c, p) = BECCS + DACCS removal of region c in period p
+    (formulation §6.10)."""
     n_reg, n_p = inst.n_reg, inst.n_p
     # Target rows (g, t): one per bloc in force in year t (regions, "world", other blocs).
     tmask = inst.groups.mask()
@@ -471,12 +475,13 @@ def target_rows(inst: _Instance, cand: _Candidates, rows: _Rows, ids: _RowIds) -
 
 
 def storage_rows(inst: _Instance, cand: _Candidates, rows: _Rows, ids: _RowIds) -> None:
-    """SPEC 6.4: cumulative stored CO2 <= capacity per plant subregion, 2100 only."""
+    """Formulation §6.4: cumulative stored CO2 <= capacity per plant subregion, 2100 only."""
     st_mask = np.zeros(inst.n_sr, bool)
     st_mask[cand.xb_plant] = True
     st_mask[cand.xd[1]] = True
     ids.storage = rows.add("storage", st_mask, ("subregion",), CO2, "tCO2",
-                           "cumulative stored CO2 <= capacity (SPEC 6.4)", -np.inf, inst.storage)
+                           "cumulative stored CO2 <= capacity (formulation §6.4)", -np.inf,
+                           inst.storage)
 
 
 def land_ar_rows(inst: _Instance, cand: _Candidates, rows: _Rows, ids: _RowIds) -> None:
@@ -533,7 +538,8 @@ def land_straw_rows(inst: _Instance, cand: _Candidates, rows: _Rows, ids: _RowId
 
 
 def fleet_rows(inst: _Instance, cand: _Candidates, rows: _Rows, ids: _RowIds) -> None:
-    """SPEC 6.6 fleets: plants / capture capacity operating = built in p-3..p x operating share."""
+    """Fleets (formulation §6.6): plants / capture capacity operating = built in p-3..p x
+    operating share."""
     ids.beccs_build = rows.add("beccs_build", cand.fed_b, ("subregion", "period"), 1.0, "plants",
                                "plants operating = built in p-3..p times operating share",
                                0.0, 0.0)
@@ -544,8 +550,8 @@ def fleet_rows(inst: _Instance, cand: _Candidates, rows: _Rows, ids: _RowIds) ->
 
 
 def build_rate_rows(inst: _Instance, cand: _Candidates, rows: _Rows, ids: _RowIds) -> None:
-    """SPEC 6.6 build rates shared by several columns (a single column's rate is its bound):
-    DAC capacity per (sr, q) where two technologies share it, AR area per (sr, a) where two or
+    """Build rates (formulation §6.6) shared by several columns (a single column's rate is its
+    bound): DAC capacity per (sr, q) where two technologies share it, AR area per (sr, a) where two or
     more cells do."""
     dac_mask = cand.kd_ok.sum(axis=0) >= 2
     ids.dac_rate = rows.add("dac_rate", dac_mask, ("subregion", "period"), CO2, "tCO2/yr",
@@ -686,7 +692,7 @@ def u_columns(ds, inst: _Instance, cand: _Candidates, ids: _RowIds, cols: _Colum
 
 def shortfall_columns(ds, inst: _Instance, cand: _Candidates, ids: _RowIds,
                       cols: _Columns) -> None:
-    """s: one per target row (SPEC 6.2's first objective)."""
+    """s: one per target row (formulation §6.2's first objective)."""
     g, t = np.nonzero(ids.target >= 0)
     n = g.size
     cols.add("s", ("group", "year"), (g, t), ids.target[g, t][:, None], np.ones((n, 1)),
@@ -750,7 +756,7 @@ def blocks(ds: xr.Dataset, scenario: Scenario, check: bool = True, merge_overlap
 
 def build(ds: xr.Dataset, scenario: Scenario, fixings: Fixings | None = None,
           check: bool = True, merge_overlap: bool = True) -> LPModel:
-    """The LP of SPEC 6 for `scenario` on the Contract-3 coefficient Dataset `ds`.
+    """The LP of formulation §6 for `scenario` on the coefficients Dataset `ds`.
 
     Rows are added family by family (`ROW_FAMILIES`), then columns block by block
     (`COLUMN_BLOCKS`); under SWITCH_Y the early decisions are fixed by `fixing_bounds`.
@@ -811,7 +817,8 @@ def fixing_bounds(fx: Fixings, cols: dict[str, Block], lower: np.ndarray, upper:
 
 
 def beccs_rates(ds: xr.Dataset, model: LPModel, x: np.ndarray) -> np.ndarray:
-    """The removal rate of every chain (tCO2/yr, Contract-3 `chain` order) from the LP solution.
+    """The removal rate of every chain (tCO2/yr, in the coefficients Dataset's `chain` order) from
+    the LP solution.
 
     A merged column's rate is split between its `mal` and its `overlap` chain by filling MAL
     first: in each (source, period) the merged chains take MAL(sr) less the land of the chains

@@ -1,11 +1,12 @@
-"""SPEC 7 metrics from a labelled solution and its coefficients (no LP internals needed).
+"""The metrics of formulation §8 from a labelled solution and its coefficients (no LP internals
+needed).
 
 Dimensions of the metrics Dataset: `region` (the coefficient regions then "world"), `option`
 (ar, beccs, daccs, all), `year` (reporting years), `subregion`, and `config` (one per deployed
 configuration = LP column with activity, for the cost-supply curves).
 
 - cum_removal(t)   AR sum_a cRCO2(t, a) xA; BECCS / DACCS 10 x the rates of periods ending <= t,
-                   counted at the plant's subregion (SPEC 6.3)
+                   counted at the plant's subregion (formulation §6.3)
 - ctnc(t)          AR sum_a cCost(t, a) xA; BECCS / DACCS 10 x rate x cost per period
 - cnc = ctnc / cum_removal;  mnc(t) = d ctnc / d cum_removal over the decade ending at t
 - shortfall        the LP's s(g, t); under a world target a region's share of the world shortfall
@@ -16,7 +17,7 @@ configuration = LP column with activity, for the cost-supply curves).
                    (a configuration whose 2100 removal is <= 0 is taken first: it is part of the
                    region's own deployment).  NEP = sum mnc x surplus / sum surplus; a region's CNC
                    with trading = (CTNC - NEP sold + NEP bought) / (removal - sold + bought); with
-                   no shortfall the denominator is the region's target, as in SPEC 7.
+                   no shortfall the denominator is the region's target, as in formulation §8.
 """
 
 from __future__ import annotations
@@ -149,7 +150,7 @@ def _flows(fr: _Frame, coeffs: xr.Dataset, ch: _Chains) -> tuple[dict, tuple]:
     trade = np.zeros((n_reg * n_reg, n_p))
     np.add.at(trade, (pair, ch.per), ch.rate)
     data = {}
-    if "beccs_removal_tdm" in coeffs:   # Contract 3 extension: tCO2 removed per tDM delivered
+    if "beccs_removal_tdm" in coeffs:   # optional coefficient: tCO2 removed per tDM delivered
         per_tdm = np.asarray(coeffs["beccs_removal_tdm"].values, np.float64)[ch.act]
         bio = np.where(per_tdm > 0, 1.0 / np.where(per_tdm > 0, per_tdm, 1.0), 0.0)
         flow = np.zeros((n_reg * n_reg, n_p))
@@ -176,7 +177,7 @@ def _land_and_storage(fr: _Frame, area, ch: _Chains, d_rate, d_stor_c) -> dict:
 
 
 def compute(coeffs: xr.Dataset, solution: xr.Dataset) -> xr.Dataset:
-    """The SPEC 7 metrics Dataset of one solved scenario (see the module docstring)."""
+    """The metrics Dataset (formulation §8) of one solved scenario (see the module docstring)."""
     f64 = np.float64
     fr = _frame(coeffs)
     n_reg = fr.n_reg
@@ -268,7 +269,7 @@ def _config_vars(fr: _Frame, c_reg, c_opt, c_rem, c_cost, tr) -> dict:
 
 
 def trading(reg, removal, cost, target, region_removal, region_cost, region_shortfall) -> dict:
-    """NEP and each region's position with negative-emissions trading at 2100 (SPEC 7).
+    """NEP and each region's position with negative-emissions trading at 2100 (formulation §8).
 
     `reg`, `removal`, `cost`: per configuration (region index, tCO2, US$ by 2100); the others per
     region.  Returns the configurations' order (region, then own cost per tonne) and, in that

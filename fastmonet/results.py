@@ -5,7 +5,7 @@ A scenario's results are two Datasets:
 - `solution`: the decisions in natural units on the coefficient Dataset's dimensions
   (`ar_area`, `beccs_rate`, `dac_rate`, `beccs_plants_built`, `dac_capacity_built`), the shortfall
   and the duals of the target and storage rows;
-- `metrics`: what SPEC 7 reports (see `fastmonet.metrics`).
+- `metrics`: what formulation §8 reports (see `fastmonet.metrics`).
 
 In a zarr store each scenario is a group `<name>` with sub-groups `solution` and `metrics`,
 written by `fastmonet.store.groups`: under the store's lock, every array verified, its checksum
@@ -150,7 +150,7 @@ def _labels(da: xr.DataArray) -> list[str]:
 
 
 def fixings_from(solution: xr.Dataset, switch_year: int) -> Fixings:
-    """SWITCH_Y: the ISOLATION decisions of periods ending on or before Y (SPEC 6.7)."""
+    """SWITCH_Y: the ISOLATION decisions of periods ending on or before Y (formulation §6.7)."""
     years = np.asarray(solution["year"].values)
     last = int(np.flatnonzero(years <= switch_year)[-1])
     return Fixings(

@@ -1,7 +1,7 @@
 """The scenario sets `fastmonet run` solves: the paper's P3 set and its Appendix E sensitivities.
 
 - `paper()`: COOPERATION, CURRENT_POLICY, ISOLATION, SWITCH_2030/2050/2070/2090 with P3 targets
-  and medium CO2 storage (SPEC 6.7; the paper's Figs. 2-6).
+  and medium CO2 storage (formulation §6.7; the paper's Figs. 2-6).
 - `appendix_e()`: COOPERATION, CURRENT_POLICY and ISOLATION under P4 targets, high CO2 storage,
   the high deployment rates (AR x10, BECCS and DAC x2.5) and, when `scenarios.Rates` has it, the
   build factor F = 10 (the paper's Fig. 19-20).

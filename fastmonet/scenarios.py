@@ -1,4 +1,5 @@
-"""Policy scenarios and sensitivities (SPEC 6.7, 6.6 rates, 6.8 targets, Table 8 storage).
+"""Policy scenarios and sensitivities (formulation §6.7; rates §6.6, targets §6.8,
+storage §6.4 and Table 8).
 
 A `Scenario` is everything the LP needs besides the coefficient Dataset.  Scenarios come from
 keyword arguments, the command line, or a TOML file (`load_scenario_file`):
@@ -10,11 +11,11 @@ keyword arguments, the command line, or a TOML file (`load_scenario_file`):
     name    = "my-run"           # optional: the zarr group name
     burden  = "responsibility"   # optional: responsibility | per_capita | capability | equal_cost | shares
     # shares = {BRA = 0.1, CHN = 0.3, EU = 0.2, IND = 0.1, USA = 0.3}   # with burden = "shares"
-    [scenario.rates]             # multipliers of the SPEC 6.6 base rates (default 1)
+    [scenario.rates]             # multipliers of the formulation §6.6 base rates (default 1)
     ar = 10.0
     beccs = 2.5
     dac = 2.5
-    build_factor = 10.0          # period build factor F (default 5.5, SPEC 6.6 / 9.5)
+    build_factor = 10.0          # period build factor F (default 5.5, formulation §6.6, §10.5)
 
     [[scenario]]                 # trading blocs (fastmonet.blocs): policy "blocs" may be omitted
     blocs = [["EU", "USA"], ["CHN", "BRA"], ["IND"]]
@@ -48,18 +49,18 @@ TARGET_CASES = ("p3", "p4")
 STORAGE_CASES = ("low", "medium", "high")
 METHODS = ("dual", "primal", "ipm", "choose")
 LEXICOGRAPHIC = ("zero_first", "two_stage")
-# "High deployment rates" sensitivity (SPEC 6.6): AR x10, BECCS 5 GW/yr, DAC 42 MtCO2/yr.
+# "High deployment rates" sensitivity (formulation §6.6): AR x10, BECCS 5 GW/yr, DAC 42 MtCO2/yr.
 HIGH_RATES = (10.0, 2.5, 2.5)
-# Period build factor F (SPEC 6.6, 9.5): how many years' worth of the annual rate one decade may
-# build. 5.5 = (1 + 2 + ... + 10)/10 as the paper's Eqs. 39, 46 and 52 print it; 10 is the option
-# "the full annual rate in every year of the period".
+# Period build factor F (formulation §6.6, §10.5): how many years' worth of the annual rate one
+# decade may build. 5.5 = (1 + 2 + ... + 10)/10 as the paper's Eqs. 39, 46 and 52 print it; 10 is
+# the option "the full annual rate in every year of the period".
 BUILD_FACTOR = 5.5
 PERIOD_YEARS = 10
 
 
 @dataclass(frozen=True)
 class Rates:
-    """Build and expansion rates of SPEC 6.6: base values and the sensitivity multipliers."""
+    """Build and expansion rates of formulation §6.6: base values and the sensitivity multipliers."""
 
     ar: float = 1.0
     beccs: float = 1.0
@@ -86,7 +87,7 @@ class Rates:
 @dataclass(frozen=True)
 class SolverOptions:
     time_limit: float | None = None     # seconds per LP solve
-    method: str = "dual"                # SPEC 10: dual simplex beat interior point
+    method: str = "dual"                # Formulation §7.1: dual simplex beat interior point
     shortfall_rel_tol: float = 1e-9     # cost stage keeps shortfall <= s* (1 + tol) + tol * world target
     threads: int | None = None
     verbose: bool = False

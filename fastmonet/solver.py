@@ -1,6 +1,6 @@
 """Hand an `LPModel` to HiGHS in one `passModel` call and solve it lexicographically.
 
-Shortfall first, cost second (SPEC 6.2), by solves on one HiGHS instance:
+Shortfall first, cost second (formulation §6.2), by solves on one HiGHS instance:
 
 1. the cost objective with every shortfall fixed at 0.  If that is feasible, the least shortfall
    is 0 and this is the answer (one solve, the usual case);
@@ -8,17 +8,16 @@ Shortfall first, cost second (SPEC 6.2), by solves on one HiGHS instance:
    s*; then the cost objective with the row  sum s <= s* (1 + tol) + tol * world target  added,
    warm-started from the shortfall basis.  `tol` is `SolverOptions.shortfall_rel_tol` (1e-9).
 
-Every HiGHS call's status is checked (SPEC 10: a rejected model otherwise "solves" as Empty).
-A stage HiGHS leaves "Unknown" (seen on infeasible zero-shortfall stages after presolve) is solved
-once more from scratch without presolve; a second "Unknown" is an error.
-Before the solve, `check_model` refuses a model with a NaN (or infinite coefficient or cost)
-anywhere in A, the costs or the bounds.  After the solve the answer is checked independently of
-HiGHS, and any failure raises `SolveError`: `check_solution` recomputes A x from the model's own
-CSC arrays and the returned column values (a NaN in x, A or a bound, or a bound violation above
-1e-6 relative, fails); `check_objective` recomputes the objective as c x and compares it with
-HiGHS's; with sifting, `check_reduced_costs` prices every column left out of HiGHS against the
-final row duals and requires c - A^T y >= -1e-6 max(1, |c|) (the optimality certificate of the
-whole LP).
+Every HiGHS call's status is checked (formulation §7.5: a rejected model otherwise "solves" as
+Empty). A stage HiGHS leaves "Unknown" (seen on infeasible zero-shortfall stages after presolve) is
+solved once more from scratch without presolve; a second "Unknown" is an error. Before the solve,
+`check_model` refuses a model with a NaN (or infinite coefficient or cost) anywhere in A, the costs
+or the bounds.  After the solve the answer is checked independently of HiGHS, and any failure
+raises `SolveError`: `check_solution` recomputes A x from the model's own CSC arrays and the
+returned column values (a NaN in x, A or a bound, or a bound violation above 1e-6 relative, fails);
+`check_objective` recomputes the objective as c x and compares it with HiGHS's; with sifting,
+`check_reduced_costs` prices every column left out of HiGHS against the final row duals and
+requires c - A^T y >= -1e-6 max(1, |c|) (the optimality certificate of the whole LP).
 """
 
 from __future__ import annotations
@@ -93,7 +92,8 @@ def _gather(m: LPModel, cols: np.ndarray):
 
 def pass_model(h, m: LPModel, cost: np.ndarray, col_upper: np.ndarray, where: str,
                cols: np.ndarray | None = None) -> None:
-    """The LP (or its columns `cols`) in one call: array form, integrality all continuous (SPEC 10)."""
+    """The LP (or its columns `cols`) in one call: array form, with an integrality array of
+    zeros (highspy reads an empty one out of bounds and rejects the model)."""
     if cols is None:
         starts, index, value = m.a_start, m.a_index, m.a_value
         lower, n_col = m.col_lower, m.n_col
@@ -373,7 +373,7 @@ def _new_highs(opts):
 
 
 def _lexicographic(sess: _Session, lexi: str) -> dict:
-    """SPEC 6.2: least shortfall first, then least cost (see the module docstring).
+    """Formulation §6.2: least shortfall first, then least cost (see the module docstring).
 
     Returns shortfall_star (MtCO2), cap (the shortfall row's bound, or None), stages, stage_s.
     """

@@ -1,6 +1,7 @@
-"""AR stand model (SPEC 2.1-2.5, 2.8): parameter bundle, validation, calls into `kernels.stand`.
+"""AR stand model (formulation §2.1-2.5, §2.8): parameter bundle, validation, calls into
+`kernels.stand`.
 
-Contract 1 of docs/architecture.md:
+The stand-kernel interface of formulation §9.1 (docs/architecture.md):
 
     params = StandParams(B=..., G=..., R1=..., R2=..., Cf=..., rfire=...)   # one entry per cell
     res = simulate(params, horizon=100, trajectories=True)                  # StandResult
@@ -59,7 +60,7 @@ def _check(name: str, arr: np.ndarray, bad: np.ndarray, rule: str) -> None:
 
 @dataclass
 class StandParams:
-    """Per-cell stand parameters (SPEC 2), 1-D contiguous arrays of equal length.
+    """Per-cell stand parameters (formulation §2), 1-D contiguous arrays of equal length.
 
     B: maximum above-ground stock (tDM/ha, > 0); G: mean growth (tDM/ha/yr, > 0);
     R1, R2: root-to-shoot coefficients (Table 5; R2 = 0 means the constant ratio R1);
@@ -140,7 +141,7 @@ class StandParams:
 
 
 def fire_penalty(mfri, vdep, permanence: float = 100.0) -> np.ndarray:
-    """Rfire = VDep (1 - mFRI/P) where mFRI <= P, else 0 (SPEC 2.5). VDep as a fraction."""
+    """Rfire = VDep (1 - mFRI/P) where mFRI <= P, else 0 (formulation §2.5). VDep as a fraction."""
     mfri = np.atleast_1d(np.asarray(mfri, dtype=float))
     vdep = np.atleast_1d(np.asarray(vdep, dtype=float))
     if not (np.isfinite(permanence) and permanence > 0):
@@ -163,7 +164,7 @@ class StandResult:
     """Output of `simulate`. Trajectories are (n_cells, H+1) by age 0..H, None unless asked for.
 
     Always present: `seq_decadal[c, d]` = mean CO2seq over ages d*P+1 .. d*P+P (tCO2/ha), from
-    which `seq_coef` (the SPEC 2.8 sequestration coefficient, cells x vintages x reporting
+    which `seq_coef` (the formulation §2.8 sequestration coefficient, cells x vintages x reporting
     years) follows; `co2_max` (max CO2 over ages 0..H, no fire), `co2_final` = CO2(H),
     `co2thin_final` = CO2thin(H); `yr_mmag` and `yr_half` (inf when not reached within H).
     """
@@ -188,7 +189,7 @@ class StandResult:
     @property
     def seq_coef(self) -> np.ndarray:
         """cRCO2 sequestration part (no operations emissions): (n_cells, n_vintages, n_years),
-        equal to `vintage_coefficients(CO2seq)` (SPEC 2.8)."""
+        equal to `vintage_coefficients(CO2seq)` (formulation §2.8)."""
         return _k.expand_decadal(self.seq_decadal, self.n_periods, self.n_periods)
 
     def to_dataset(self, cell_index=None):
@@ -228,7 +229,7 @@ def _check_int(name: str, value, minimum: int) -> int:
 
 def simulate(params: StandParams, horizon: int = 100, trajectories: bool = True,
              period_years: int = 10, n_periods: int = 8) -> StandResult:
-    """Run the stand model for every cell, ages 0..horizon (SPEC 2.1-2.5).
+    """Run the stand model for every cell, ages 0..horizon (formulation §2.1-2.5).
 
     Without `trajectories` no (n_cells, H+1) array is allocated: only the decadal sequestration
     means and the per-cell summaries are computed. horizon must cover the coefficient window
@@ -277,7 +278,7 @@ def reporting_years(first_year: int = 2020, period_years: int = 10, n_periods: i
 
 def vintage_coefficients(stock, flows=None, factors=None, first_year: int = 2020,
                          period_years: int = 10, n_periods: int = 8) -> np.ndarray:
-    """Decadal planting-vintage coefficients (SPEC 2.8, Contract 1):
+    """Decadal planting-vintage coefficients (formulation §2.8, §9.1):
 
         coef[c, a, t] = mean over the planting years y of vintage a of
             stock[c, t-y] - sum_{age=1}^{t-y} sum_k flows[c, k, age] * factors[k, y+age-1-first_year]

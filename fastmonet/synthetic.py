@@ -1,4 +1,4 @@
-"""Random coefficient Datasets that follow Contract 3 (docs/architecture.md).
+"""Random coefficient Datasets shaped like the coefficients Dataset (formulation §9.3).
 
 They stand in for `fastmonet.coefficients.build` in the LP tests and benchmarks: any size from
 two subregions to the full 169, with magnitudes of the right order (AR stocks 40-700 tCO2/ha,
@@ -13,7 +13,7 @@ import numpy as np
 import xarray as xr
 
 REGIONS = ("BRA", "CHN", "EU", "IND", "USA")
-# Subregion counts per region (SPEC 1).
+# Subregion counts per region (formulation §1.2).
 FULL_SUBREGIONS = {"BRA": 27, "CHN": 31, "EU": 28, "IND": 33, "USA": 50}
 ECOZONES = (
     "tropical_rainforest", "tropical_moist_deciduous", "tropical_dry", "tropical_shrubland",
@@ -26,12 +26,12 @@ BIOMASS = ("miscanthus", "switchgrass", "willow", "poplar", "wheat_straw")
 TECHS = ("ce", "cw")
 PERIOD_STARTS = tuple(range(2020, 2100, 10))
 YEARS = tuple(range(2030, 2110, 10))
-# SPEC 6.8: 2100 targets (GtCO2) and the cumulative shape.
+# Formulation §6.8: 2100 targets (GtCO2) and the cumulative shape.
 P3_2100_GT = {"BRA": 7.0, "CHN": 56.0, "EU": 81.0, "IND": 20.0, "USA": 87.0}
 TARGET_SHAPE = (0.02, 0.07, 0.16, 0.28, 0.42, 0.58, 0.78, 1.00)
-# SPEC 8 / Table 8, medium storage case (GtCO2).
+# Formulation §9.4 / Table 8, medium storage case (GtCO2).
 STORAGE_MEDIUM_GT = {"BRA": 0.95, "CHN": 3106.0, "EU": 180.0, "IND": 0.0, "USA": 8533.0}
-PLANT_T_PER_YR = 4.2e6  # SPEC 3: one 500 MW plant captures about 4.2 MtCO2/yr
+PLANT_T_PER_YR = 4.2e6  # Formulation §3: one 500 MW plant captures about 4.2 MtCO2/yr
 
 
 def _ar_coefficients(rng, n_cells, nonneg_cost):
@@ -76,13 +76,14 @@ def instance(
     land_scale: float = 1.0,
     storage_scale: float = 1.0,
 ) -> xr.Dataset:
-    """A random Contract-3 coefficient Dataset.
+    """A random coefficients Dataset.
 
     `region_sizes` fixes the subregions per region (overrides `n_subregions`/`n_regions`);
     `plants_per_source` limits each source subregion to that many random plant subregions (None:
     every subregion); `chain_keep` is the share of (source, plant, biomass, land, period) chains kept.
     `nonneg_cost=False` lets BECCS and AR costs go negative (electricity revenue, as in the paper).
-    Targets are `target_gt_per_subregion` GtCO2 per subregion in 2100 with the SPEC 6.8 shape.
+    Targets are `target_gt_per_subregion` GtCO2 per subregion in 2100 with the formulation §6.8
+    shape.
     """
     rng = np.random.default_rng(seed)
     if region_sizes is None:
@@ -149,7 +150,7 @@ def instance(
     cross = sr_region[c_src] != sr_region[c_plant]
     lo = -40.0 if not nonneg_cost else 20.0
     beccs_cost = rng.uniform(lo, 250.0, n_chain) + 15.0 * (c_src != c_plant) + 25.0 * cross
-    beccs_cost -= 3.0 * period  # fuels decarbonise (SPEC 5): later chains remove more per tonne
+    beccs_cost -= 3.0 * period  # fuels decarbonise (formulation §5): later chains remove more per tonne
     beccs_cost = np.maximum(beccs_cost, lo)
     beccs_stored = rng.uniform(1.05, 1.6, n_chain)
     beccs_units = rng.uniform(1.0, 1.5, n_chain) / PLANT_T_PER_YR
@@ -164,7 +165,7 @@ def instance(
     dac_stored = rng.uniform(1.0, 1.3, (2, n_sr, n_p))
     dac_captured = rng.uniform(1.05, 2.0, (2, n_sr, n_p))
     off = rng.random((2, n_sr, n_p)) < 0.1
-    off[1, :, 0] |= rng.random(n_sr) < 0.5  # CW is often net-positive in 2020 (SPEC 4)
+    off[1, :, 0] |= rng.random(n_sr) < 0.5  # CW is often net-positive in 2020 (formulation §4)
     for arr in (dac_cost, dac_stored, dac_captured):
         arr[off] = np.nan
 

@@ -234,7 +234,7 @@ class DACTech:
     combustion_captured: float  # 1: CO2 of the burnt gas is captured and stored
     capex: float               # US$/(tCO2/yr)
     opex: float                # US$/(tCO2/yr)/yr
-    embodied: float            # tCO2e/tCO2 captured: plant construction and sorbent (SPEC 4)
+    embodied: float            # tCO2e/tCO2 captured: plant construction and sorbent (formulation §4)
 
 
 @dataclass(frozen=True)

@@ -9,14 +9,13 @@ biomass, land kind and period, not by its chain index); `onto` lays it on anothe
 the reference did not have starts at its lower bound, a row it did not have with its slack basic.
 The result is rarely square; HiGHS completes it (an "alien" basis).
 
-`Reference` holds the cost-stage basis of a solve (SPEC 6.2): the member's cost stage starts from
-it.  Its shortfall stage starts cold, with presolve: from the reference's shortfall basis (tried
-while building this) it took
-850-1,500 iterations against 2,500-4,000 in four of six members tried, but 11,000 and 58,000 in
-the other two (a basis HiGHS must repair, on the LP without presolve); under a 2,000-iteration
-limit with a cold restart it saved nothing over four members.  When the reference met every
-target, the member's cost stage is tried at zero shortfall first, which skips the shortfall
-stage whenever the member meets them too.
+`Reference` holds the cost-stage basis of a solve (formulation §6.2): the member's cost stage
+starts from it.  Its shortfall stage starts cold, with presolve: from the reference's shortfall
+basis (tried while building this) it took 850-1,500 iterations against 2,500-4,000 in four of six
+members tried, but 11,000 and 58,000 in the other two (a basis HiGHS must repair, on the LP without
+presolve); under a 2,000-iteration limit with a cold restart it saved nothing over four members.
+When the reference met every target, the member's cost stage is tried at zero shortfall first,
+which skips the shortfall stage whenever the member meets them too.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""DACCS coefficients per (technology, plant subregion, period) (SPEC 4).
+"""DACCS coefficients per (technology, plant subregion, period) (formulation §4).
 
 All quantities are per tonne of CO2 captured from the air. ``tech`` rows hold, per technology:
 

@@ -1,4 +1,4 @@
-"""AR forestry operations as per-age activity flows (SPEC 2.6-2.7).
+"""AR forestry operations as per-age activity flows (formulation §2.6-2.7).
 
 For every cell (stand type) and age 1..H the kernel returns
 

@@ -1,9 +1,9 @@
-"""Numba kernels of the AR stand model (SPEC 2.1-2.5) and of the decadal coefficients (SPEC 2.8).
+"""Numba kernels of the AR stand model and of the decadal coefficients (formulation §2.1-2.5, §2.8).
 
 Inputs are validated by `fastmonet.stand`; nothing here checks them. All arrays are contiguous
 float64 (int64 for the thinning schedule), one entry per cell; `prange` runs over cells.
 
-How the year loop avoids exp, log-of-the-inverse and modulo (see SPEC 10):
+How the year loop avoids exp, log-of-the-inverse and modulo (formulation §2.3):
 
 * Reference curve: Bref(yr) = B / (1 + z_yr) with z_yr = 99 E^yr and E = exp(-k), so one
   multiplication per year advances it.
@@ -126,7 +126,7 @@ def _first_after(p, lo, hi, base, step):
 @njit(cache=True, inline="always")
 def _next_thinning(p, horizon, yr_i_end, yr_mmag, yr_half, fv, mi, oi, base1, base2):
     """Next thinning age after age p (horizon + 1 when none): the union of the full-vigour,
-    mature and old-growth progressions of SPEC 2.2."""
+    mature and old-growth progressions of formulation §2.2."""
     best = horizon + 1
     hi = yr_mmag if yr_mmag < horizon else horizon
     c = _first_after(p, yr_i_end, hi, yr_i_end, fv)
@@ -280,7 +280,8 @@ def stand_kernel(B, G, R1, R2, Cf, rfire, thin_share, yr_e_end, yr_i_end, fv, mi
 @njit(parallel=True, cache=True)
 def expand_decadal(seq_decadal, n_vintages, n_years):
     """coef[c, a, j] = seq_decadal[c, j - a] for j >= a, else 0: for a stock with no flows, the
-    coefficient of vintage a in reporting year j only depends on the age gap j - a (SPEC 2.8)."""
+    coefficient of vintage a in reporting year j only depends on the age gap j - a (formulation
+    §2.8)."""
     n = seq_decadal.shape[0]
     out = np.zeros((n, n_vintages, n_years))
     for c in prange(n):
@@ -292,7 +293,7 @@ def expand_decadal(seq_decadal, n_vintages, n_years):
 
 @njit(parallel=True, cache=True)
 def vintage_kernel(stock, flows, factors, period_years, n_periods):
-    """Contract 1 `vintage_coefficients` with calendar offsets relative to first_year.
+    """`vintage_coefficients` (formulation §9.1) with calendar offsets relative to first_year.
 
     For planting year offset y (0 .. n_periods*P - 1) the cumulative flow emission to age m is
     built once, age by age, and read at the ages m = (j+1) P - y of the reporting years.

@@ -1,4 +1,5 @@
-"""BECCS supply chains (SPEC 3): transport distances and per-chain coefficients as dense arrays.
+"""BECCS supply chains (formulation §3): transport distances and per-chain coefficients as dense
+arrays.
 
 A chain is (source sr, plant sr', biomass-land combination q, period p). Source-side terms
 (cultivation, drying, pelleting) come per tDM delivered to the plant; this module adds transport

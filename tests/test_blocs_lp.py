@@ -161,7 +161,7 @@ def test_equal_cost_shares_equalise_cnc_with_trading():
 def test_equal_cost_without_a_non_negative_split_is_one_clear_error(ds):
     # In this instance Brazil's removal costs less per tonne than the negative-emissions price
     # while the world's costs more: no non-negative target equalises the CNCs. (The instance was
-    # found with the build factor F = 10, which this case keeps: SPEC 6.6's default is 5.5.)
+    # found with the build factor F = 10, which this case keeps: formulation §6.6's default is 5.5.)
     from fastmonet.errors import InputError
     with pytest.raises(InputError, match="equal_cost: no non-negative split"):
         api.solve_coefficients(ds, scenarios.make("cooperation", burden=Burden("equal_cost"),

@@ -1,4 +1,4 @@
-"""coefficients.build (Contract 3), the summary and the ``fastmonet coefficients`` command."""
+"""coefficients.build (formulation §9.3), the summary and the ``fastmonet coefficients`` command."""
 
 from __future__ import annotations
 
@@ -83,7 +83,7 @@ def test_summary_rows(built):
     em = table[(table.metric == "ar_emissions_100yr")]
     assert np.all(em["min"] > 0)
     # CW after the grid is carbon-free: no grid emissions (T&S is powered from the same grid),
-    # only the plant's embodied emissions (dac.toml, SPEC 4).
+    # only the plant's embodied emissions (dac.toml, formulation §4).
     cw = table[(table.option == "daccs_cw") & (table.metric == "dac_efficiency") & (table.year == "2060")]
     np.testing.assert_allclose(cw["max"], 100.0 * (1 - TECH.dac["cw"].embodied))
 

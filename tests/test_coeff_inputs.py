@@ -1,4 +1,4 @@
-"""A small hand-made Contract-2 input Dataset for the coefficient tests, and checks of input errors."""
+"""A small hand-made inputs Dataset for the coefficient tests, and checks of input errors."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ SUBREGIONS = (
 
 
 def make_inputs(seed: int = 0) -> xr.Dataset:
-    """Contract-2 Dataset for 10 subregions (two per region) with illustrative values."""
+    """An inputs Dataset for 10 subregions (two per region) with illustrative values."""
     rng = np.random.default_rng(seed)
     tables = forest_tables.load()
     rows = set(forest_tables.stand_rows())

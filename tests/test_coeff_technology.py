@@ -14,7 +14,7 @@ def test_bundled_files_load_with_provenance():
     t = technology.load()
     assert t.finance.crf == pytest.approx(0.08 * 1.08 ** 30 / (1.08 ** 30 - 1))
     assert set(t.crops) == set(technology.BIOMASS) and set(t.dac) == {"ce", "cw"}
-    assert t.dac["ce"].gas == 5.25 and t.dac["ce"].electricity == 0.366      # SPEC 4 / Keith et al.
+    assert t.dac["ce"].gas == 5.25 and t.dac["ce"].electricity == 0.366      # Formulation §4 / Keith et al.
     assert t.dac["ce"].capex == 1600 and t.dac["cw"].capex == 1815
     assert len(t.provenance) > 100
     assert all(unit and source for unit, source in t.provenance.values())
@@ -22,7 +22,7 @@ def test_bundled_files_load_with_provenance():
 
 
 def test_beccs_plant_captures_about_4_2_mt_per_year():
-    # SPEC 3: ~4.2 MtCO2/yr captured by the 500 MW archetype (a consequence of the stated
+    # Formulation §3: ~4.2 MtCO2/yr captured by the 500 MW archetype (a consequence of the stated
     # efficiency, capacity factor and fuel properties, checked here for miscanthus).
     t = technology.load()
     pl, crop = t.plant, t.crops["miscanthus"]
@@ -41,7 +41,7 @@ def test_missing_source_is_reported(tmp_path):
     d = _copy(tmp_path)
     p = d / "dac.toml"
     p.write_text(p.read_text().replace(
-        'gas = { value = 5.25, unit = "GJ/tCO2", source = "SPEC 4; Keith et al. 2018 (Joule 2:1573), configuration C (gas for heat, grid electricity)" }',
+        'gas = { value = 5.25, unit = "GJ/tCO2", source = "formulation §4; Keith et al. 2018 (Joule 2:1573), configuration C (gas for heat, grid electricity)" }',
         'gas = { value = 5.25, unit = "GJ/tCO2" }'))
     with pytest.raises(InputError, match=r"dac.toml \[ce\] gas"):
         technology.load(d)

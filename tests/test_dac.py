@@ -1,4 +1,5 @@
-"""DACCS coefficients (SPEC 4): kernel vs reference, a hand-computed plant, properties, published checks."""
+"""DACCS coefficients (formulation §4): kernel vs reference, a hand-computed plant, properties,
+published checks."""
 
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ def test_hand_computed_ce_and_cw_plant():
 
 
 def test_zero_carbon_grid_leaves_upstream_gas_and_embodied_emissions():
-    # SPEC 4 after 2050: CE emits only its upstream gas (5.25 GJ x 13 kgCO2e/GJ), CW only its
+    # Formulation §4 after 2050: CE emits only its upstream gas (5.25 GJ x 13 kgCO2e/GJ), CW only its
     # embodied plant and sorbent emissions (Deutz & Bardow 2021: 15 + 45 gCO2e/kgCO2 captured).
     table = tech_table(TECH)
     eff = _run(table, np.array([0.4]), np.array([50.0]), np.array([5.0]), np.array([0.0]))[3]
@@ -124,7 +125,7 @@ def bundled():
 
 
 def test_published_dac_efficiency_checks_on_bundled_data(bundled):
-    """SPEC 4 / paper Fig. 16 on the bundled data. What holds with the published inputs:
+    """Formulation §4 / paper Fig. 16 on the bundled data. What holds with the published inputs:
     CE removes CO2 everywhere in 2020 with a floor above the published 44%; CW is a net emitter in
     the most carbon-intensive grids in 2020 (published minimum -79%) and removes in the cleanest;
     after 2050 CE is 86% or more and CW is 94% (with its embodied emissions, docs/readings.md).

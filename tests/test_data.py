@@ -1,4 +1,5 @@
-"""The bundled dataset: counts, published totals (Tables 1 and 8), and the Contract 2 layout."""
+"""The bundled dataset: counts, published totals (Tables 1 and 8), and the layout of the inputs
+Dataset (formulation §9.2)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import xarray as xr
 from fastmonet import forest_tables
 from fastmonet.data import check, load
 
-# Published inputs the data must carry (paper Tables 1 and 8; SPEC 6.8 and 8).
+# Published inputs the data must carry (paper Tables 1 and 8; formulation §6.8 and §9.4).
 TABLE1 = {"p3": {"BRA": 7, "CHN": 56, "EU": 81, "IND": 20, "USA": 87},
           "p4": {"BRA": 21, "CHN": 161, "EU": 235, "IND": 58, "USA": 252}}
 TABLE8 = {"low": {"BRA": 0.95, "CHN": 54, "EU": 180, "IND": 0, "USA": 2565},

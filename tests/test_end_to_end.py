@@ -2,7 +2,7 @@
 
 Every P3 policy scenario is solved once (about 15 s in all) and checked against the physical
 invariants a user relies on: targets met or the gap reported as shortfall, storage and land within
-what the data allow, removal that never runs backwards, and the policy ordering of SPEC 6.7.
+what the data allow, removal that never runs backwards, and the policy ordering of formulation §6.7.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def test_storage_and_land_within_the_data(runs, inputs, name):
 @pytest.mark.parametrize("name", POLICIES)
 def test_engineered_removal_never_runs_backwards(runs, name):
     # BECCS and DACCS rates are >= 0, so their cumulative removal can only grow (AR may dip after
-    # a thinning, since thinned carbon counts as emitted: SPEC 2.5).
+    # a thinning, since thinned carbon counts as emitted: formulation §2.5).
     cum = runs[name].metrics["cum_removal"].sel(option=["beccs", "daccs"]).values
     assert np.all(np.diff(cum, axis=-1) >= -REL * max(1.0, np.abs(cum).max()))
 

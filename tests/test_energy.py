@@ -1,4 +1,4 @@
-"""Energy transition of SPEC 5 as factors per calendar year."""
+"""Energy transition of formulation §5 as factors per calendar year."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""One column for an `overlap` chain identical to its `mal` chain (SPEC 10): same optimum, land
-accounting of the reported chains kept (issue 12)."""
+"""One column for an `overlap` chain identical to its `mal` chain (formulation §6.10): same
+optimum, land accounting of the reported chains kept (issue 12)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Hypothesis properties of the scenarios on small random instances (SPEC 6.7)."""
+"""Hypothesis properties of the scenarios on small random instances (formulation §6.7)."""
 
 from __future__ import annotations
 

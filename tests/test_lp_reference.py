@@ -1,9 +1,9 @@
-"""The fast builder against a slow, dense, loop-based formulation of SPEC 6 solved by scipy.
+"""The fast builder against a slow, dense, loop-based writing of formulation §6 solved by scipy.
 
-The reference writes SPEC 6 as printed: every column for every allowed cell / chain / (tech,
+The reference writes formulation §6 as printed: every column for every allowed cell / chain / (tech,
 subregion, period) / build period, every land row for every period, the storage row for every
-reporting year (SPEC eq. 34), cumulative target rows with each chain in every later year, no
-aggregate columns and no pruning.  It works in natural units (tCO2, ha, US$).
+reporting year (the paper's Eq. 34; formulation §6.4), cumulative target rows with each chain in
+every later year, no aggregate columns and no pruning.  It works in natural units (tCO2, ha, US$).
 """
 
 from __future__ import annotations

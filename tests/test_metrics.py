@@ -1,4 +1,5 @@
-"""SPEC 7 metrics against plain loops, the NEP on a hand case, results storage and the CLI."""
+"""Metrics (formulation §8) against plain loops, the NEP on a hand case, results storage and the
+CLI."""
 
 from __future__ import annotations
 
@@ -65,7 +66,7 @@ def test_removal_and_costs_match_loops(ds, coop):
     # The LP's cost objective is CTNC(2100).
     assert float(m.ctnc.sel(region="world", option="all", year=2100)) == \
         pytest.approx(coop.solution.attrs["cost_musd"] * 1e6, rel=1e-9)
-    # No shortfall: the world removal by 2100 equals the target (SPEC 6.3 equality).
+    # No shortfall: the world removal by 2100 equals the target (formulation §6.3 equality).
     assert w[-1] == pytest.approx(float(ds.target[:, -1].sum()), rel=1e-7)
 
 

@@ -1,4 +1,5 @@
-"""AR forestry operations (SPEC 2.6-2.8): hand-computed hectare, kernel vs reference, coefficients."""
+"""AR forestry operations (formulation §2.6-2.8): hand-computed hectare, kernel vs reference,
+coefficients."""
 
 from __future__ import annotations
 
@@ -143,8 +144,8 @@ def test_cheaper_labour_lowers_cost_not_emissions():
 
 
 def test_published_ar_emissions_range_on_bundled_data():
-    """SPEC 2.10: AR's own emissions 1.2-4.4 tCO2/ha over 100 years (stand planted in 2020,
-    fuels following the SPEC 5 transition)."""
+    """Formulation §2.10: AR's own emissions 1.2-4.4 tCO2/ha over 100 years (stand planted in 2020,
+    fuels following the formulation §5 transition)."""
     from fastmonet.data import load
 
     ds = load()

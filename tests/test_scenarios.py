@@ -37,7 +37,7 @@ def test_scenario_properties_and_names():
     assert not scenarios.make("cooperation").regional_targets
     hi = scenarios.make("cooperation", rates=Rates(*scenarios.HIGH_RATES))
     assert hi.name == "cooperation-p3-medium-rates10x2.5x2.5"
-    # Default period build factor F = 5.5 (SPEC 6.6: Eqs. 39, 46, 52).
+    # Default period build factor F = 5.5 (formulation §6.6: Eqs. 39, 46, 52).
     assert hi.rates.build_factor == 5.5
     assert hi.rates.ar_per_period_ha() == pytest.approx(5.5 * 500e3)
     assert hi.rates.beccs_plants_per_period() == pytest.approx(55.0)

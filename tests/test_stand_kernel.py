@@ -1,4 +1,5 @@
-"""Numba stand kernel: agreement with the reference, SPEC 2.9 invariants, input validation."""
+"""Numba stand kernel: agreement with the reference, formulation §2.9 invariants, input
+validation."""
 
 from __future__ import annotations
 

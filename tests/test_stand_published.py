@@ -1,4 +1,4 @@
-"""Published figures of Appendix A (SPEC 2.10) that need no operations data.
+"""Published figures of Appendix A (formulation §2.10) that need no operations data.
 
 Each figure is checked on the plain reference implementation and on the Numba kernel.
 """
@@ -60,7 +60,7 @@ def test_reference_curve_definition():
 
 
 def test_table7_fire_coefficients():
-    """1 - Rfire in % reproduces Table 7's last column for every zone (SPEC 9.8)."""
+    """1 - Rfire in % reproduces Table 7's last column for every zone (formulation §10.8)."""
     tables = ft.load()
     f = tables.fire
     vec = fire_penalty(f["mfri"].to_numpy(), f["vdep"].to_numpy())
@@ -73,9 +73,9 @@ def test_table7_fire_coefficients():
 
 @pytest.mark.parametrize("impl", IMPLS)
 def test_sequestration_potential_upper_end(impl):
-    """The saturation stock without fire and without thinning (SPEC 2.10: "about 709 tCO2/ha")
-    is largest in tropical rainforest, within 1% of 709. The stand is run for 2,000 years so
-    that it saturates."""
+    """The saturation stock without fire and without thinning (formulation §2.10: "about 709
+    tCO2/ha") is largest in tropical rainforest, within 1% of 709. The stand is run for 2,000 years
+    so that it saturates."""
     params = StandParams.from_tables(fire=False, thin_share=0.0)
     sat = _run(impl, params, horizon=2000)["CO2"][:, -1]
     top = int(np.argmax(sat))
@@ -110,7 +110,7 @@ def test_sequestration_potential_lower_end(impl):
 @pytest.mark.parametrize("impl", IMPLS)
 def test_fire_reduction_by_climate(impl):
     """Wildfire lowers the stock by 23-29% in subtropical zones, 35% in tropical ones and not
-    at all in temperate and boreal ones (SPEC 2.10), at every age."""
+    at all in temperate and boreal ones (formulation §2.10), at every age."""
     params = StandParams.from_tables()
     out = _run(impl, params)
     cut = 1.0 - out["CO2seq"][:, 1:] / out["CO2"][:, 1:]

@@ -1,4 +1,5 @@
-"""BECCS supply chains (SPEC 3): kernels vs references, one hand-computed chain, properties."""
+"""BECCS supply chains (formulation §3): kernels vs references, one hand-computed chain,
+properties."""
 
 from __future__ import annotations
 

@@ -9,8 +9,8 @@ Every input is a figure read for this dataset (SOURCES.md keys in brackets); the
 
 from __future__ import annotations
 
-PLANT_KW = 500_000.0          # technology/beccs.toml [plant] capacity (SPEC 3)
-PLANT_CAPTURE_T = 4.2e6       # tCO2/yr captured (SPEC 3)
+PLANT_KW = 500_000.0          # technology/beccs.toml [plant] capacity (formulation §3)
+PLANT_CAPTURE_T = 4.2e6       # tCO2/yr captured (formulation §3)
 CF = 0.85                     # technology/beccs.toml capacity factor (assumption)
 HOURS = 8760.0
 

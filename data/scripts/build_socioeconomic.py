@@ -1,8 +1,8 @@
 """Write data/socioeconomic.csv (population and GDP per model region, 2018) from the World Bank
 extract data/sources/worldbank_2018.csv.
 
-The model's EU is EU-27 + United Kingdom (SPEC 1), while the World Bank's aggregate EUU is the
-EU-27 of today, so EU = EUU + GBR. The other regions are the countries themselves.
+The model's EU is EU-27 + United Kingdom (formulation §1.2), while the World Bank's aggregate EUU
+is the EU-27 of today, so EU = EUU + GBR. The other regions are the countries themselves.
 
     python data/scripts/build_socioeconomic.py            # rewrite the CSV
     python data/scripts/build_socioeconomic.py --check    # exit 1 if the CSV is out of date

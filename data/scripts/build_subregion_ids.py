@@ -23,7 +23,8 @@ OUT = Path(__file__).resolve().parents[1] / "sources" / "subregion_ids.csv"
 
 EU28 = ("AT BE BG CY CZ DE DK EE ES FI FR GB GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK").split()
 
-# SPEC 1: 31 mainland Chinese units (no HK, MO, TW); India's 28 states + DL, JK, LA, PY, AN.
+# Formulation §1.2: 31 mainland Chinese units (no HK, MO, TW); India's 28 states + DL, JK, LA, PY,
+# AN.
 EXCLUDED = {"CN-HK", "CN-MO", "CN-TW", "IN-CH", "IN-DH", "IN-LD", "US-DC",
             "US-AS", "US-GU", "US-MP", "US-PR", "US-UM", "US-VI"}
 

@@ -252,7 +252,7 @@ def build_land(data: Path, inp: Inputs) -> None:
             climate = z.split("_", 1)[0]
             broad = climate != "boreal"
             conif = climate in ("temperate", "boreal")
-            # the allowed types follow from the zone by the SPEC 1 rule
+            # the allowed types follow from the zone by the formulation §1.3 rule
             eco_rows.append(([c, z], [(num(share, 4), share_st), (num(rp[(c, z)] - ovl, 0), land_st),
                                       (num(ovl, 0), land_st), (str(broad).lower(), combine(share_st)),
                                       (str(conif).lower(), combine(share_st))]))

@@ -65,7 +65,7 @@ def input_rows() -> list[tuple]:
         for r, p in zip(REGIONS, vals):
             b = float(ds["target_2100_by_case"].sel(region=r, target_case=case)) / 1e9
             rows.append(("Table 1 targets", f"{case.upper()} {r} 2100", "GtCO2", b, float(p),
-                         "Table 1 (SPEC 6.8)"))
+                         "Table 1 (formulation §6.8)"))
     # Table 8: storage national totals.
     t8 = {"low": (0.95, 54, 180, 0, 2565), "medium": (0.95, 3106, 180, 0, 8533),
           "high": (641, 3106, 180, 53, 21865)}
@@ -74,7 +74,7 @@ def input_rows() -> list[tuple]:
         st = ds[f"storage_{case}"].values / 1e9
         for r, p in zip(REGIONS, vals):
             rows.append(("Table 8 storage", f"{case} {r}", "GtCO2", float(st[reg == r].sum()),
-                         float(p), "Table 8 (SPEC 8)"))
+                         float(p), "Table 8 (formulation §9.4)"))
         if "GB" in ds["subregion"].values:
             uk = float(ds[f"storage_{case}"].sel(subregion="GB")) / 1e9
             rows.append(("Table 8 storage", f"{case} of which UK", "GtCO2", uk, 78.0, "Table 8"))
@@ -120,7 +120,7 @@ def input_rows() -> list[tuple]:
     for k, item, unit, p in (("ce", "gas", "GJ/tCO2", 5.25), ("ce", "electricity", "MWh/tCO2", 0.366),
                              ("ce", "capex", "US$/(tCO2/yr)", 1600.0), ("ce", "opex", "US$/(tCO2/yr)/yr", 65.0),
                              ("cw", "capex", "US$/(tCO2/yr)", 1815.0), ("cw", "opex", "US$/(tCO2/yr)/yr", 160.0)):
-        rows.append(("DACCS", f"{k.upper()} {item}", unit, getattr(d[k], item), p, "A.3.3 (SPEC 4)"))
+        rows.append(("DACCS", f"{k.upper()} {item}", unit, getattr(d[k], item), p, "A.3.3 (formulation §4)"))
     eff = dac_at_years(ds, tech, transition, [2020, 2060])["dac_efficiency"] * 100
     for k, p20, p60 in (("ce", (44, 88), (86, 88)), ("cw", (-79, 92), (94, 94))):
         e = eff.sel(tech=k)
@@ -157,7 +157,7 @@ def _stand_rows(stand, forest_tables) -> list[tuple]:
     fire = stand.simulate(stand.StandParams.from_tables(keys, fire=True))
     rows.append(("AR stand", "sequestration potential, no fire (min–max)", "tCO2/ha",
                  (float(nofire.co2_max.min()), float(nofire.co2_max.max())), (40.0, 709.0),
-                 "A.1.5 (SPEC 2.10)"))
+                 "A.1.5 (formulation §2.10)"))
     sub = np.array([z.startswith("subtropical") for z, _ in keys])
     trop = np.array([z.startswith("tropical") for z, _ in keys])
     pf = stand.StandParams.from_tables(keys, fire=True).rfire

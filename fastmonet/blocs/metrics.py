@@ -1,7 +1,7 @@
 """Per-bloc metrics (2100): negative-emissions trading happens inside each bloc only.
 
 Computed from a scenario's metrics Dataset (its deployed configurations, regional removal, cost,
-targets and shortfall) with the same `fastmonet.metrics.trading` rule as SPEC 7, run once per
+targets and shortfall) with the same `fastmonet.metrics.trading` rule as formulation §8, run once per
 bloc on that bloc's regions. With one bloc of all regions the figures equal the scenario's own
 `nep`, `cnc_trading_2100`, `sold_2100` and `bought_2100`.
 """

@@ -1,4 +1,4 @@
-"""``fastmonet coefficients``: build the LP coefficients (Contract 3) or summarise them.
+"""``fastmonet coefficients``: build the LP coefficients (formulation §9.3) or summarise them.
 
     fastmonet coefficients summary [--csv]          per-region min/median/max of key metrics
     fastmonet coefficients build --out coeffs.zarr  write the coefficient Dataset (zarr 3)
@@ -17,11 +17,13 @@ from fastmonet.errors import InputError
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("coefficients", help="LP coefficients of AR, BECCS and DACCS (SPEC 2.6-5)",
+    p = subparsers.add_parser("coefficients",
+                              help="LP coefficients of AR, BECCS and DACCS (formulation §2.6 to §5)",
                               description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     for name, helptext in (("summary", "print per-region min/median/max of the coefficients"),
-                           ("build", "write the Contract-3 coefficient Dataset to a zarr store")):
+                           ("build", "write the coefficients Dataset (formulation §9.3) to a zarr "
+                                     "store")):
         q = sub.add_parser(name, help=helptext)
         q.add_argument("--data", default=None, help="data directory (default: the bundled data/)")
         q.add_argument("--technology", default=None, help="technology TOML directory (default: DATA/technology if it "

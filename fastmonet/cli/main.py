@@ -31,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fastmonet",
         description="Least-cost CO2 removal (AR, BECCS, DACCS) across 169 subregions, 2020-2100.",
+        epilog='Help texts cite the model as "formulation §N.M": the numbered sections of '
+               "docs/formulation.md in the fastmonet source.",
     )
     from fastmonet import __version__
     parser.add_argument("--version", action="version", version=f"fastmonet {__version__}")

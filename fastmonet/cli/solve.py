@@ -23,7 +23,8 @@ from fastmonet.scenarios import METHODS, STORAGE_CASES, TARGET_CASES
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
-        "solve", help="solve policy scenarios (SPEC 6) and report the SPEC 7 metrics",
+        "solve",
+        help="solve policy scenarios (formulation §6, §7) and report their metrics (formulation §8)",
         description="Solve CDR policy scenarios with HiGHS: shortfall first, then cost.")
     p.add_argument("--scenario", default=None,
                    help="COOPERATION, CURRENT_POLICY, ISOLATION or SWITCH_<year> (2030..2090); "
@@ -40,7 +41,7 @@ def register(subparsers) -> None:
                    help="the paper's high deployment rates: AR x10, BECCS 5 GW/yr, DAC 42 Mt/yr")
     p.add_argument("--build-factor", type=float, default=None,
                    help="period build factor F: years of the annual rates built per decade "
-                        "(default 5.5, SPEC 6.6; 10 = the full rate every year)")
+                        "(default 5.5, formulation §6.6; 10 = the full rate every year)")
     p.add_argument("--name", default="", help="zarr group name (one scenario only)")
     p.add_argument("--coefficients", type=Path, default=None,
                    help="solve from a saved coefficient zarr store instead of the data")

@@ -20,7 +20,7 @@ def register(subparsers) -> None:
         "stand",
         help="stand model per ecological zone and forest type (Table 2)",
         description=(
-            "Run the AR stand model (SPEC 2) for every (zone, forest type) of Table 2 over "
+            "Run the AR stand model (formulation §2) for every (zone, forest type) of Table 2 over "
             f"{HORIZON} years and print, per row: growing period B/G (yr), fire penalty Rfire, "
             f"maximum CO2 stock over {HORIZON} years without fire and with the fire penalty "
             f"(tCO2/ha, managed stand: above- and below-ground), and the CO2 removed in "

@@ -1,8 +1,8 @@
-"""The coefficient Dataset of Contract 3 (docs/architecture.md) from inputs + technology.
+"""The coefficients Dataset (formulation §9.3) from inputs + technology.
 
     build(inputs, tech=None) -> xr.Dataset
 
-``inputs`` is the Contract-2 Dataset of ``fastmonet.data.load()``; ``tech`` a
+``inputs`` is the inputs Dataset of ``fastmonet.data.load()``; ``tech`` a
 ``fastmonet.technology.Technology`` (default: the bundled ``data/technology``). Stages:
 AR (``ar.py``), BECCS chains (``beccs.py``), DACCS (``dac.py``); ``summary.py`` reports them.
 """
@@ -29,7 +29,7 @@ __all__ = ["build", "save", "open_store"]
 
 def build(inputs: xr.Dataset, tech: technology.Technology | str | Path | None = None, *,
           horizon: int = 100, timings: dict | None = None, stand_adjust=None) -> xr.Dataset:
-    """All LP coefficients (Contract 3). ``timings``, if given, receives seconds per stage;
+    """All LP coefficients (formulation §9.3). ``timings``, if given, receives seconds per stage;
     ``stand_adjust`` (StandParams -> StandParams, e.g. ``fastmonet.uncertainty.ForestOverrides``)
     changes the stand parameters before the kernel runs.
 
@@ -55,18 +55,18 @@ def build(inputs: xr.Dataset, tech: technology.Technology | str | Path | None = 
     t4 = time.perf_counter()
     missing = [v for v in PASS_THROUGH if v not in inputs.variables]
     if missing:
-        raise InputError(f"inputs: missing variable {missing[0]!r} (Contract 2) copied into the coefficients")
+        raise InputError(f"inputs: missing variable {missing[0]!r} (formulation §9.2) copied into the coefficients")
     out = xr.merge([ar, dac, inputs[list(PASS_THROUGH)]], combine_attrs="drop_conflicts", join="exact")
     for name in beccs.data_vars:
         out[name] = beccs[name]
     keep = {k: inputs.attrs[k] for k in ("data_path", "storage_case", "target_case") if k in inputs.attrs}
-    out.attrs = {"title": "fastmonet coefficients (Contract 3)", **keep, **beccs.attrs}
+    out.attrs = {"title": "fastmonet coefficients (formulation §9.3)", **keep, **beccs.attrs}
     out = out.assign_coords(subregion_region=("subregion", inputs["subregion_region"].values))
     out.attrs["horizon"] = horizon
     out.attrs[provenance.INPUT_FILES_ATTR] = provenance.merge_input_files(
         inputs.attrs.get(provenance.INPUT_FILES_ATTR), tech.input_files)
     out.attrs["technology_path"] = tech.path
-    out.attrs["source"] = "fastmonet.coefficients.build (SPEC 2.6-2.8, 3, 4, 5)"
+    out.attrs["source"] = "fastmonet.coefficients.build (formulation §2.6-2.8, §3, §4, §5)"
     if timings is not None:
         timings.update(technology=t1 - t0, ar=t2 - t1, beccs=t3 - t2, dac=t4 - t3,
                        assemble=time.perf_counter() - t4)

@@ -1,10 +1,11 @@
-"""AR coefficients cRCO2(t, a) and cCost(t, a) per (subregion, ecozone, forest type) (SPEC 2.6-2.8).
+"""AR coefficients cRCO2(t, a) and cCost(t, a) per (subregion, ecozone, forest type) (formulation
+§2.6-2.8).
 
 The stand model (``fastmonet.stand``) depends only on (ecozone, forest type), so it runs once per
 stand type; forestry operations depend on the subregion (prices, labour, PPP, regional
 overrides of the operation quantities), so flows are built per cell by ``kernels.operations`` and
 turned into decadal coefficients by ``fastmonet.stand.vintage_coefficients`` with the fossil
-fuel share of each calendar year (SPEC 5) as the emission factor. Costs are not transition-
+fuel share of each calendar year (formulation §5) as the emission factor. Costs are not transition-
 dependent (2018 prices held constant).
 
 A cell exists (``ar_allowed``) where its forest type is allowed and the zone has LRP or overlap
@@ -96,11 +97,12 @@ class ARCells:
 
 
 def _stand_params(inputs: xr.Dataset, ez: np.ndarray, ft: np.ndarray) -> stand.StandParams:
-    """StandParams of the (ecozone, forest type) pairs, from the Contract-2 forest tables."""
+    """StandParams of the (ecozone, forest type) pairs, from the forest tables of the inputs
+    Dataset."""
     get = lambda name, dims: np.asarray(inputs[name].transpose(*dims).values, np.float64)  # noqa: E731
     for name in ("growth_B", "growth_G", "rs_R1", "rs_R2", "carbon_fraction", "fire_mfri", "fire_vdep"):
         if name not in inputs.variables:
-            raise InputError(f"inputs: missing variable {name!r} (Contract 2) needed by the AR coefficients")
+            raise InputError(f"inputs: missing variable {name!r} (formulation §9.2) needed by the AR coefficients")
     B, G = get("growth_B", ("ecozone",))[ez], get("growth_G", ("ecozone",))[ez]
     R1 = get("rs_R1", ("ecozone", "forest_type"))[ez, ft]
     R2 = np.nan_to_num(get("rs_R2", ("ecozone", "forest_type"))[ez, ft], nan=0.0)
@@ -120,7 +122,7 @@ def ar_cells(inputs: xr.Dataset, tech: Technology, horizon: int = 100, stand_adj
     allowed = np.asarray(inputs["forest_type_allowed"].transpose("subregion", "ecozone", "forest_type").values,
                          bool) if "forest_type_allowed" in inputs.variables else None
     if allowed is None:
-        raise InputError("inputs: missing variable 'forest_type_allowed' (Contract 2)")
+        raise InputError("inputs: missing variable 'forest_type_allowed' (formulation §9.2)")
     land = require(inputs, "lrp", ("subregion", "ecozone")) + require(inputs, "ovl", ("subregion", "ecozone"))
     allowed = allowed & (land > 0)[:, :, None]
     sr, ez, ft = (a.astype(np.int64) for a in np.nonzero(allowed))
@@ -187,7 +189,7 @@ def build_ar(inputs: xr.Dataset, tech: Technology, transition: EnergyTransition,
         per_cell[f"ar_{key}_100yr"] = (("subregion", "ecozone", "forest_type"), arr,
                                        {"units": unit, "note": "stand planted in 2020, 100 years, energy transition"})
     d5 = ("subregion", "ecozone", "forest_type", "vintage", "year")
-    src = "fastmonet.coefficients.ar (SPEC 2.6-2.8) from fastmonet.stand and data/technology/ar_operations.toml"
+    src = "fastmonet.coefficients.ar (formulation §2.6-2.8) from fastmonet.stand and data/technology/ar_operations.toml"
     ds = xr.Dataset(
         {
             "ar_removal": (d5, full_r, {"units": "tCO2/ha", "source": src}),

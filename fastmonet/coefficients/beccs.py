@@ -1,4 +1,4 @@
-"""BECCS supply-chain coefficients aCostB, aSCO2B, UnitB, LandB per chain (SPEC 3).
+"""BECCS supply-chain coefficients aCostB, aSCO2B, UnitB, LandB per chain (formulation §3).
 
 Chains are (source sr, plant sr', biomass-land combination, period). The nine combinations are
 the four energy crops on ``mal`` and on ``overlap`` land, and wheat straw on ``lhw`` land. A
@@ -188,7 +188,7 @@ def dense_chains(ci: ChainInputs) -> tuple[np.ndarray, ...]:
 
 
 def build_beccs(inputs: xr.Dataset, tech: Technology, transition: EnergyTransition) -> xr.Dataset:
-    """Contract-3 chain variables for every chain with removal > 0."""
+    """The coefficients Dataset's chain variables for every chain with removal > 0."""
     ci = chain_inputs(inputs, tech, transition)
     removal, cost, stored, units, land = dense_chains(ci)
     allowed = np.isfinite(removal)
@@ -198,7 +198,7 @@ def build_beccs(inputs: xr.Dataset, tech: Technology, transition: EnergyTransiti
              n_allowed, n_allowed - n_kept, n_kept)
     s, d, q, p = np.nonzero(keep)
     combos = np.array(COMBOS)
-    src = "fastmonet.coefficients.beccs (SPEC 3) from data/technology/{beccs,biomass,transport}.toml"
+    src = "fastmonet.coefficients.beccs (formulation §3) from data/technology/{beccs,biomass,transport}.toml"
     data = {
         "chain_source": ("chain", s.astype(np.int32), {"units": "index into subregion"}),
         "chain_plant": ("chain", d.astype(np.int32), {"units": "index into subregion"}),

@@ -1,10 +1,11 @@
-"""DACCS coefficients aCostD, aSCO2D, aCCO2D and efficiency per (tech, subregion, period) (SPEC 4).
+"""DACCS coefficients aCostD, aSCO2D, aCCO2D and efficiency per (tech, subregion, period)
+(formulation §4).
 
 Basis: one tonne of CO2 captured from the air. CE burns ``gas`` GJ whose CO2 is captured and
 stored as well (so stored per captured = 1 + gas x EF), and pays for upstream gas emissions; the
 plant's embodied emissions (construction, sorbent; ``embodied``) count per tonne captured; both
 technologies buy grid electricity (CW also for its heat, at ``heat_cop``) at the subregion's price
-and emit at its grid intensity in the period's mid-year (2025 for the 2020s, ...: SPEC 5).
+and emit at its grid intensity in the period's mid-year (2025 for the 2020s, ...: formulation §5).
 T&S (100 km pipeline + storage) is paid and powered per tonne stored.
 """
 
@@ -60,11 +61,12 @@ def dac_at_years(inputs: xr.Dataset, tech: Technology, transition: EnergyTransit
 
 
 def build_dac(inputs: xr.Dataset, tech: Technology, transition: EnergyTransition) -> xr.Dataset:
-    """Contract-3 DAC variables over the 8 periods (factors at each period's mid-year)."""
+    """The coefficients Dataset's DAC variables over the 8 periods (factors at each period's
+    mid-year)."""
     cost, stored, captured, eff = dac_arrays(inputs, tech, transition.grid_factor(period_mid_years()))
     dims = ("tech", "subregion", "period")
     coords = {"tech": list(DAC_TECHS), "subregion": inputs["subregion"].values, "period": PERIOD_STARTS}
-    src = "fastmonet.coefficients.dac (SPEC 4) from data/technology/dac.toml"
+    src = "fastmonet.coefficients.dac (formulation §4) from data/technology/dac.toml"
     return xr.Dataset(
         {
             "dac_cost": (dims, cost, {"units": "US$2018/tCO2 removed", "source": src}),

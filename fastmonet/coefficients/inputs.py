@@ -1,4 +1,4 @@
-"""Checks and array extraction of the Contract-2 input variables the coefficients need."""
+"""Checks and array extraction of the inputs-Dataset variables the coefficients need."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def require(inputs: xr.Dataset, name: str, dims: tuple[str, ...], *, nonneg: boo
             finite: bool = True) -> np.ndarray:
     """The variable as contiguous float64 with ``dims`` in that order; InputError if unusable."""
     if name not in inputs.variables:
-        raise InputError(f"inputs: missing variable {name!r} (Contract 2) needed by the coefficients")
+        raise InputError(f"inputs: missing variable {name!r} (formulation §9.2) needed by the coefficients")
     da = inputs.variables[name]     # a Variable: no DataArray (coordinates) assembled per call
     if set(da.dims) != set(dims):
         raise InputError(f"inputs variable {name!r}: dims {da.dims}, expected {dims}")
@@ -36,7 +36,7 @@ def require(inputs: xr.Dataset, name: str, dims: tuple[str, ...], *, nonneg: boo
 def subregion_regions(inputs: xr.Dataset) -> tuple[np.ndarray, np.ndarray]:
     """(region codes per subregion, int index of each into REGIONS)."""
     if "subregion_region" not in inputs.variables:
-        raise InputError("inputs: missing coordinate 'subregion_region' (Contract 2)")
+        raise InputError("inputs: missing coordinate 'subregion_region' (formulation §9.2)")
     codes = [str(c) for c in np.asarray(inputs["subregion_region"].values)]
     index = np.empty(len(codes), np.int64)
     for i, c in enumerate(codes):

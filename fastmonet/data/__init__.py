@@ -1,4 +1,4 @@
-"""The bundled dataset: `load()` returns the validated input Dataset (Contract 2), `check()`
+"""The bundled dataset: `load()` returns the validated inputs Dataset (formulation §9.2), `check()`
 validates a data folder and summarises it.  Schema: `fastmonet.data.schema`; provenance of every
 field: `data/SOURCES.md`."""
 

@@ -1,4 +1,4 @@
-"""`load()`: a validated data folder as the input Dataset of Contract 2 (docs/architecture.md)."""
+"""`load()`: a validated data folder as the inputs Dataset (formulation §9.2)."""
 
 from __future__ import annotations
 
@@ -153,7 +153,7 @@ def _dataset(frames, directory: Path, storage: str, targets: str) -> xr.Dataset:
     t2100 = np.array([[tg[(r, c)] for c in TARGET_CASES] for r in regions], dtype=float) * 1e9
     put("target_2100_by_case", ("region", "target_case"), t2100, "tCO2", "targets (Table 1)")
     frac = shape["fraction_share"].to_numpy(float)
-    put("target_shape", "year", frac, "-", "target_shape (SPEC 6.8)")
+    put("target_shape", "year", frac, "-", "target_shape (formulation §6.8)")
     sel = t2100[:, TARGET_CASES.index(targets)]
     put("target", ("region", "year"), sel[:, None] * frac[None, :], "tCO2",
         f"targets x target_shape (case {targets})")
@@ -161,14 +161,14 @@ def _dataset(frames, directory: Path, storage: str, targets: str) -> xr.Dataset:
 
     tr = frames["energy_transition"].set_index("parameter")["value"]
     for p in TRANSITION_PARAMETERS:
-        put(f"transition_{p}", (), float(tr[p]), "year", "energy_transition (SPEC 5)")
+        put(f"transition_{p}", (), float(tr[p]), "year", "energy_transition (formulation §5)")
 
     forest = frames["forest"].to_dataset()
     for name in forest.data_vars:
         ds[name] = forest[name]
 
     ds.attrs.update({
-        "title": "fastmonet inputs (Contract 2)",
+        "title": "fastmonet inputs (formulation §9.2)",
         "data_path": str(directory),
         "storage_case": storage,
         "target_case": targets,

@@ -140,7 +140,7 @@ TABLES: dict[str, Table] = {t.file.removesuffix(".csv"): t for t in (
         Column("year", "int", choices=TARGET_YEARS),
         Column("fraction", "float", "share", 0.0, 1.0, reason=R_SHARE),
     ), key=("year",)),
-    Table("energy_transition.csv", "energy transition of SPEC 5 (calendar years)", (
+    Table("energy_transition.csv", "energy transition of formulation §5 (calendar years)", (
         Column("parameter", "str", choices=TRANSITION_PARAMETERS),
         Column("value", "float", lo=1900.0, hi=2300.0, reason=R_YEAR),
         Column("unit", "str", choices=("year",)),

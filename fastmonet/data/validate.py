@@ -201,7 +201,7 @@ def _check_forest_types(eco: pd.DataFrame) -> None:
         if bad.any():
             row = int(np.flatnonzero(bad)[0])
             raise InputError(f"{_where(path, table, raw, row, header)}: {ft} are not modelled in "
-                             f"zone {eco['ecozone'].iloc[row]!r} (SPEC 1: tropical and subtropical "
+                             f"zone {eco['ecozone'].iloc[row]!r} (formulation §1.3: tropical and subtropical "
                              f"zones broadleaves, boreal zones conifers)")
 
 
@@ -260,7 +260,7 @@ def _check_transition(tr: pd.DataFrame) -> None:
         if not value[end] > value[start]:
             raise InputError(f"{_where(path, table, raw, line[end], 'value')}: {end} "
                              f"{value[end]:g} is not after {start} {value[start]:g} (line "
-                             f"{line[start] + 2}); a ramp must end after it starts (SPEC 5)")
+                             f"{line[start] + 2}); a ramp must end after it starts (formulation §5)")
 
 
 def _check_ecozones_cover(frames) -> None:

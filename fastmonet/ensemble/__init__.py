@@ -7,7 +7,7 @@
     stats = ens.report.summarise(ds)                   # percentiles, P(target met), Sobol
 
 Modules: `sampling` (Saltelli / LHS / random), `stand_coefficients` (AR and DAC coefficients of
-a member block in one kernel call), `members` (a member's Contract-3 Dataset and solves),
+a member block in one kernel call), `members` (a member's coefficients Dataset and solves),
 `tasks` (what a worker runs), `store` (layout, content keys, writes), `execute` (the run),
 `progress`, `report`.
 """

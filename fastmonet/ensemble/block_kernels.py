@@ -1,4 +1,5 @@
-"""The SPEC 2.8 vintage coefficients of a member block's cells, arranged for speed, bit for bit.
+"""The formulation §2.8 vintage coefficients of a member block's cells, arranged for speed, bit for
+bit.
 
 `kernels.stand.vintage_kernel` (behind `fastmonet.stand.vintage_coefficients`) walks one cell at
 a time. A member block has tens of thousands of cells, so here

@@ -77,7 +77,7 @@ def run(n: int | None = None, scenarios=("cooperation",), out: str | Path = "ens
     `fastmonet.uncertainty.Ranges`, or None for the bundled file), or the explicit `draws`.
     `workers`: processes of a LocalCluster (default: one per core); 0 runs every task in this
     process (no cluster). `scheduler`: the address of an existing dask cluster instead.
-    `inputs` / `tech`: a Contract-2 Dataset / Technology instead of loading `data_path`.
+    `inputs` / `tech`: an inputs Dataset / Technology instead of loading `data_path`.
     `warm_start`: start each member's cost stages from the central member's bases (see above).
     """
     t0 = time.perf_counter()

@@ -1,4 +1,4 @@
-"""One member: its draw applied, its Contract-3 coefficients, its scenarios solved.
+"""One member: its draw applied, its coefficients Dataset, its scenarios solved.
 
 What is stored and what is recomputed:
 
@@ -47,7 +47,7 @@ def contract3(applied, cells: Cells, ar_removal: np.ndarray, ar_cost: np.ndarray
     inputs, tech = applied.inputs, applied.tech
     missing = [v for v in PASS_THROUGH if v not in inputs.variables]
     if missing:
-        raise InputError(f"inputs: missing variable {missing[0]!r} (Contract 2) copied into the coefficients")
+        raise InputError(f"inputs: missing variable {missing[0]!r} (formulation §9.2) copied into the coefficients")
     allowed = np.zeros(cells.shape, bool)
     allowed[cells.sr, cells.ez, cells.ft] = True
     d5 = ("subregion", "ecozone", "forest_type", "vintage", "year")
@@ -68,7 +68,7 @@ def contract3(applied, cells: Cells, ar_removal: np.ndarray, ar_cost: np.ndarray
     for name in beccs.data_vars:
         out[name] = beccs[name]
     keep = {k: inputs.attrs[k] for k in ("data_path", "storage_case", "target_case") if k in inputs.attrs}
-    out.attrs = {"title": "fastmonet coefficients (Contract 3), ensemble member", **keep, **beccs.attrs}
+    out.attrs = {"title": "fastmonet coefficients (formulation §9.3), ensemble member", **keep, **beccs.attrs}
     return out.assign_coords(subregion_region=("subregion", inputs["subregion_region"].values))
 
 

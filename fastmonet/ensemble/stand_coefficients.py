@@ -53,7 +53,7 @@ class Cells:
     @classmethod
     def from_inputs(cls, inputs: xr.Dataset) -> "Cells":
         if "forest_type_allowed" not in inputs.variables:
-            raise InputError("inputs: missing variable 'forest_type_allowed' (Contract 2)")
+            raise InputError("inputs: missing variable 'forest_type_allowed' (formulation §9.2)")
         allowed = np.asarray(inputs["forest_type_allowed"].transpose(
             "subregion", "ecozone", "forest_type").values, bool)
         land = require(inputs, "lrp", ("subregion", "ecozone")) + require(inputs, "ovl", ("subregion", "ecozone"))

@@ -23,7 +23,8 @@ def flows_one(th_row, p, crf, capital_years):
 
 
 def emissions_to_age(fossil, const, fossil_share_by_year, plant_year, first_year, age):
-    """Cumulative emission E(age) of a stand planted in ``plant_year`` (SPEC 2.6), one age at a time."""
+    """Cumulative emission E(age) of a stand planted in ``plant_year`` (formulation §2.6), one age
+    at a time."""
     total = 0.0
     for a in range(1, age + 1):
         total += fossil[a] * fossil_share_by_year[plant_year + a - 1 - first_year] + const[a]

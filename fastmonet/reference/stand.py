@@ -1,4 +1,4 @@
-"""Plain-Python stand model, one cell at a time, written to read like SPEC 2.1-2.5 and 2.8.
+"""Plain-Python stand model, one cell at a time, written to read like formulation §2.1-2.5 and §2.8.
 
 This is the yardstick the Numba kernel (`fastmonet.kernels.stand`) is tested against: explicit
 reference curve, explicit inverse, explicit phase logic from MAG/MMAG, explicit modulo schedule.
@@ -15,14 +15,15 @@ CO2_PER_C = 44.0 / 12.0
 
 
 def fire_penalty(mfri: float, vdep: float, permanence: float = 100.0) -> float:
-    """Rfire = VDep (1 - mFRI/P) if mFRI <= P else 0 (SPEC 2.5, Eq. 26)."""
+    """Rfire = VDep (1 - mFRI/P) if mFRI <= P else 0 (formulation §2.5, Eq. 26)."""
     if mfri <= permanence:
         return vdep * (1.0 - mfri / permanence)
     return 0.0
 
 
 class ReferenceCurve:
-    """Bref(yr) = B / (1 + exp(-k (yr - x0))) with T = B/G, x0 = T/2, k = ln(99)/x0 (SPEC 2.1)."""
+    """Bref(yr) = B / (1 + exp(-k (yr - x0))) with T = B/G, x0 = T/2, k = ln(99)/x0 (formulation
+    §2.1)."""
 
     def __init__(self, B: float, G: float):
         self.B = B
@@ -39,7 +40,7 @@ class ReferenceCurve:
 
 
 def growth_phases(curve: ReferenceCurve, horizon: int) -> tuple[float, int, float]:
-    """MMAG, yr_mmag and yr_half of the reference curve (SPEC 2.2).
+    """MMAG, yr_mmag and yr_half of the reference curve (formulation §2.2).
 
     MAG(yr) = (Bref(yr) - Bref(0)) / yr; yr_mmag is the first age of its maximum over 1..H;
     yr_half the first age after yr_mmag with MAG <= MMAG/2 (math.inf if none within H).
@@ -58,7 +59,7 @@ def growth_phases(curve: ReferenceCurve, horizon: int) -> tuple[float, int, floa
 def thinning_years(yr_mmag: int, yr_half: float, horizon: int, yr_e_end: int = 5,
                    yr_i_end: int = 15, fv_interval: int = 5, mature_interval: int = 10,
                    old_interval: int = 15) -> list[int]:
-    """Ages with a thinning, walking the phases of SPEC 2.2 year by year."""
+    """Ages with a thinning, walking the phases of formulation §2.2 year by year."""
     years = []
     last_thin = None  # last thinning of any phase
     last_fv = None  # last full-vigour thinning
@@ -95,8 +96,8 @@ def simulate_cell(B: float, G: float, R1: float, R2: float, Cf: float, rfire: fl
                   thin_share: float = 0.1, yr_e_end: int = 5, yr_i_end: int = 15,
                   fv_interval: int = 5, mature_interval: int = 10, old_interval: int = 15,
                   horizon: int = 100) -> dict[str, np.ndarray]:
-    """Annual trajectories by age 0..H of one stand (SPEC 2.3-2.5): BT, AT, Th, BG, CO2, CO2thin,
-    CO2seq, plus the phase markers yr_mmag and yr_half."""
+    """Annual trajectories by age 0..H of one stand (formulation §2.3-2.5): BT, AT, Th, BG, CO2,
+    CO2thin, CO2seq, plus the phase markers yr_mmag and yr_half."""
     curve = ReferenceCurve(B, G)
     _, yr_mmag, yr_half = growth_phases(curve, horizon)
     thin_at = set(thinning_years(yr_mmag, yr_half, horizon, yr_e_end, yr_i_end, fv_interval,
@@ -142,7 +143,7 @@ def simulate_cell(B: float, G: float, R1: float, R2: float, Cf: float, rfire: fl
 def vintage_coefficients(stock: np.ndarray, flows: np.ndarray | None = None,
                          factors: np.ndarray | None = None, first_year: int = 2020,
                          period_years: int = 10, n_periods: int = 8) -> np.ndarray:
-    """SPEC 2.8 / Contract 1, literally: for each cell c, vintage a and reporting year t,
+    """Formulation §2.8 and §9.1, literally: for each cell c, vintage a and reporting year t,
 
         coef = mean over the planting years y of a of
                stock[c, t-y] - sum_{age=1}^{t-y} sum_k flows[c,k,age] factors[k, y+age-1-first_year]

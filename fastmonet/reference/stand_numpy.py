@@ -1,8 +1,8 @@
-"""Vectorised-NumPy stand model: a loop over ages, arrays over cells (SPEC 2.1-2.5, 2.8).
+"""Vectorised-NumPy stand model: a loop over ages, arrays over cells (formulation §2.1-2.5, §2.8).
 
 The same model as `fastmonet.kernels.stand`, written the way one would in NumPy: the reference
-curve's phase markers from a pass over all ages, the thinning decision of SPEC 2.2 with modulo
-arithmetic and per-cell "last thinning" state, the closed form
+curve's phase markers from a pass over all ages, the thinning decision of formulation §2.2 with
+modulo arithmetic and per-cell "last thinning" state, the closed form
 Bref(Bref^-1(b) + 1) = B / (1 + (B/b - 1) e^-k) for growth. It is the baseline of
 `benchmarks/stand_throughput.py` and is tested against the kernel.
 """
@@ -85,7 +85,7 @@ def simulate(params, horizon: int = 100, period_years: int = 10, n_periods: int 
         bt = g - th
         u = np.where(thinned, np.maximum(B / bt - 1.0, 0.0), u)
 
-        # thinning decision (SPEC 2.2), phase by phase
+        # thinning decision (formulation §2.2), phase by phase
         late = yr > ie
         in_fv = late & (yr <= yr_mmag)
         in_mt = late & (yr > yr_mmag) & (yr <= yr_half)

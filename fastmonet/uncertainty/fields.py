@@ -2,7 +2,8 @@
 
 Targets are strings `<kind>:<field>`:
 
-    inputs:<var>              a Contract-2 variable of `fastmonet.data.load()` (e.g. inputs:mal)
+    inputs:<var>              a variable of the inputs Dataset, `fastmonet.data.load()`
+                              (e.g. inputs:mal)
     technology:<file>.<section>.<key>   a number of data/technology/<file>.toml; the section may be
                               `*` (every section of that file with the key, e.g. biomass.*.machinery)
     scenario:<field>          a Scenario field: rates.ar, rates.beccs, rates.dac, rates.build_factor
@@ -20,7 +21,7 @@ from fastmonet.technology import Technology
 
 KINDS = ("inputs", "technology", "scenario", "forest")
 
-#: Units of the Contract-2 variables (docs/architecture.md); `apply` re-checks them against the
+#: Units of the inputs Dataset's variables (formulation §9.2); `apply` re-checks them against the
 #: attrs of the Dataset it is given.
 INPUT_UNITS: dict[str, str] = {
     "land_area": "ha", "lrp": "ha", "ovl": "ha", "mal": "ha", "lhw": "ha",
@@ -41,7 +42,7 @@ SCENARIO_FIELDS: dict[str, tuple[str, object]] = {
     "rates.build_factor": ("yr", 5.5),
 }
 
-#: Stand-kernel parameters (SPEC 2): unit and the identity (central) value.
+#: Stand-kernel parameters (formulation §2): unit and the identity (central) value.
 FOREST_FIELDS: dict[str, tuple[str, float]] = {
     "growth_B": ("tDM/ha", 1.0), "growth_G": ("tDM/ha/yr", 1.0),
     "rfire": ("-", 1.0), "thin_share": ("-", 0.1),
@@ -86,7 +87,7 @@ def target_unit(target: str, tech: Technology, where: str) -> str:
     kind, name = split(target, where)
     if kind == "inputs":
         if name not in INPUT_UNITS:
-            raise InputError(f"{where}: unknown target {target!r} (not a Contract-2 variable a "
+            raise InputError(f"{where}: unknown target {target!r} (not a variable of the inputs Dataset a "
                              f"range can move; known: {', '.join(INPUT_UNITS)})")
         return INPUT_UNITS[name]
     if kind == "scenario":

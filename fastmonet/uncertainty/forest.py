@@ -13,12 +13,12 @@ import numpy as np
 
 from fastmonet.stand import StandParams
 
-THIN_SHARE = 0.1   # %T of SPEC 2.2 (StandParams' default)
+THIN_SHARE = 0.1   # %T of formulation §2.2 (StandParams' default)
 
 
 @dataclass(frozen=True)
 class ForestOverrides:
-    """growth_B, growth_G, rfire: multipliers of Table 2's B and G and of the SPEC 2.5 fire
+    """growth_B, growth_G, rfire: multipliers of Table 2's B and G and of the formulation §2.5 fire
     penalty; thin_share: the thinning intensity %T (a value)."""
 
     growth_B: float = 1.0
