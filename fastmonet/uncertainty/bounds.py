@@ -26,8 +26,9 @@ from fastmonet.uncertainty import fields as F
 
 INF = float("inf")
 
-# Contract-2 variable -> (data table, column header, factor from the file's unit to the
-# variable's).  The column's bounds and reason are the ones `data check` applies to the file.
+# Variable of the inputs Dataset (formulation §9.2) -> (data table, column header, factor from the
+# file's unit to the variable's).  The column's bounds and reason are the ones `data check` applies
+# to the file.
 INPUT_COLUMNS: dict[str, tuple[str, str, float]] = {
     "land_area": ("subregions", "land_area_ha", 1.0),
     "lrp": ("land_ecozone", "lrp_ha", 1.0), "ovl": ("land_ecozone", "ovl_ha", 1.0),
@@ -56,8 +57,8 @@ INPUT_COLUMNS: dict[str, tuple[str, str, float]] = {
 _STAND = "the stand kernel's StandParams (fastmonet.stand) accepts"
 # Stand parameters: (lo, hi, hi is open, reason).
 FOREST_BOUNDS = {
-    "thin_share": (0.0, 1.0, True, "a share of the stand thinned (%T of SPEC 2.2)"),
-    "rfire": (0.0, 1.0, True, "a fire penalty is a share of the carbon kept (SPEC 2.5)"),
+    "thin_share": (0.0, 1.0, True, "a share of the stand thinned (%T of formulation §2.2)"),
+    "rfire": (0.0, 1.0, True, "a fire penalty is a share of the carbon kept (formulation §2.5)"),
     "growth_B": (0.0, INF, False, "a stand's maximum biomass is positive"),
     "growth_G": (0.0, INF, False, "a stand's growth rate is positive"),
 }
