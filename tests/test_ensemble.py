@@ -111,6 +111,133 @@ def test_sobol_report_analyses_the_design_the_store_was_drawn_with(second_order)
     assert st["b"] > st["a"] > 0.02 and abs(st["c"]) < 0.02
 
 
+GROUPED = """
+[[parameter]]
+name = "mal"
+target = "inputs:mal"
+unit = "ha"
+apply = "multiplier"
+per = "region"
+distribution = "triangular"
+low = 0.6
+central = 1.0
+high = 2.8
+group = "land"
+source_low = "test value"
+source_high = "test value"
+status_low = "assumed"
+status_high = "assumed"
+
+[[parameter]]
+name = "lrp"
+target = ["inputs:lrp", "inputs:ovl"]
+unit = "ha"
+apply = "multiplier"
+per = "region"
+distribution = "uniform"
+low = 0.75
+high = 1.9
+group = "land"
+source_low = "test value"
+source_high = "test value"
+status_low = "assumed"
+status_high = "assumed"
+
+[[parameter]]
+name = "capex"
+target = "technology:beccs.plant.capex"
+unit = "US$2018/kW"
+apply = "multiplier"
+distribution = "triangular"
+low = 0.7
+central = 1.0
+high = 1.4
+group = "beccs_cost"
+source_low = "test value"
+source_high = "test value"
+status_low = "assumed"
+status_high = "assumed"
+
+[[parameter]]
+name = "fom"
+target = "technology:beccs.plant.fixed_opex"
+unit = "1/yr of CAPEX"
+apply = "multiplier"
+distribution = "lognormal"
+low = 0.8
+high = 1.3
+group = "beccs_cost"
+source_low = "test value"
+source_high = "test value"
+status_low = "assumed"
+status_high = "assumed"
+
+[[parameter]]
+name = "rate_ar"
+target = "scenario:rates.ar"
+unit = "-"
+apply = "multiplier"
+distribution = "uniform"
+low = 0.5
+high = 2.0
+source_low = "test value"
+source_high = "test value"
+status_low = "assumed"
+status_high = "assumed"
+"""
+
+
+@pytest.fixture(scope="module")
+def grouped_ranges(tmp_path_factory, tech):
+    path = tmp_path_factory.mktemp("grouped") / "grouped.toml"
+    path.write_text(GROUPED)
+    return uncertainty.load(path, tech=tech)
+
+
+def _ranks(x):
+    return np.argsort(np.argsort(x, kind="stable"), kind="stable")
+
+
+@pytest.mark.parametrize("sampler", sampling.SAMPLERS)
+def test_grouped_inputs_move_together_in_every_sampler(grouped_ranges, sampler):
+    r = grouped_ranges
+    # 5 land columns (one per region, shared by mal and lrp), 1 BECCS cost column, rate_ar.
+    assert r.sample_dimension_names() == [f"land[{x}]" for x in REGIONS] + ["beccs_cost", "rate_ar"]
+    u, info = sampling.ranges_sample(r, 45, sampler, seed=3)
+    if sampler == "sobol":   # the Saltelli design is over the 7 sampled columns: N (7 + 2)
+        assert info.base_n == 5 and u.shape[0] == 45
+    draws = r.ppf(u)
+    for region in REGIONS:
+        mal, lrp = draws[f"mal[{region}]"].to_numpy(), draws[f"lrp[{region}]"].to_numpy()
+        np.testing.assert_array_equal(_ranks(mal), _ranks(lrp))      # comonotonic
+        assert mal.min() >= 0.6 and lrp.max() <= 1.9
+    np.testing.assert_array_equal(_ranks(draws["capex"].to_numpy()), _ranks(draws["fom"].to_numpy()))
+    # Different regions and ungrouped entries are drawn apart.
+    assert not np.array_equal(_ranks(draws["mal[BRA]"].to_numpy()), _ranks(draws["mal[CHN]"].to_numpy()))
+    assert not np.array_equal(_ranks(draws["capex"].to_numpy()), _ranks(draws["rate_ar"].to_numpy()))
+
+
+def test_a_grouped_store_records_its_sampled_columns_and_the_report_analyses_them(
+        tmp_path, inputs, tech, grouped_ranges, capsys):
+    from fastmonet.cli.main import main
+    from fastmonet.ensemble import report
+    r = dataclasses.replace(grouped_ranges, parameters=[grouped_ranges[n] for n in ("capex", "fom", "rate_ar")])
+    out = tmp_path / "g.zarr"
+    s = ens.run(n=4, scenarios=["isolation"], out=out, ranges=r, sampler="sobol", seed=2,
+                inputs=inputs, tech=tech, workers=0, progress=False)
+    assert s.members == 4                       # N (d' + 2) with d' = 2 sampled columns, N = 1
+    ds = content(out)
+    assert report.sampled_names(ds) == ["beccs_cost", "rate_ar"]
+    assert report.correlated(ds) == {"beccs_cost": ["capex", "fom"]}
+    sample = ds["sample"].values
+    np.testing.assert_array_equal(_ranks(sample[:, 0]), _ranks(sample[:, 1]))
+    res = report.sobol_indices(ds)[("isolation", "cnc_2100")]
+    assert isinstance(res, str) or list(res["names"]) == ["beccs_cost", "rate_ar"]
+    capsys.readouterr()
+    assert main(["ensemble", "report", str(out), "--out", str(tmp_path / "rep")]) == 0
+    assert "drawn together (one sampled column beccs_cost): capex, fom" in capsys.readouterr().err
+
+
 def test_lhs_puts_one_member_in_each_stratum():
     u, _ = sampling.unit_sample(3, 20, "lhs", seed=2)
     for j in range(3):

@@ -112,6 +112,47 @@ def test_loader_errors_name_the_entry(tmp_path, changes, match):
     assert "parameter 'x'" in str(err.value)
 
 
+def grouped(extra_a="", extra_b=""):
+    """Two entries declaring one group (optionally with extra keys each)."""
+    a = edit(name='"a"', group='"land"') + extra_a
+    b = edit(name='"b"', target='"inputs:lrp"', group='"land"') + extra_b
+    return a + "\n[[parameter]]\n" + b.split("[[parameter]]\n", 1)[1]
+
+
+def test_a_group_is_one_sampled_column_per_scope(tmp_path):
+    r = uncertainty.load(write(tmp_path, grouped()))
+    assert r.groups() == {"land": ["a", "b"]}
+    assert r.sample_dimension_names() == [f"land[{x}]" for x in uncertainty.ranges.REGIONS]
+    assert r.sample_columns() == list(range(5)) * 2
+    u = np.random.default_rng(0).random((4, 5))
+    full = r.expand(u)
+    np.testing.assert_array_equal(full[:, :5], full[:, 5:])
+    assert "group" in r.to_frame().columns
+
+
+@pytest.mark.parametrize("text,match", [
+    (lambda: ENTRY.replace('name = "x"', 'name = "x"\ngroup = "solo"'),
+     "group 'solo': only parameter 'x' declares it"),
+    (lambda: grouped().replace('group = "land"', 'group = "a"'), "group 'a': is also a parameter's name"),
+    (lambda: grouped().replace('group = "land"', 'group = "Land Use"'), "group 'Land Use': a group name"),
+    (lambda: grouped().replace('group = "land"', 'group = 3', 1), "group must be a string"),
+])
+def test_a_group_with_inconsistent_entries_is_one_clear_error(tmp_path, text, match):
+    with pytest.raises(InputError, match=match) as err:
+        uncertainty.load(write(tmp_path, text()))
+    assert len(str(err.value).splitlines()) == 1 and "u.toml" in str(err.value)
+
+
+def test_a_group_mixing_per_is_refused(tmp_path):
+    # One entry drawn per region, the other once: they cannot share one draw per scope.
+    b = edit(name='"b"', target='"technology:beccs.plant.capex"', unit='"US$2018/kW"', per='"none"',
+             group='"land"')
+    text = edit(name='"a"', group='"land"') + "\n[[parameter]]\n" + b.split("[[parameter]]\n", 1)[1]
+    with pytest.raises(InputError, match="group 'land': its entries must share one draw per scope, "
+                                         "so the same per \\('a' per 'region', 'b' per 'none'\\)"):
+        uncertainty.load(write(tmp_path, text))
+
+
 def test_loader_errors_for_value_and_discrete_entries(tmp_path):
     value = edit(target='"technology:beccs.plant.capex"', unit='"US$2018/kW"', per='"none"',
                  apply='"value"', low=3000.0, central=4000.0, high=6000.0)

@@ -60,8 +60,10 @@ def _check_ranges(path, tech_dir) -> None:
         r = uncertainty.load(f, tech=tech, data_path=path)
         from fastmonet import data
         r.check_inputs(data.load(path))        # multipliers x this folder's values, in bounds
-        print(f"{f.name}: {len(r.parameters)} ranges, {len(r.dimension_names())} sampled "
-              f"dimensions, valid")
+        groups = "; ".join(f"group {g}: {', '.join(n)}" for g, n in r.groups().items())
+        print(f"{f.name}: {len(r.parameters)} ranges, {len(r.dimension_names())} dimensions in "
+              f"{len(r.sample_dimension_names())} sampled columns, valid"
+              + (f" (drawn together: {groups})" if groups else ""))
     elif path is None:
         raise InputError(f"{f}: the bundled ranges file is missing (a broken install?)")
 

@@ -93,6 +93,8 @@ def _report(args: argparse.Namespace) -> int:
     if coop is not None:
         coop.to_csv(out / "value_of_cooperation.csv", index=False)
     paths = report.figures(ds, out)
+    for column, params in report.correlated(ds).items():
+        say(args, f"drawn together (one sampled column {column}): {', '.join(params)}")
     for (s, key), why in report.sobol_indices(ds).items():
         if isinstance(why, str):
             say(args, f"Sobol indices of {key} ({s}): {why}")

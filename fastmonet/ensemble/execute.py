@@ -126,7 +126,6 @@ def _prepare(n, scenarios, ranges, sampler, seed, targets, storage, data_path, i
     if inputs is None:
         inputs = data.load(data_path, storage=storage, targets=targets)
     ranges.check_inputs(inputs)        # every multiplier keeps the data physical: before any work
-    dims = ranges.dimension_names()
     if draws is not None:
         draws = [dict(d) for d in draws]
         sample = sampling.numeric_table(ranges, draws)
@@ -135,7 +134,7 @@ def _prepare(n, scenarios, ranges, sampler, seed, targets, storage, data_path, i
     else:
         if n is None:
             raise InputError("--n: give the number of members")
-        unit, info = sampling.unit_sample(len(dims), n, sampler, seed, names=dims)
+        unit, info = sampling.ranges_sample(ranges, n, sampler, seed)
         draws, sample = sampling.values_table(ranges, unit)
     regions = [str(r) for r in inputs["region"].values] + [WORLD]
     # ISOLATION before any SWITCH_Y of the member; otherwise the user's order.
@@ -175,6 +174,10 @@ def _keys(ctx: Context, draws, sample, unit, info, warm_start: bool = True) -> t
         "sampler": info.sampler, "seed": info.seed, "n_requested": info.n_requested,
         "n_members": info.n_members, "saltelli_base_n": info.base_n or 0,
         "saltelli_second_order": bool(info.second_order),
+        # The sampled columns (a group of correlated entries is one) and, per parameter column,
+        # the sampled column it was drawn from: what the Sobol analysis is over.
+        "sample_dimensions": json.dumps(ctx.ranges.sample_dimension_names()),
+        "sample_columns": json.dumps(ctx.ranges.sample_columns()),
         "scenarios": [b.name for b in ctx.bases], "targets": ctx.bases[0].targets,
         "storage": ctx.bases[0].storage,
         "data_path": str(ctx.inputs.attrs.get("data_path", "")),

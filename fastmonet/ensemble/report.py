@@ -141,7 +141,7 @@ def sobol_indices(ds: xr.Dataset) -> dict:
     if ds.attrs.get("sampler") != "sobol":
         return {}
     from SALib.analyze import sobol
-    names = [str(p) for p in ds["parameter"].values]
+    names = sampled_names(ds)
     problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
     # The design the store was drawn with: N (d + 2) members without second-order terms (the
     # current sampler), N (2d + 2) with them (stores drawn before; the attribute says which).
@@ -162,6 +162,28 @@ def sobol_indices(ds: xr.Dataset) -> dict:
             out[(s, key)] = {"names": names, "S1": res["S1"], "ST": res["ST"],
                              "S1_conf": res["S1_conf"], "ST_conf": res["ST_conf"]}
     return out
+
+
+def sampled_names(ds: xr.Dataset) -> list[str]:
+    """The columns the store's sample was drawn over: a group of correlated entries is one
+    (attribute `sample_dimensions`); stores without it drew every parameter column."""
+    import json
+    text = ds.attrs.get("sample_dimensions")
+    return json.loads(text) if text else [str(p) for p in ds["parameter"].values]
+
+
+def correlated(ds: xr.Dataset) -> dict[str, list[str]]:
+    """{sampled column: the parameter columns drawn from it} for the columns shared by two or
+    more (the ranges' groups, per scope); empty when every column was drawn on its own."""
+    import json
+    cols = ds.attrs.get("sample_columns")
+    if not cols:
+        return {}
+    names, params = sampled_names(ds), [str(p) for p in ds["parameter"].values]
+    out: dict[str, list[str]] = {}
+    for param, j in zip(params, json.loads(cols)):
+        out.setdefault(names[j], []).append(param)
+    return {k: v for k, v in out.items() if len(v) > 1}
 
 
 # ----------------------------------------------------------------------------------- figures

@@ -13,6 +13,11 @@
 
 The same (sampler, n, d, seed) always gives the same array: that is what makes a rerun of the
 same command resume the same members.
+
+Correlated entries (``group`` in the ranges file) are one sampled dimension for every sampler:
+``ranges_sample`` draws the ranges' sampled columns (``Ranges.sample_dimension_names``, d' <= d)
+and gives every entry of a group its group's column, so grouped entries move together and the
+Saltelli design (and its Sobol indices) is over the d' sampled columns.
 """
 
 from __future__ import annotations
@@ -77,6 +82,14 @@ def unit_sample(d: int, n: int, sampler: str = "sobol", seed: int = 0,
         info = SampleInfo(sampler, seed, int(n), int(n))
     u = np.ascontiguousarray(np.clip(u, 0.0, 1.0), dtype=np.float64)
     return u, info
+
+
+def ranges_sample(ranges, n: int, sampler: str = "sobol", seed: int = 0) -> tuple[np.ndarray, SampleInfo]:
+    """(n_members, d) unit samples over the ranges' dimensions, drawn over its sampled columns
+    (groups share one) and expanded: what `Ranges.ppf` / `values_table` take."""
+    names = ranges.sample_dimension_names()
+    u, info = unit_sample(len(names), n, sampler, seed, names=names)
+    return ranges.expand(u), info
 
 
 def values_table(ranges, u: np.ndarray) -> tuple[list[dict], np.ndarray]:

@@ -17,12 +17,19 @@ value, distribution, how it applies, and the source or reasoning of each end.
     status_low = "sourced"       # sourced | derived | assumed (each end)
     status_high = "assumed"
     select = { biomass = ["miscanthus"] }   # optional, inputs targets: restrict to these labels
+    group = "dac_cost"           # optional: entries of one group share one draw (see below)
 
 With per = "region", `low` and `high` may be tables giving each region its own end
 (`low = { BRA = 0.8, CHN = 0.8, EU = 0.7, IND = 0.9, USA = 0.8 }`).
 Lognormal: `low` and `high` are the 5th and 95th percentiles. Discrete: `cases` with `weights`
 (`central` is the bundled case). `fastmonet.uncertainty.load()` validates all of it and names the
 entry at fault.
+
+Correlated entries: entries with the same `group` are drawn from one sampled dimension (one per
+region for per = "region" entries): every entry maps the same unit-interval quantile through its
+own distribution, so they move together (rank correlation 1; the high end of one comes with the
+high end of the others). A group needs two or more entries with the same `per`, and its name must
+not be a parameter's name; `Ranges.sample_dimension_names()` are the sampled columns.
 """
 
 from __future__ import annotations
@@ -53,7 +60,7 @@ Z95 = 1.6448536269514722  # standard normal 95th percentile
 
 _KEYS = {"name", "target", "unit", "apply", "per", "distribution", "low", "central", "high",
          "cases", "weights", "source_low", "source_high", "status_low", "status_high", "select",
-         "note"}
+         "note", "group"}
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -78,6 +85,12 @@ class Parameter:
     status_high: str = ""
     select: dict = field(default_factory=dict)
     note: str = ""
+    group: str = ""                 # entries of one group share their sampled dimension
+
+    @property
+    def key(self) -> str:
+        """The sampled column this entry draws from: its group, or its own name."""
+        return self.group or self.name
 
     @property
     def target(self) -> str:
@@ -155,6 +168,41 @@ class Ranges:
         """Sampled columns: "mal" or, per region / subregion, "mal[BRA]" / "mal[BR-AC]"."""
         return [p.name if s is None else f"{p.name}[{s}]" for p, s in self.dimensions()]
 
+    def sample_dimensions(self) -> list[tuple[str, str | None]]:
+        """The sampled columns (group or parameter, scope): grouped entries share one."""
+        out: list[tuple[str, str | None]] = []
+        for p, s in self.dimensions():
+            if (p.key, s) not in out:
+                out.append((p.key, s))
+        return out
+
+    def sample_dimension_names(self) -> list[str]:
+        """Sampled columns: "mal[BRA]", or a group's "dac_cost" for all its entries."""
+        return [k if s is None else f"{k}[{s}]" for k, s in self.sample_dimensions()]
+
+    def sample_columns(self) -> list[int]:
+        """For each parameter dimension, the index of the sampled column it draws from."""
+        index = {d: j for j, d in enumerate(self.sample_dimensions())}
+        return [index[(p.key, s)] for p, s in self.dimensions()]
+
+    def expand(self, u) -> np.ndarray:
+        """Unit samples over the sampled columns (n, sampled) -> over the dimensions (n, d):
+        every entry of a group gets its group's column."""
+        u = np.atleast_2d(np.asarray(u, dtype=np.float64))
+        cols = self.sample_columns()
+        if u.shape[1] != len(self.sample_dimensions()):
+            raise InputError(f"ranges.expand: samples have {u.shape[1]} columns, the ranges "
+                             f"{len(self.sample_dimensions())} sampled columns")
+        return np.ascontiguousarray(u[:, cols])
+
+    def groups(self) -> dict[str, list[str]]:
+        """{group: its parameters' names}."""
+        out: dict[str, list[str]] = {}
+        for p in self.parameters:
+            if p.group:
+                out.setdefault(p.group, []).append(p.name)
+        return out
+
     def central(self) -> dict[str, float | str]:
         """The draw that reproduces the bundled inputs."""
         return {n: p.central for n, (p, _) in zip(self.dimension_names(), self.dimensions())}
@@ -227,6 +275,7 @@ class Ranges:
                 "low": _show(p.end("low")), "central": p.central, "high": _show(p.end("high")),
                 "status_low": p.status_low, "status_high": p.status_high,
                 "source_low": p.source_low, "source_high": p.source_high,
+                "group": p.group,
             })
         return pd.DataFrame(rows)
 
@@ -275,6 +324,7 @@ def load(path: str | Path | None = None, *, tech: technology.Technology | None =
             raise InputError(f"{where}: duplicate name")
         seen.add(p.name)
         params.append(p)
+    _check_groups(params, path.name)
     return Ranges(params, _subregions(data_path), path)
 
 
@@ -286,6 +336,29 @@ def default_path(data_path=None) -> Path:
         if own.is_file():
             return own
     return DEFAULT_PATH
+
+
+def _check_groups(params: list[Parameter], where: str) -> None:
+    """A group shares one draw per scope: two or more entries, one `per`, no name clash."""
+    names = {p.name for p in params}
+    members: dict[str, list[Parameter]] = {}
+    for p in params:
+        if p.group:
+            members.setdefault(p.group, []).append(p)
+    for g, ps in members.items():
+        at = f"{where}: group {g!r}"
+        if not _NAME.match(g):
+            raise InputError(f"{at}: a group name must be snake_case (a-z, 0-9, _)")
+        if g in names:
+            raise InputError(f"{at}: is also a parameter's name; name the group apart")
+        if len(ps) < 2:
+            raise InputError(f"{at}: only parameter {ps[0].name!r} declares it; a group moves two "
+                             f"or more entries together")
+        pers = {p.per for p in ps}
+        if len(pers) > 1:
+            detail = ", ".join(f"{p.name!r} per {p.per!r}" for p in ps)
+            raise InputError(f"{at}: its entries must share one draw per scope, so the same per "
+                             f"({detail})")
 
 
 def _subregions(data_path) -> dict[str, tuple[str, ...]]:
@@ -359,9 +432,12 @@ def _parameter(t, tech: technology.Technology, where: str) -> Parameter:
     sources = {k: _text(t, k, where) for k in ("source_low", "source_high")}
     select = t.get("select", {})
     _check_scope(kind, targets, apply, per, select, where)
+    group = t.get("group", "")
+    if not isinstance(group, str):
+        raise InputError(f"{where}: group must be a string, got {group!r}")
     common = dict(name=name, targets=targets, units=units, apply=apply, per=per,
                   distribution=dist, select=dict(select), note=str(t.get("note", "")),
-                  **sources, **statuses)
+                  group=group.strip(), **sources, **statuses)
     bundled_value = _bundled(kind, targets, apply, tech)
     if dist == "discrete":
         return _discrete(t, common, bundled_value, where)
