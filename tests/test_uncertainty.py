@@ -312,8 +312,14 @@ def test_a_full_random_draw_changes_each_input_as_its_entries_say(inputs, tech, 
         f = xr.DataArray([draw[f"{name}[{r}]"] for r in reg], dims="subregion")
         return (da * f).transpose(*da.dims).values
 
-    for var, name in (("mal", "mal"), ("lrp", "lrp"), ("ovl", "lrp"), ("lhw", "wheat_area")):
-        assert np.array_equal(applied.inputs[var].values, scaled(inputs[var], name)), var
+    def chain(da, *names):         # entries on one variable compose in the ranges' order
+        for name in names:
+            da = xr.DataArray(scaled(da, name), dims=da.dims)
+        return da.values
+
+    for var, names in (("mal", ("mal", "water_filter")), ("lrp", ("lrp", "water_filter")),
+                       ("ovl", ("lrp", "water_filter")), ("lhw", ("water_filter", "wheat_area"))):
+        assert np.array_equal(applied.inputs[var].values, chain(inputs[var], *names)), var
     cy, cy0 = applied.inputs["crop_yield"], inputs["crop_yield"]   # two entries on one variable
     for crop, name in (("wheat_straw", "straw_yield"), ("poplar", "energy_crop_yield")):
         assert np.array_equal(cy.sel(biomass=crop).values, scaled(cy0.sel(biomass=crop), name)), crop
@@ -429,3 +435,28 @@ def test_cli_build_factor_option_reaches_the_scenario():
     assert sc.rates.build_factor == 10.0 and sc.rates.beccs_plants_per_period() == 40.0
     (default,) = cli_solve._scenarios(parser.parse_args(["solve", "--scenario", "cooperation"]))
     assert default.rates.build_factor == 5.5
+
+
+def test_land_and_beccs_ends_span_the_literature_read(ranges):
+    """Issue 21: the inputs that decide the answer get the spread of the sources read, not a
+    narrow band (Cai et al.'s scenarios, national studies, Bastin et al.'s country figures, the
+    water-risk filter, marginal-land yields, BECCS efficiency)."""
+    import csv
+    with open(DEFAULT_PATH / "sources" / "land_ranges.csv", newline="") as fh:
+        land = {(r["region"], r["field"]): r for r in csv.DictReader(fh)}
+    mal = ranges["mal"]
+    for region in ("BRA", "EU", "IND", "USA"):       # Cai's lowest to highest scenario
+        assert mal.bounds(region) == (round(320 / 511, 3), round(1411 / 511, 3))
+    china = land[("CHN", "marginal_land_total")]
+    assert (float(china["low"]), float(china["high"])) == (45.0, 104.78)   # Tang 2010, Wang 2017
+    assert china["status_low"] == china["status_high"] == "sourced"
+    for region, mha in (("USA", 103.0), ("BRA", 49.7), ("CHN", 40.2)):     # Bastin et al. 2019
+        assert float(land[(region, "reforestation_potential_total")]["high"]) == mha
+    # The water filter moves every land figure, from a stricter rule to no filter.
+    w = ranges["water_filter"]
+    assert set(w.targets) == {"inputs:mal", "inputs:lrp", "inputs:ovl", "inputs:lhw"}
+    assert all(w.bounds(r)[0] < 1.0 < w.bounds(r)[1] for r in uncertainty.ranges.REGIONS)
+    assert ranges["energy_crop_yield"].bounds() == (0.413, 1.529)
+    assert ranges["beccs_efficiency"].targets == ("technology:beccs.plant.net_efficiency",)
+    assert ranges.groups() == {"forest_productivity": ["forest_growth_b", "forest_growth_g"],
+                               "dac_cost": ["dac_capex", "dac_opex"]}

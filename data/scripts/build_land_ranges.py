@@ -4,7 +4,8 @@
 
 For the ensemble's parameter space (`data/uncertainty.toml`, H5): national marginal land (MAL),
 reforestation potential (RP, before the water filter), harvested wheat area, wheat grain yield
-(which sets the straw yield) and the straw removal share. Central values are the bundled ones (`sources/national_values.csv`); each bound
+(which sets the straw yield) and the straw removal share (issue 21: the land ends span the
+literature's scenarios and national studies). Central values are the bundled ones (`sources/national_values.csv`); each bound
 names its basis (tags in `data/SOURCES.md`, "Land ranges"). Statuses per bound: `sourced` when
 read, `derived` when computed here from read numbers, `assumed` otherwise.
 `tests/test_data_status.py` checks that the committed file equals a rebuild. Standard library only.
@@ -23,14 +24,30 @@ ACRE_HA = 0.40468564224
 
 # Cai, Zhang & Wang (2011) abstract: 320-702 Mha of marginal land (abandoned/degraded cropland and
 # mixed crop-vegetation land) over Africa, China, Europe, India, South America and the continental
-# US, depending on the scenario. Only this six-region aggregate was read: its relative spread
-# around its mean is applied to every region (an assumption).
+# US, depending on the scenario; 1107-1411 Mha when grassland, savanna and shrubland with marginal
+# productivity count too (for low-input high-diversity perennials), depending on whether pasture
+# is discounted. The range spans the scenarios: lowest 320, highest 1411, each over the mean of the
+# narrow scenarios (511), which is where the bundled totals were set (SOURCES.md, marginal land).
+# Only the six-region aggregates were read: applying their spread to each region is an assumption,
+# except where a national study was read (below).
 CAI_LOW_MHA, CAI_HIGH_MHA = 320.0, 702.0
-# US reforestation: Cook-Patton et al. (2020), up to 133 million acres (central, as bundled);
-# Gorte (2009, CRS), 100-450 million acres for afforestation/reforestation (low bound: 100);
-# Bastin et al. (2019), 103 Mha of US tree-restoration potential (high bound).
+CAI_WIDE_HIGH_MHA = 1411.0
+# China, national studies read (abstracts): Tang, Xie & Geng (2010), J. Integr. Plant Biol. 52:112,
+# "some 45 million hm2 of marginal land could be brought into high potential biomass energy
+# production" (low); Qin et al. (2011), Environ. Sci. Technol. 45:10765, 47 Mha of marginal
+# agricultural land in China (Cai's layer; between the ends); Wang et al. (2017), Chin. Geogr. Sci.
+# 27:207, "the total marginal land in China was determined to be 104.78 x 10^6 ha" (55.82 of it
+# suitable for their woody oil crops) (high).
+MAL_NATIONAL_MHA = {"CHN": ((45.0, "TANG2010 45 Mha"), (104.78, "WANG2017 104.78 Mha total"))}
+# Reforestation: Bastin et al. (2019) country restoration potentials (Mha), read as quoted from the
+# paper by bio4climate.org: USA 103, Brazil 49.7, China 40.2 (high ends). India: the government's
+# Bonn Challenge and Land Degradation Neutrality pledge to restore 26 Mha of degraded land by 2030
+# (connectkaro.org, restoration policy dialogues 2023; Deccan Herald): restoration of degraded land,
+# not only tree cover, as the high end. US low: Gorte (2009, CRS), 100-450 million acres.
 US_RP_LOW_MHA = 100e6 * ACRE_HA / 1e6
-US_RP_HIGH_MHA = 103.0
+RP_HIGH_MHA = {"USA": (103.0, "BASTIN2019 USA 103 Mha"), "BRA": (49.7, "BASTIN2019 Brazil 49.7 Mha"),
+               "CHN": (40.2, "BASTIN2019 China 40.2 Mha"),
+               "IND": (26.0, "IN_BONN_LDN 26 Mha restoration pledge")}
 # Straw removal share: no numeric threshold was read (the reviews read say sustainable removal is
 # site-specific); a wide assumed band around the bundled 0.4.
 STRAW_LOW, STRAW_HIGH = 0.2, 0.6
@@ -91,21 +108,27 @@ def build(data: Path = DATA) -> None:
     rows = []
     for reg in REGIONS:
         mal = national[(reg, "marginal_land_total")]
-        rows.append(row(reg, "marginal_land_total", "mha",
-                        ((mal[0] * CAI_LOW_MHA / cai_mean, "assumed"),
-                         (mal[0] * CAI_HIGH_MHA / cai_mean, "assumed")), mal,
-                        ("CAI2011 aggregate low/mean", "CAI2011 aggregate high/mean")))
+        if reg in MAL_NATIONAL_MHA:
+            (lo, lo_basis), (hi, hi_basis) = MAL_NATIONAL_MHA[reg]
+            bounds, bases = ((lo, "sourced"), (hi, "sourced")), (lo_basis, hi_basis)
+        else:
+            bounds = ((mal[0] * CAI_LOW_MHA / cai_mean, "assumed"),
+                      (mal[0] * CAI_WIDE_HIGH_MHA / cai_mean, "assumed"))
+            bases = ("CAI2011 lowest scenario/narrow mean", "CAI2011 highest scenario/narrow mean")
+        rows.append(row(reg, "marginal_land_total", "mha", bounds, mal, bases))
     for reg in REGIONS:
         rp = national[(reg, "reforestation_potential_total")]
         if reg == "USA":
-            bounds = ((US_RP_LOW_MHA, "derived"), (US_RP_HIGH_MHA, "sourced"))
-            bases = ("GORTE2009 low (100 Macre)", "BASTIN2019 USA")
+            low = ((US_RP_LOW_MHA, "derived"), "GORTE2009 low (100 Macre)")
         else:
-            bounds = ((rp[0] * US_RP_LOW_MHA / us_rp, "assumed"),
-                      (rp[0] * US_RP_HIGH_MHA / us_rp, "assumed"))
-            bases = ("US relative spread (GORTE2009/COOKPATTON2020)",
-                     "US relative spread (BASTIN2019/COOKPATTON2020)")
-        rows.append(row(reg, "reforestation_potential_total", "mha", bounds, rp, bases))
+            low = ((rp[0] * US_RP_LOW_MHA / us_rp, "assumed"), "US relative spread (GORTE2009/COOKPATTON2020)")
+        if reg in RP_HIGH_MHA:
+            high = ((RP_HIGH_MHA[reg][0], "sourced"), RP_HIGH_MHA[reg][1])
+        else:
+            high = ((rp[0] * RP_HIGH_MHA["USA"][0] / us_rp, "assumed"),
+                    "US relative spread (BASTIN2019/COOKPATTON2020)")
+        rows.append(row(reg, "reforestation_potential_total", "mha", (low[0], high[0]), rp,
+                        (low[1], high[1])))
     for reg in REGIONS:
         low, high = wheat_bounds(series, reg)
         # the EU declares no national total: its central is the sum of its 2018 country areas

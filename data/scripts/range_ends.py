@@ -1,5 +1,6 @@
-"""Range ends of data/uncertainty.toml derived from data/sources/energy_ranges.csv and
-data/sources/land_ranges.csv.
+"""Range ends of data/uncertainty.toml derived from data/sources/energy_ranges.csv,
+data/sources/land_ranges.csv, the bundled land and crop tables and figures read for issue 21
+(constants below, each with its source; data/SOURCES.md "Uncertainty ranges").
 
     python data/scripts/range_ends.py        # prints name, end, value and how it was computed
 
@@ -12,10 +13,103 @@ from __future__ import annotations
 
 import csv
 import statistics
+import tomllib
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parents[1]
 REGIONS = ("BRA", "CHN", "EU", "IND", "USA")
+
+
+# Energy-crop yields. Campbell et al. (2008), Environ. Sci. Technol. 42:5791, abstract: the
+# area-weighted mean above-ground production on abandoned agricultural land is 4.3 t/ha/yr
+# ("in contrast to estimates of up to 10 ... in previous assessments"): the low end, against the
+# bundled yield of the best of the four crops per subregion, weighted by its marginal land.
+CAMPBELL_T_HA_YR = 4.3
+# Wullschleger et al. (2010), Agron. J. 102:1158, abstract: lowland switchgrass 12.9 +- 5.9 Mg/ha
+# over the US field-trial database (upland 8.7 +- 4.2): the high end, against the bundled
+# switchgrass yield weighted by marginal land. (Arundale et al. 2014's Illinois miscanthus,
+# 10.5 short tons/acre = 23.5 Mg/ha over seven sites and 8-10 years, read as reported by Hay &
+# Forage Grower and Ethanol Producer Magazine, is higher still but from Corn Belt trial plots.)
+WULLSCHLEGER_LOWLAND_T_HA_YR = 12.9
+SHORT_TON_PER_ACRE_T_PER_HA = 0.90718474 / 0.40468564224
+# BECCS plant net efficiency, low end: Danish Energy Agency catalogue as reproduced by PyPSA
+# technology-data outputs/costs_2020.csv (commit 634cdc1a): "09a Wood Chips, Large 50 degree"
+# electricity efficiency, net, annual average 0.2689 (a CHP whose heat covers the capture
+# reboiler), less the capture unit's electricity ("401.a Post comb - small CHP": 0.03 MWh/tCO2
+# plus 0.1 MWh/tCO2 for compression, capture rate 0.9) on solid biomass's 0.3667 tCO2/MWh_th
+# (PyPSA's stoichiometric figure).
+DEA_CHP_EL_EFF = 0.2689
+DEA_CAPTURE_EL_MWH_PER_T = 0.03 + 0.1
+DEA_CAPTURE_RATE = 0.9
+BIOMASS_TCO2_PER_MWH_TH = 0.3667
+CROPS = ("miscanthus", "switchgrass", "willow", "poplar")
+
+
+def _csv(name: str) -> list[dict]:
+    with open(DATA / name, newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _region_of() -> dict[str, str]:
+    return {r["subregion"]: r["region"] for r in _csv("subregions.csv")}
+
+
+def _crop_land() -> dict[str, float]:
+    """Marginal land energy crops can use per subregion (MAL + OVL, ha, after the water filter)."""
+    land = {r["subregion"]: float(r["mal_ha"]) for r in _csv("land.csv")}
+    for r in _csv("land_ecozone.csv"):
+        land[r["subregion"]] += float(r["ovl_ha"])
+    return land
+
+
+def crop_yield_ratios() -> dict[str, float]:
+    """low / high multipliers of the energy-crop yields (the four crops together)."""
+    land = _crop_land()
+    yields = {r["subregion"]: r for r in _csv("crop_yield.csv")}
+    total = sum(land.values())
+    best = sum(land[s] * max(float(yields[s][f"{c}_tdm_per_ha_yr"]) for c in CROPS) for s in land) / total
+    switch = sum(land[s] * float(yields[s]["switchgrass_tdm_per_ha_yr"]) for s in land) / total
+    return {"low": CAMPBELL_T_HA_YR / best, "high": WULLSCHLEGER_LOWLAND_T_HA_YR / switch}
+
+
+def water_filter_high() -> dict[str, float]:
+    """Per region: the land (MAL + LRP + OVL) with no water-risk filter over the land with the
+    bundled filter (every figure was multiplied by its subregion's water share)."""
+    share = {r["subregion"]: float(r["water_low_risk_share"]) for r in _csv("land.csv")}
+    land = {r["subregion"]: float(r["mal_ha"]) for r in _csv("land.csv")}
+    for r in _csv("land_ecozone.csv"):
+        land[r["subregion"]] += float(r["lrp_ha"]) + float(r["ovl_ha"])
+    region_of = _region_of()
+    kept = {r: 0.0 for r in REGIONS}
+    unfiltered = {r: 0.0 for r in REGIONS}
+    for s, ha in land.items():
+        kept[region_of[s]] += ha
+        unfiltered[region_of[s]] += ha / share[s] if share[s] > 0 else 0.0
+    return {r: unfiltered[r] / kept[r] for r in REGIONS}
+
+
+def water_filter_low() -> dict[str, float]:
+    """Per region: a stricter rule (Aqueduct overall water risk below 2, not 3) assumed to remove
+    the same share of the kept land as the OWR < 3 rule removed of the whole: the land-weighted
+    mean water share of the kept land (the medium-high class's own share is not readable here)."""
+    share = {r["subregion"]: float(r["water_low_risk_share"]) for r in _csv("land.csv")}
+    land = {r["subregion"]: float(r["mal_ha"]) for r in _csv("land.csv")}
+    for r in _csv("land_ecozone.csv"):
+        land[r["subregion"]] += float(r["lrp_ha"]) + float(r["ovl_ha"])
+    region_of = _region_of()
+    kept = {r: 0.0 for r in REGIONS}
+    stricter = {r: 0.0 for r in REGIONS}
+    for s, ha in land.items():
+        kept[region_of[s]] += ha
+        stricter[region_of[s]] += ha * share[s]
+    return {r: stricter[r] / kept[r] for r in REGIONS}
+
+
+def beccs_efficiency_low() -> float:
+    with open(DATA / "technology" / "beccs.toml", "rb") as fh:
+        bundled = tomllib.load(fh)["plant"]["net_efficiency"]["value"]
+    penalty = DEA_CAPTURE_EL_MWH_PER_T * DEA_CAPTURE_RATE * BIOMASS_TCO2_PER_MWH_TH
+    return (DEA_CHP_EL_EFF - penalty) / bundled
 
 
 def _rows(field: str) -> list[dict]:
@@ -81,6 +175,13 @@ def ends() -> dict[tuple[str, str], float]:
     out[("gas_price", "low")] = min(series) / float(gas["central"])
     out[("gas_price", "high")] = max(series) / float(gas["central"])
     out.update(land_ratios())
+    for end, v in crop_yield_ratios().items():
+        out[("energy_crop_yield", end)] = v
+    for region, v in water_filter_high().items():
+        out[(f"water_filter[{region}]", "high")] = v
+    for region, v in water_filter_low().items():
+        out[(f"water_filter[{region}]", "low")] = v
+    out[("beccs_efficiency", "low")] = beccs_efficiency_low()
     for region, e in electricity_ratios().items():
         for end, v in e.items():
             out[(f"electricity_price[{region}]", end)] = v
