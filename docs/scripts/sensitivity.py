@@ -6,8 +6,9 @@ charts, and the percentile at which each of the paper's headline results falls.
     python docs/scripts/sensitivity.py study.zarr           # print the page
     python docs/scripts/sensitivity.py study.zarr --write   # rewrite docs/sensitivity.md and
                                                             # docs/figures/sensitivity_*.png
-    python docs/scripts/sensitivity.py study.zarr --write --readings
-                                                 # also the ensemble's 5-50-95 % in docs/readings.md
+    python docs/scripts/sensitivity.py study.zarr --write --readings --note "..."
+                                 # also the ensemble's 5-50-95 % in docs/readings.md; --note: a line
+                                 # under the title saying where and how the study ran
 
 Outputs (2100, world unless named): CNC (US$2018/tCO2), DACCS and AR shares of the cumulative
 removal (%), India's shortfall (GtCO2). Sobol indices (first order S1, total ST) are SALib's, over
@@ -146,12 +147,12 @@ def figures(ds, out_dir: Path) -> list[Path]:
     return [fan_path, hist_path]
 
 
-def page(store_path: str, write_figures: bool) -> tuple[str, dict]:
+def page(store_path: str, write_figures: bool, note: str = "") -> tuple[str, dict]:
     from fastmonet import ensemble
-    return render(ensemble.open(store_path).load(), Path(store_path).name, write_figures)
+    return render(ensemble.open(store_path).load(), Path(store_path).name, write_figures, note)
 
 
-def render(ds, store_name: str, write_figures: bool = False) -> tuple[str, dict]:
+def render(ds, store_name: str, write_figures: bool = False, note: str = "") -> tuple[str, dict]:
     """The page's text and {(output, scenario): (p5, p50, p95, percentile of the paper's value)}."""
     from fastmonet.ensemble import report
     seed = int(ds.attrs.get("seed", 0))
@@ -172,8 +173,10 @@ def render(ds, store_name: str, write_figures: bool = False) -> tuple[str, dict]
         f"targets {ds.attrs.get('targets')}, fastmonet {ds.attrs.get('fastmonet_version')}. "
         "Edit the script, not this page.",
         "",
-        "Ranges: `data/uncertainty.toml` (`fastmonet data ranges --csv` lists every end with its "
-        "source and status). Drawn together (one sampled column each): "
+        *([f"**{note}**", ""] if note else []),
+        f"Ranges: `{Path(str(ds.attrs.get('ranges_path', ''))).name or 'given'}` (for the bundled "
+        "`data/uncertainty.toml`, `fastmonet data ranges --csv` lists every end with its source "
+        "and status). Drawn together (one sampled column each): "
         + ("; ".join(f"{k} = {', '.join(v)}" for k, v in groups.items()) if groups else "none")
         + ". Sobol indices: SALib, 95 % bootstrap intervals "
         f"({RESAMPLES} resamples); *resolved* = the interval is narrower than the index.",
@@ -246,10 +249,11 @@ def main(argv=None) -> int:
     ap.add_argument("--readings", action="store_true",
                     help="with --write: the ensemble's 5-50-95 %% in docs/readings.md")
     ap.add_argument("--out", type=Path, default=PAGE, help="the page to write (default docs/sensitivity.md)")
+    ap.add_argument("--note", default="", help="a line under the title (where and how the store was run)")
     args = ap.parse_args(argv)
     from fastmonet.errors import InputError
     try:
-        text, summary = page(args.store, write_figures=args.write)
+        text, summary = page(args.store, write_figures=args.write, note=args.note)
     except InputError as exc:
         print(f"sensitivity.py: {exc}", file=sys.stderr)
         return 2
