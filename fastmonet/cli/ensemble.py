@@ -98,6 +98,11 @@ def _report(args: argparse.Namespace) -> int:
     for (s, key), why in report.sobol_indices(ds).items():
         if isinstance(why, str):
             say(args, f"Sobol indices of {key} ({s}): {why}")
+    done = table[(table["metric"] == "members") & (table["stat"] == "done")]
+    for s, n in zip(done["scenario"], done["value"]):
+        warn = report.member_warning(int(n))
+        if warn:
+            say(args, f"warning: {s}: {warn}")
     if args.csv:
         table.to_csv(sys.stdout, index=False)
     else:

@@ -314,9 +314,11 @@ def run(args: argparse.Namespace) -> int:
     if args.csv:
         sys.stdout.write((out / "summary.csv").read_text())
     elif not args.quiet:
-        lines = table.lines(rows)
+        from fastmonet.report import shortfall
+        price = shortfall.pricing(ds)
+        lines = table.lines(rows, shortfall.world_cnc_priced(ds, price))
         print(table.text(lines))
-        for note in table.notes(lines):
+        for note in table.notes(lines, price):
             print(table.wrapped(note))
         print()
     if not args.quiet:

@@ -7,7 +7,11 @@ cooperation, Sobol indices, and figures.
     figures(ds, out_dir)                 # fan charts, Sobol bars, CNC histograms (PNG)
 
 Statistics use the members whose (member, scenario) finished; the counts of done and failed
-members are rows of the table. A target counts as met when the 2100 shortfall is at most 1e-6 of
+members are rows of the table.  A tail percentile p is backed by the data only when at least
+`TAIL_MEMBERS` members lie beyond it (n >= TAIL_MEMBERS x 100 / p); with fewer members
+`member_warning` says so, and the table gains bootstrap intervals (stats `p5_ci_low`,
+`p5_ci_high`, ...: the 5th and 95th percentiles of the percentile over `BOOTSTRAP` resamples of
+the members).  Colours come from `fastmonet.report.palette`, as in the run report. A target counts as met when the 2100 shortfall is at most 1e-6 of
 the 2100 target (the LP's own tolerance is far tighter).
 """
 
@@ -22,6 +26,9 @@ import xarray as xr
 from fastmonet.ensemble import store
 
 PERCENTILES = (5, 50, 95)
+TAIL_MEMBERS = 2           # members beyond a tail percentile for it to be more than one member
+BOOTSTRAP = 1000
+CI = (5, 95)               # the bootstrap interval of a percentile
 COLUMNS = ["scenario", "region", "option", "metric", "stat", "value", "unit"]
 MET_TOL = 1e-6
 SOBOL_OUTPUTS = {"cnc_2100": ("cnc", "US$2018/tCO2"), "shortfall_2100": ("shortfall", "GtCO2")}
@@ -59,6 +66,7 @@ def summarise(ds: xr.Dataset) -> pd.DataFrame:
         rows.append((s, "world", "all", "members", "done", float(ok.sum()), "1"))
         rows.append((s, "world", "all", "members", "failed",
                      float((np.asarray(ds["status"].sel(scenario=s).values) == store.FAILED).sum()), "1"))
+        few = member_warning(int(ok.sum())) is not None
         for metric, da in outs.items():
             da = da.sel(scenario=s).isel(member=np.flatnonzero(ok))
             for key, vals in _cells(da):
@@ -66,6 +74,10 @@ def summarise(ds: xr.Dataset) -> pd.DataFrame:
                 for p in PERCENTILES:
                     v = float(np.percentile(vals, p)) if vals.size else np.nan
                     rows.append((s, region, option, metric, f"p{p}", v, UNITS[metric]))
+                if few:
+                    for p, (lo, hi) in zip(PERCENTILES, bootstrap_intervals(vals)):
+                        rows.append((s, region, option, metric, f"p{p}_ci_low", lo, UNITS[metric]))
+                        rows.append((s, region, option, metric, f"p{p}_ci_high", hi, UNITS[metric]))
         rows.extend(_target_rows(ds, s, ok))
     rows.extend(_cooperation_rows(ds))
     for (s, out), res in sobol_indices(ds).items():
@@ -75,6 +87,35 @@ def summarise(ds: xr.Dataset) -> pd.DataFrame:
             rows.append((s, "world", "all", out, f"S1:{name}", float(s1), "1"))
             rows.append((s, "world", "all", out, f"ST:{name}", float(st), "1"))
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def members_needed(percentiles=PERCENTILES) -> int:
+    """Members for `TAIL_MEMBERS` of them to lie beyond the most extreme tail percentile."""
+    tail = min(min(p, 100 - p) for p in percentiles)
+    return int(np.ceil(TAIL_MEMBERS * 100 / tail)) if tail > 0 else 1
+
+
+def member_warning(n: int, percentiles=PERCENTILES) -> str | None:
+    """The words for a member count too small for the percentiles shown (None when enough)."""
+    need = members_needed(percentiles)
+    if n >= need:
+        return None
+    lo, hi = min(percentiles), max(percentiles)
+    return (f"only {n} members: p{lo} and p{hi} need at least {need} ({TAIL_MEMBERS} members "
+            f"beyond each); with {n} they are set by the one or two most extreme members; the "
+            f"table gives bootstrap intervals (stats p{lo}_ci_low ... p{hi}_ci_high)")
+
+
+def bootstrap_intervals(vals, percentiles=PERCENTILES, n_boot: int = BOOTSTRAP, seed: int = 0):
+    """[(low, high)] per percentile: the CI percentiles of that percentile over `n_boot`
+    resamples (with replacement) of `vals`; NaN without values."""
+    vals = np.asarray(vals, np.float64)
+    if vals.size == 0:
+        return [(np.nan, np.nan) for _ in percentiles]
+    rng = np.random.default_rng(seed)
+    resampled = vals[rng.integers(0, vals.size, size=(n_boot, vals.size))]
+    stats = np.percentile(resampled, percentiles, axis=1)                  # (len(p), n_boot)
+    return [tuple(float(x) for x in np.percentile(row, CI)) for row in stats]
 
 
 def _cells(da: xr.DataArray):
@@ -194,17 +235,30 @@ def figures(ds: xr.Dataset, out_dir: str | Path) -> list[Path]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     ds = ds.load()
-    paths = [_fan(ds, out_dir, plt), _histograms(ds, out_dir, plt)]
+    paths = [_save(fan_figure(ds), out_dir / "fan_cum_removal.png", plt),
+             _save(histogram_figure(ds), out_dir / "cnc_histograms.png", plt)]
     sob = {k: v for k, v in sobol_indices(ds).items() if not isinstance(v, str)}
     if sob:
         paths.append(_sobol_bars(sob, out_dir, plt))
     return paths
 
 
-def _fan(ds, out_dir, plt):
+def _save(fig, path: Path, plt) -> Path:
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def fan_figure(ds):
+    """World cumulative removal per option: median and the 5-95 % band, one panel a scenario
+    (option colours of the run report; a member count too small for p5/p95 is said in red)."""
+    import matplotlib.pyplot as plt
+
+    from fastmonet.report.palette import OPTION_NAMES, SHORTFALL_COLOUR, option_colour
     names = [str(x) for x in ds["scenario"].values]
     options = ["ar", "beccs", "daccs", "all"]
-    fig, axes = plt.subplots(1, len(names), figsize=(4.5 * len(names), 3.6), squeeze=False, sharey=True)
+    fig, axes = plt.subplots(1, len(names), figsize=(4.5 * len(names), 3.9), squeeze=False,
+                             sharey=True)
     years = ds["year"].values
     for ax, s in zip(axes[0], names):
         ok = np.flatnonzero(_done(ds, s))
@@ -213,35 +267,41 @@ def _fan(ds, out_dir, plt):
             if v.size == 0:
                 continue
             lo, mid, hi = np.percentile(v, PERCENTILES, axis=0)
-            ax.fill_between(years, lo, hi, alpha=0.2)
-            ax.plot(years, mid, label=o)
+            ax.fill_between(years, lo, hi, alpha=0.2, color=option_colour(o))
+            ax.plot(years, mid, label=OPTION_NAMES[o], color=option_colour(o))
         ax.set_title(f"{s} ({ok.size} members)")
+        warn = member_warning(ok.size)
+        if warn:
+            ax.text(0.02, 0.98, f"{ok.size} members: too few for p5/p95", transform=ax.transAxes,
+                    va="top", fontsize=7, color=SHORTFALL_COLOUR)
         ax.set_xlabel("year")
     axes[0][0].set_ylabel("cumulative removal, world (GtCO2)")
-    axes[0][0].legend(title="median, 5-95 %", fontsize=8)
+    axes[0][0].legend(title="median, 5-95 %", fontsize=8, loc="center left")
     fig.tight_layout()
-    path = out_dir / "fan_cum_removal.png"
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return fig
 
 
-def _histograms(ds, out_dir, plt):
+def histogram_figure(ds):
+    """World CNC by 2100 across members, one histogram a scenario (scenario colours of the run
+    report; the count axis in whole members)."""
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    from fastmonet.report.palette import policy_colour
     fig, ax = plt.subplots(figsize=(5.5, 3.6))
     cnc = outputs(ds)["cnc_2100"].sel(region="world")
     for s in [str(x) for x in ds["scenario"].values]:
         v = cnc.sel(scenario=s).values
         v = v[np.isfinite(v)]
         if v.size:
-            ax.hist(v, bins=min(30, max(5, v.size // 3)), alpha=0.5, label=s)
+            ax.hist(v, bins=min(30, max(5, v.size // 3)), alpha=0.5, label=s,
+                    color=policy_colour(s))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("CNC by 2100, world (US$2018/tCO2)")
     ax.set_ylabel("members")
     ax.legend(fontsize=8)
     fig.tight_layout()
-    path = out_dir / "cnc_histograms.png"
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return fig
 
 
 def _sobol_bars(sob: dict, out_dir, plt):

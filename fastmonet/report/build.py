@@ -6,7 +6,7 @@ from pathlib import Path
 
 import xarray as xr
 
-from fastmonet.report import figures, html, markdown, narrative, table
+from fastmonet.report import assumptions, figures, html, markdown, narrative, shortfall, table
 from fastmonet.report.content import Report
 
 FORMATS = ("html", "md")
@@ -14,12 +14,17 @@ FORMATS = ("html", "md")
 
 def make(ds: xr.Dataset, summary_rows, detail: dict, provenance: dict, inputs=None, coeffs=None,
          tables=None, failed=(), extra_figures=()) -> Report:
-    lines = table.lines(summary_rows)
+    price = shortfall.pricing(ds)
+    lines = table.lines(summary_rows, shortfall.world_cnc_priced(ds, price))
+    data_path = (inputs.attrs.get("data_path") if inputs is not None else None) \
+        or provenance.get("data_folder")
     return Report(title="fastmonet: least-cost CO2 removal by scenario", lines=lines,
-                  notes=table.notes(lines), paragraphs=narrative.paragraphs(ds),
+                  notes=table.notes(lines, price),
+                  paragraphs=narrative.paragraphs(ds, price),
                   figures=list(figures.all_figures(ds, detail, inputs, coeffs, tables))
                   + list(extra_figures),
-                  provenance=provenance, failed=list(failed))
+                  provenance=provenance, failed=list(failed),
+                  assumed=assumptions.summary(data_path) if data_path else None)
 
 
 def write_report(report: Report, folder: str | Path, fmt: str = "html") -> Path:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from fastmonet.report.assumptions import Assumed
 from fastmonet.report.figures import Figure
 from fastmonet.report.table import Line
 
@@ -17,3 +18,4 @@ class Report:
     figures: list[Figure]
     provenance: dict
     failed: list[tuple[str, str]] = field(default_factory=list)   # (scenario, message)
+    assumed: Assumed | None = None        # how much of the input data is assumed

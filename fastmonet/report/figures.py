@@ -20,8 +20,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import xarray as xr  # noqa: E402
 
-OPTION_COLOURS = {"ar": "#4c9a2a", "beccs": "#d98c1f", "daccs": "#6a5acd"}
-OPTION_NAMES = {"ar": "AR", "beccs": "BECCS", "daccs": "DACCS"}
+from fastmonet.report import shortfall as sf  # noqa: E402
+from fastmonet.report.palette import (OPTION_COLOURS, OPTION_NAMES,  # noqa: E402
+                                      SHORTFALL_COLOUR, scenario_styles)
+
 GT = 1e9
 DPI = 100
 
@@ -67,6 +69,27 @@ def _regions(ds) -> list[str]:
     return [str(r) for r in ds["region"].values if str(r) != "world"]
 
 
+def _styles(ds, names=None) -> dict[str, dict]:
+    """The shared palette's style of every scenario of the run (colour by policy)."""
+    all_names = _names(ds)
+    return scenario_styles(all_names, [_policy(ds, n) for n in all_names])
+
+
+def _missing_words(ds, names) -> str:
+    """The caption's words on missed targets: which scenario misses how much, and where."""
+    gap = sf.shortfall_gt(ds)
+    parts = []
+    for n in names:
+        g = gap.sel(scenario=n)
+        w = float(g.sel(region="world"))
+        if w > 0:
+            regs = ", ".join(f"{r} {float(g.sel(region=r)):.1f}" for r in _regions(ds)
+                             if float(g.sel(region=r)) > 0)
+            parts.append(f"{n} misses {w:.1f} GtCO2 ({regs})")
+    return ("; targets missed by 2100 (marked in red): " + "; ".join(parts)) if parts else \
+        "; every scenario shown meets its targets"
+
+
 def _stacked_bars(ax, x, parts: dict, width: float) -> None:
     """Bars stacked by option; negative parts (AR before the stand grows) stack downwards."""
     up = np.zeros(len(x))
@@ -96,6 +119,10 @@ def cumulative_removal(ds) -> Figure:
             ax.plot(years, d["target"].sel(region=reg).values / GT, "k-o", ms=3, lw=1.2,
                     label="target")
             ax.set_title(f"{name}\n{reg}" if j == 0 else reg, fontsize=8)
+            gap = float(sf.shortfall_gt(ds).sel(scenario=name, region=reg))
+            if gap > 0:
+                ax.text(0.03, 0.95, f"misses {gap:.1f} Gt", transform=ax.transAxes, va="top",
+                        fontsize=7, color=SHORTFALL_COLOUR, fontweight="bold")
             ax.grid(alpha=0.3)
             if j == 0:
                 ax.set_ylabel("Cumulative CDR (GtCO2)", fontsize=8)
@@ -107,7 +134,8 @@ def cumulative_removal(ds) -> Figure:
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     return Figure("fig1_cumulative_removal", "Cumulative removal by decade and option (Fig. 2A/B)",
                   "Cumulative CO2 removal (GtCO2) at the end of each decade by option, world and "
-                  "per region, against the cumulative targets (black).", fig)
+                  "per region, against the cumulative targets (black)"
+                  + _missing_words(ds, rows) + ".", fig)
 
 
 def annual_removal(ds) -> Figure:
@@ -185,9 +213,12 @@ def cost_supply(ds, detail: dict) -> Figure | None:
                 (np.asarray(m["config_removal"].values) > 0)
             x = np.asarray(m["config_cum_removal"].values)[sel] / GT
             y = np.asarray(m["config_mnc"].values)[sel]
+            gap = float(sf.shortfall_gt(ds).sel(scenario=name, region=reg))
+            label = f"{name} (misses {gap:.1f} Gt)" if gap > 0 else name
             if x.size:
                 ax.step(np.concatenate([[0.0], x]), np.concatenate([[y[0]], y]), where="pre",
-                        ls=styles[s % 4], lw=1.3, label=name)
+                        ls=styles[s % 4], lw=1.3, label=label,
+                        color=SHORTFALL_COLOUR if gap > 0 else None)
                 top = max(top, float(np.nanpercentile(y, 98)))
         tgt = float(ds["target"].sel(scenario=names[0], region=reg).values[-1]) / GT
         ax.axvline(tgt, color="k", lw=1, ls="--", label="2100 target")
@@ -198,6 +229,9 @@ def cost_supply(ds, detail: dict) -> Figure | None:
         ax.grid(alpha=0.3)
     for ax in list(axes.flat)[len(regions):]:
         ax.axis("off")
+    for ax in list(axes.flat)[:len(regions)]:
+        if any("misses" in lab for lab in ax.get_legend_handles_labels()[1]):
+            ax.legend(fontsize=6, loc="upper left")      # the curves that stop short, in red
     handles, labels = axes.flat[0].get_legend_handles_labels()
     if len(regions) < nrow * ncol:
         axes.flat[-1].legend(handles, labels, loc="center", fontsize=8)
@@ -205,62 +239,123 @@ def cost_supply(ds, detail: dict) -> Figure | None:
         fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=8)
     fig.tight_layout()
     return Figure("fig4_cost_supply", "Regional cost-supply curves (Fig. 4)",
-                  "Net marginal cost of each deployed configuration against the region's "
-                  "cumulative removal by 2100 (cheapest first); dashed: the region's 2100 target.",
-                  fig)
+                  "Net marginal cost (US$/tCO2) of each deployed configuration against the "
+                  "region's cumulative removal by 2100 (cheapest first); dashed: the region's "
+                  "2100 target; a curve that ends left of it is a missed target (red, with the "
+                  "GtCO2 missing)" + _missing_words(ds, names) + ".", fig)
 
 
 def cnc_trading(ds) -> Figure:
-    """Fig. 5: each region's cumulative net cost by 2100 with negative-emissions trading."""
+    """Fig. 5: each region's cumulative net cost by 2100 with negative-emissions trading; a bar
+    whose region misses its target is outlined in red with the GtCO2 missing above it, and a
+    diamond marks its CNC with the shortfall priced (`shortfall.Pricing`)."""
     names = _names(ds)
     regions = _regions(ds) + ["world"]
-    fig, ax = plt.subplots(figsize=(max(7.0, 1.4 * len(regions) + 0.25 * len(names)), 4.2))
+    price = sf.pricing(ds)
+    gap = sf.shortfall_gt(ds)
+    priced = sf.priced_cnc(ds, price)
+    styles = _styles(ds)
+    fig, ax = plt.subplots(figsize=(max(7.0, 1.4 * len(regions) + 0.25 * len(names)), 4.6))
     width = 0.8 / len(names)
-    cmap = plt.get_cmap("tab10" if len(names) <= 10 else "tab20")
     x = np.arange(len(regions))
     for i, name in enumerate(names):
-        v = ds["cnc_trading_2100"].sel(scenario=name, region=regions).values
-        ax.bar(x - 0.4 + width * (i + 0.5), np.nan_to_num(v), width, color=cmap(i % cmap.N),
-               label=name)
+        v = np.nan_to_num(ds["cnc_trading_2100"].sel(scenario=name, region=regions).values)
+        xs = x - 0.4 + width * (i + 0.5)
+        st = styles[name]
+        ax.bar(xs, v, width, color=st["color"], hatch=st["hatch"], edgecolor="white",
+               linewidth=0.3, label=name)
+        for k, reg in enumerate(regions):
+            g = float(gap.sel(scenario=name, region=reg))
+            if g <= 0:
+                continue
+            ax.bar(xs[k], v[k], width, fill=False, edgecolor=SHORTFALL_COLOUR, linewidth=1.4)
+            top = v[k]
+            if price.defined:
+                pv = float(priced.sel(scenario=name, region=reg))
+                ax.plot([xs[k]], [pv], "D", color=SHORTFALL_COLOUR, ms=5,
+                        markeredgecolor="k", markeredgewidth=0.5, zorder=3)
+                top = max(top, pv)
+            ax.annotate(f"-{g:.1f} Gt", (xs[k], top), xytext=(0, 3), textcoords="offset points",
+                        ha="center", va="bottom", fontsize=6, color=SHORTFALL_COLOUR,
+                        rotation=90)
+    if sf.missed(ds) and price.defined:
+        ax.plot([], [], "D", color=SHORTFALL_COLOUR, markeredgecolor="k", markeredgewidth=0.5,
+                label=f"shortfall priced at {price.price:.0f} US$/t")
     ax.set_xticks(x, regions)
     ax.set_xlabel("Region")
     ax.set_ylabel("CNC with trading by 2100 (US$/tCO2)")
     ax.grid(axis="y", alpha=0.3)
+    ax.margins(y=0.15)
     ax.legend(fontsize=7, ncol=2 if len(names) > 6 else 1, bbox_to_anchor=(1.01, 1),
               loc="upper left")
     fig.tight_layout()
+    caption = ("Cumulative net cost per tonne by 2100 (US$/tCO2), counting the tonnes each "
+               "region sells or buys at the negative-emissions price, for all "
+               f"{len(names)} scenarios of the run" + _missing_words(ds, names))
+    if sf.missed(ds):
+        caption += (". A missed target makes the CNC look cheap: it covers only the tonnes "
+                    "delivered; the red diamond is the CNC per tonne of target with the "
+                    + price.rule)
     return Figure("fig5_cnc_trading", "Regional CNC with negative-emissions trading (Fig. 5)",
-                  "Cumulative net cost per tonne by 2100 (US$/tCO2), counting the tonnes each "
-                  "region sells or buys at the negative-emissions price.", fig)
+                  caption + ".", fig)
+
+
+CASE_COORDS = ("targets", "storage", "rate_ar", "rate_beccs", "rate_dac", "rate_build_factor")
 
 
 def ctnc_over_time(ds) -> Figure:
-    """Fig. 6: world CTNC over time for COOPERATION, the SWITCH scenarios and ISOLATION."""
-    keep = lambda p: p in ("COOPERATION", "ISOLATION") or p.startswith("SWITCH")  # noqa: E731
+    """Fig. 6: world CTNC over time for every scenario of the first headline scenario's case
+    (targets, storage, rates); a scenario that misses its targets also gets a dashed line, its
+    CTNC with the shortfall priced, and the GtCO2 it misses at the end of its line."""
     first = headline(ds)[0]
     # One case only (the first headline scenario's targets, storage and rates): sensitivities
     # of other cases would mix in curves that answer another question.
-    case = [c for c in ("targets", "storage", "rate_ar", "rate_beccs", "rate_dac",
-                        "rate_build_factor") if c in ds.coords]
+    case = [c for c in CASE_COORDS if c in ds.coords]
 
     def same(n) -> bool:
         return all(ds[c].sel(scenario=n).item() == ds[c].sel(scenario=first).item() for c in case)
-    names = [n for n in _names(ds) if keep(_policy(ds, n)) and same(n)]
-    names = names or _names(ds)
+    names = [n for n in _names(ds) if same(n)]
     years = ds["year"].values
-    fig, ax = plt.subplots(figsize=(7.5, 4.2))
-    cmap = plt.get_cmap("viridis")
-    for i, name in enumerate(names):
+    price = sf.pricing(ds)
+    gap = sf.shortfall_gt(ds)
+    priced = sf.priced_ctnc(ds, price)
+    styles = _styles(ds)
+    fig, ax = plt.subplots(figsize=(7.5, 4.4))
+    for name in names:
+        st = styles[name]
         v = ds["ctnc"].sel(scenario=name, region="world", option="all").values / 1e12
-        ax.plot(years, v, "-o", ms=3, color=cmap(i / max(1, len(names) - 1)), label=name)
+        ax.plot(years, v, "-o", ms=3, color=st["color"], label=name)
+        g = float(gap.sel(scenario=name, region="world"))
+        if g > 0 and price.defined:
+            pv = priced.sel(scenario=name, region="world").values / 1e12
+            ax.plot(years, pv, "--", color=st["color"], lw=1.2,
+                    label=f"{name}, shortfall priced")
+            ax.annotate(f"misses {g:.1f} Gt", (years[-1], pv[-1]), xytext=(4, 0),
+                        textcoords="offset points", va="center", fontsize=7,
+                        color=SHORTFALL_COLOUR)
+        elif g > 0:
+            ax.annotate(f"misses {g:.1f} Gt", (years[-1], v[-1]), xytext=(4, 0),
+                        textcoords="offset points", va="center", fontsize=7,
+                        color=SHORTFALL_COLOUR)
     ax.set_xlabel("Year")
     ax.set_ylabel("Cumulative total net cost (trillion US$2018)")
+    ax.set_xlim(years[0] - 3, years[-1] + 14)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=7)
     fig.tight_layout()
-    return Figure("fig6_ctnc", "Cumulative total net cost over time (Fig. 6)",
-                  "World cumulative total net cost of CDR (trillion US$2018) from 2020, by "
-                  "scenario.", fig)
+    d = ds.sel(scenario=first)
+    what = (f"{str(d['targets'].item()).upper()} targets, {d['storage'].item()} storage"
+            if "targets" in ds.coords and "storage" in ds.coords else "one case")
+    caption = (f"World cumulative total net cost of CDR (trillion US$2018) from 2020 for all "
+               f"{len(names)} scenarios of the case {what}")
+    other = len(_names(ds)) - len(names)
+    if other:
+        caption += f" ({other} scenarios of other cases are in the table)"
+    caption += _missing_words(ds, names)
+    if any(float(gap.sel(scenario=n, region="world")) > 0 for n in names) and price.defined:
+        caption += ("; dashed: the same cost with the " + price.rule
+                    + ", so scenarios delivering unequal tonnes compare on equal terms")
+    return Figure("fig6_ctnc", "Cumulative total net cost over time (Fig. 6)", caption + ".", fig)
 
 
 def stand_stocks(tables=None, horizon: int = 100) -> Figure:
@@ -330,6 +425,14 @@ def ar_potential(coeffs) -> Figure | None:
                   "(MtCO2, best forest type) and its cost per tonne (US$/tCO2).", fig)
 
 
+def _span(v, lo: float, hi: float, pad: float = 5.0) -> tuple[float, float]:
+    v = np.asarray(v, np.float64)
+    v = v[np.isfinite(v)]
+    if v.size == 0:
+        return lo, hi
+    return max(lo, float(v.min()) - pad), min(hi, float(v.max()) + pad)
+
+
 def removal_map(ds, inputs) -> Figure | None:
     """Where removal happens: subregion centroids, size by 2100 removal, colour by main option."""
     if inputs is None or "lat" not in inputs or "lon" not in inputs:
@@ -358,7 +461,11 @@ def removal_map(ds, inputs) -> Figure | None:
         ax.set_title(f"{name}: cumulative removal by {year}", fontsize=9)
         ax.set_ylabel("Latitude (deg N)")
         ax.set_xlabel("Longitude (deg E)")
-        ax.set_aspect("equal", adjustable="datalim")
+        # Limits from the data, clamped to the globe; aspect by the box, not the data limits
+        # ("datalim" widened the axis past -180 deg to fill the panel).
+        ax.set_xlim(*_span(lon, -180.0, 180.0))
+        ax.set_ylim(*_span(lat, -90.0, 90.0))
+        ax.set_aspect("equal", adjustable="box")
         ax.grid(alpha=0.3)
     for o in opts:
         axes[0, 0].scatter([], [], color=OPTION_COLOURS[o], label=f"mostly {OPTION_NAMES[o]}")

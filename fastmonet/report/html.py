@@ -20,7 +20,8 @@ th.unit { font-weight: normal; color: #666; font-size: 0.85em; }
 figure { margin: 2em 0; } figure img { max-width: 100%; }
 figcaption { color: #444; font-size: 0.92em; }
 .note { color: #8a4b00; } .failed { color: #b00020; }
-details { font-size: 0.85em; } code { font-size: 0.9em; }
+details { font-size: 0.85em; } code { font-size: 0.9em; overflow-wrap: anywhere; }
+.wide { overflow-x: auto; max-width: 100%; }
 """
 
 
@@ -39,18 +40,54 @@ def _table(report: Report) -> str:
 SKIP = ("input_files", "solver_options", "scenarios")
 
 
+SHORT = 12          # hex digits of a hash shown in the per-scenario table (the rest on hover)
+
+
+def _short(v) -> str:
+    """A hash as `sha256:0123456789ab...` (full value in the title), other values as they are."""
+    text = str(v)
+    if text.startswith("sha256:") and len(text) > 7 + SHORT:
+        return (f'<code title="{html.escape(text)}">{html.escape(text[:7 + SHORT])}&hellip;'
+                f"</code>")
+    return f"<code>{html.escape(text)}</code>"
+
+
 def _scenarios(p: dict) -> str:
+    """Per scenario what the result store recorded: a narrow table (short hashes, the HiGHS
+    options once when every scenario shares them), every full value in a details block."""
     rows = p.get("scenarios", {})
     keys = sorted({k for r in rows.values() for k in r})
     if not keys:
         return ""
-    head = "".join(f"<th>{html.escape(k)}</th>" for k in ["scenario", *keys])
-    def cell(v) -> str:
-        text = json.dumps(v, sort_keys=True) if isinstance(v, dict) else str(v)
-        return f"<td><code>{html.escape(text)}</code></td>"
-    body = "".join(f"<tr><td>{html.escape(n)}</td>" + "".join(cell(r.get(k, "")) for k in keys)
+    options = {json.dumps(r.get("highs_options"), sort_keys=True) for r in rows.values()}
+    shared = len(options) == 1 and "highs_options" in keys
+    cols = [k for k in keys if not (shared and k == "highs_options")]
+    head = "".join(f"<th>{html.escape(k)}</th>" for k in ["scenario", *cols])
+
+    def cell(k, v) -> str:
+        if isinstance(v, dict):
+            return f"<td>{len(v)} options (below)</td>"
+        return f"<td>{_short(v)}</td>"
+    body = "".join(f"<tr><td>{html.escape(n)}</td>" + "".join(cell(k, r.get(k, "")) for k in cols)
                    + "</tr>" for n, r in rows.items())
-    return f"<h3>Per scenario (from the result store)</h3><table><tr>{head}</tr>{body}</table>"
+    out = f"<h3>Per scenario (from the result store)</h3><div class='wide'><table><tr>{head}</tr>{body}</table></div>"
+    if shared:
+        out += (f"<p>HiGHS options of every scenario: <code>{html.escape(options.pop())}</code></p>")
+    full = "".join(f"<li>{html.escape(n)}: <code>{html.escape(json.dumps(r, sort_keys=True))}</code></li>"
+                   for n, r in rows.items())
+    return out + f"<details><summary>full values per scenario</summary><ul>{full}</ul></details>"
+
+
+def _assumed(report: Report) -> str:
+    a = report.assumed
+    if a is None:
+        return ""
+    rows = "".join(f"<tr><td><code>{html.escape(fl)}</code></td><td><code>{html.escape(f)}</code>"
+                   f'</td><td class="num">{n}</td><td class="num">{t}</td></tr>'
+                   for fl, f, n, t in a.fields)
+    table = (f"<table><tr><th>file</th><th>field</th><th>assumed</th><th>values</th></tr>{rows}"
+             f"</table>") if rows else ""
+    return f"<h2>Input data: how much is assumed</h2><p>{html.escape(a.sentence())}</p>{table}"
 
 
 def _provenance(p: dict) -> str:
@@ -72,6 +109,7 @@ def write(report: Report, path: str | Path) -> Path:
     parts += [f'<p class="note">{html.escape(n)}</p>' for n in report.notes]
     parts += [f'<p class="failed">{html.escape(s)}: not solved: {html.escape(m)}</p>'
               for s, m in report.failed]
+    parts.append(_assumed(report))
     parts.append("<h2>Scenarios</h2>")
     parts += [f"<p>{html.escape(p)}</p>" for _, p in report.paragraphs]
     parts.append("<h2>Figures</h2>")

@@ -17,12 +17,24 @@ def _table(report: Report) -> list[str]:
     return out
 
 
+def _assumed(report: Report) -> list[str]:
+    a = report.assumed
+    if a is None:
+        return []
+    out = ["## Input data: how much is assumed", "", a.sentence(), ""]
+    if a.fields:
+        out += ["| file | field | assumed | values |", "|---|---|---:|---:|"]
+        out += [f"| `{fl}` | `{f}` | {n} | {t} |" for fl, f, n, t in a.fields] + [""]
+    return out
+
+
 def write(report: Report, path: str | Path, figure_dir: str = "figures") -> Path:
     path = Path(path)
     (path.parent / figure_dir).mkdir(parents=True, exist_ok=True)
     md = [f"# {report.title}", "", "## Summary by 2100", "", *_table(report), ""]
     md += [f"> {n}\n" for n in report.notes]
     md += [f"**{s}: not solved:** {m}\n" for s, m in report.failed]
+    md += _assumed(report)
     md += ["## Scenarios", ""] + [f"{p}\n" for _, p in report.paragraphs]
     md += ["## Figures", ""]
     for i, f in enumerate(report.figures, 1):

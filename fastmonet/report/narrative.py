@@ -37,7 +37,10 @@ def _first_year(d: xr.Dataset, option: str) -> tuple[int, str] | None:
     return int(years[t]), regions[int(np.argmax(v[:, t]))]
 
 
-def paragraph(ds: xr.Dataset, name: str) -> str:
+def paragraph(ds: xr.Dataset, name: str, price=None) -> str:
+    """`price`: the `shortfall.Pricing` of the run (computed from `ds` when None)."""
+    from fastmonet.report import shortfall as sf
+    price = price or sf.pricing(ds)
     d = ds.sel(scenario=name)
     last = d["year"].values[-1]
     w = d["cum_removal"].sel(region="world", year=last)
@@ -74,6 +77,8 @@ def paragraph(ds: xr.Dataset, name: str) -> str:
     else:
         out.append(f"{cost}; no region removes more than its own target, so negative emissions "
                    f"have no trading price (NEP undefined).")
+    if short > SHORTFALL_EPS_GT:
+        out.append(_unequal(ds, name, price, short))
     if "biomass_flow" in d:
         f = d["biomass_flow"].sum("year").transpose("source_region", "plant_region").values * 10
         moved = float(f.sum() - np.trace(f))
@@ -83,5 +88,29 @@ def paragraph(ds: xr.Dataset, name: str) -> str:
     return " ".join(out)
 
 
-def paragraphs(ds: xr.Dataset) -> list[tuple[str, str]]:
-    return [(str(n), paragraph(ds, str(n))) for n in ds["scenario"].values]
+def _unequal(ds: xr.Dataset, name: str, price, short: float) -> str:
+    """The words a missed target needs: its costs cover fewer tonnes, and what they are with
+    the shortfall priced (world, and each region that misses)."""
+    from fastmonet.report import shortfall as sf
+    head = (f"These costs cover {short:.1f} GtCO2 fewer tonnes than the targets ask, so they are "
+            f"not comparable with those of a scenario that meets its targets")
+    if not price.defined:
+        return head + "."
+    last = ds["year"].values[-1]
+    ctnc = float(sf.priced_ctnc(ds, price).sel(scenario=name, region="world", year=last)) / 1e12
+    cnc = sf.priced_cnc(ds, price).sel(scenario=name)
+    gap = sf.shortfall_gt(ds).sel(scenario=name)
+    regs = [str(r) for r in gap["region"].values if str(r) != "world" and float(gap.sel(region=r)) > 0]
+    each = "; ".join(
+        f"{r}'s {float(ds['cnc_trading_2100'].sel(scenario=name, region=r)):.0f} US$/tCO2 "
+        f"becomes {float(cnc.sel(region=r)):.0f} (it misses {float(gap.sel(region=r)):.1f} GtCO2)"
+        for r in regs)
+    return (f"{head}: with the {price.short} (the rule is under the table), the cumulative net cost would be {ctnc:.1f} trillion "
+            f"US$ ({float(cnc.sel(region='world')):.0f} US$/tCO2 of target)"
+            + (f", and {each}." if each else "."))
+
+
+def paragraphs(ds: xr.Dataset, price=None) -> list[tuple[str, str]]:
+    from fastmonet.report import shortfall as sf
+    price = price or sf.pricing(ds)
+    return [(str(n), paragraph(ds, str(n), price)) for n in ds["scenario"].values]

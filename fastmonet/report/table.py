@@ -1,9 +1,10 @@
 """The headline table of a run, built from the summary rows (so it always matches summary.csv).
 
 One `Line` per scenario: cumulative removal by 2100 per option and in total (GtCO2), the world
-shortfall and the region missing most of its target, CNC with trading (world) and NEP
-(US$/tCO2).  `text(lines)` is what `fastmonet run` prints; `notes(lines)` says in words what a
-shortfall or an undefined NEP means.
+shortfall and the region missing most of its target, CNC with trading (world), the same CNC
+with the shortfall priced (`fastmonet.report.shortfall`; equal to CNC where nothing is missed)
+and NEP (US$/tCO2).  `text(lines)` is what `fastmonet run` prints; `notes(lines, rule)` says in
+words what a shortfall or an undefined NEP means.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from dataclasses import dataclass
 
 # A shortfall below this (GtCO2) is solver noise, not a missed target.
 SHORTFALL_EPS_GT = 1e-6
-HEAD = ("scenario", "AR", "BECCS", "DACCS", "total", "shortfall", "missing most", "CNC", "NEP")
-UNITS = ("", "GtCO2", "GtCO2", "GtCO2", "GtCO2", "GtCO2", "(GtCO2)", "US$/tCO2", "US$/tCO2")
+HEAD = ("scenario", "AR", "BECCS", "DACCS", "total", "shortfall", "missing most", "CNC",
+        "CNC priced", "NEP")
+UNITS = ("", "GtCO2", "GtCO2", "GtCO2", "GtCO2", "GtCO2", "(GtCO2)", "US$/tCO2", "US$/tCO2",
+         "US$/tCO2")
 
 
 @dataclass(frozen=True)
@@ -29,14 +32,17 @@ class Line:
     short_region_gt: float
     cnc: float
     nep: float
+    cnc_priced: float = math.nan    # CNC with the shortfall priced (NaN: not computed)
 
     @property
     def has_shortfall(self) -> bool:
         return self.shortfall > SHORTFALL_EPS_GT
 
 
-def lines(rows) -> list[Line]:
-    """Summary rows (scenario, region, option, metric, value, unit) -> one Line per scenario."""
+def lines(rows, priced: dict[str, float] | None = None) -> list[Line]:
+    """Summary rows (scenario, region, option, metric, value, unit) -> one Line per scenario;
+    `priced`: {scenario: world CNC with the shortfall priced} (`shortfall.world_cnc_priced`)."""
+    priced = priced or {}
     by = {}
     order = []
     for sc, region, option, metric, value, _unit in rows:
@@ -56,7 +62,8 @@ def lines(rows) -> list[Line]:
         if not short > SHORTFALL_EPS_GT:
             worst, worst_gt = "", 0.0
         out.append(Line(sc, cum("ar"), cum("beccs"), cum("daccs"), cum("all"), short, worst,
-                        worst_gt, d[("world", "all", "cnc_2100")], d[("world", "all", "nep")]))
+                        worst_gt, d[("world", "all", "cnc_2100")], d[("world", "all", "nep")],
+                        priced.get(sc, math.nan)))
     return out
 
 
@@ -69,7 +76,7 @@ def cells(line: Line) -> tuple[str, ...]:
     region = f"{line.short_region} ({line.short_region_gt:.2f})" if line.has_shortfall else "-"
     return (line.scenario, _num(line.ar, 2), _num(line.beccs, 2), _num(line.daccs, 2),
             _num(line.total, 2), _num(line.shortfall, 2), region, _num(line.cnc, 1),
-            _num(line.nep, 1))
+            _num(line.cnc_priced, 1), _num(line.nep, 1))
 
 
 def text(lines_: list[Line]) -> str:
@@ -83,15 +90,25 @@ def text(lines_: list[Line]) -> str:
     return "\n".join([fmt(HEAD), fmt(UNITS), rule, *(fmt(b) for b in body)])
 
 
-def notes(lines_: list[Line]) -> list[str]:
-    """A sentence for every shortfall and every undefined NEP."""
+def notes(lines_: list[Line], pricing=None) -> list[str]:
+    """A sentence for every shortfall (with the priced CNC; `pricing`: the run's
+    `shortfall.Pricing`, its rule stated once first) and every undefined NEP."""
     out = []
+    priced = pricing is not None and pricing.defined
+    if priced and any(x.has_shortfall for x in lines_):
+        out.append(f"CNC priced: CNC per tonne of target with the {pricing.rule}; it equals CNC "
+                   f"where the targets are met, so scenarios that deliver unequal tonnes compare "
+                   f"on equal terms.")
     for x in lines_:
         if x.has_shortfall:
-            out.append(
-                f"{x.scenario}: misses the 2100 targets by {x.shortfall:.2f} GtCO2, most of it in "
-                f"{x.short_region} ({x.short_region_gt:.2f} GtCO2): the land, CO2 storage and "
-                f"build rates it may use under this policy cannot remove more.")
+            text = (f"{x.scenario}: misses the 2100 targets by {x.shortfall:.2f} GtCO2, most of "
+                    f"it in {x.short_region} ({x.short_region_gt:.2f} GtCO2): the land, CO2 "
+                    f"storage and build rates it may use under this policy cannot remove more.")
+            if priced and math.isfinite(x.cnc_priced):
+                text += (f" Its CNC of {x.cnc:.1f} US$/tCO2 covers only the tonnes it delivers, "
+                         f"so it is not comparable with a scenario that meets its targets; with "
+                         f"the {pricing.short} it is {x.cnc_priced:.1f} US$/tCO2 (CNC priced).")
+            out.append(text)
         if not math.isfinite(x.nep):
             out.append(
                 f"{x.scenario}: NEP undefined: no region removes more than its own 2100 target, so "
