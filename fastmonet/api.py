@@ -84,15 +84,7 @@ def solve_coefficients(coeffs: xr.Dataset, scenario: Scenario | str = "cooperati
         scenario = scenarios.make(scenario, **cases)
     # The content key is what was asked, on the coefficients as given (before cases or shares).
     requested, inputs = scenario, inputs or provenance.inputs_record(coeffs, content=False)
-    coeffs = _select_case(coeffs, scenario)
-    scenario, coeffs = _share_burden(coeffs, scenario)
-    fixings = None
-    if scenario.switches:
-        if isolation is None:
-            isolation = solve_coefficients(coeffs, scenario.isolation_base())
-        _check_isolation(isolation, scenario, coeffs)
-        fixings = results.fixings_from(isolation.solution, scenario.switch_year)
-    model = lp_builder.build(coeffs, scenario, fixings=fixings)
+    scenario, coeffs, model = _model(coeffs, scenario, isolation)
     sol = solver.solve_model(model, **(warm.onto(model) if warm is not None else {}))
     reference = warm_start.reference(model, sol) if keep_reference else None
     solution = results.solution_dataset(coeffs, model, sol)
@@ -108,6 +100,34 @@ def solve_coefficients(coeffs: xr.Dataset, scenario: Scenario | str = "cooperati
     prov.update(started=started, finished=provenance.now())
     return Results(scenario=scenario, solution=solution, metrics=met, stats=dict(sol.stats),
                    provenance=prov, reference=reference)
+
+
+def _model(coeffs: xr.Dataset, scenario: Scenario, isolation: Results | None):
+    """(scenario with its burden shares, the case's coefficients, the LPModel)."""
+    coeffs = _select_case(coeffs, scenario)
+    scenario, coeffs = _share_burden(coeffs, scenario)
+    fixings = None
+    if scenario.switches:
+        if isolation is None:
+            isolation = solve_coefficients(coeffs, scenario.isolation_base())
+        _check_isolation(isolation, scenario, coeffs)
+        fixings = results.fixings_from(isolation.solution, scenario.switch_year)
+    return scenario, coeffs, lp_builder.build(coeffs, scenario, fixings=fixings)
+
+
+def write_model(coeffs: xr.Dataset, scenario: Scenario | str, path: str | Path,
+                isolation: Results | None = None):
+    """Solve the scenario's LP and write it to `path` (.mps or .lp; `fastmonet.model_file`):
+    the cost stage with the least shortfall as a bound, so the file solves to the optimum
+    fastmonet reports.  Returns (path, the LPSolution, the LPModel)."""
+    from fastmonet import model_file
+    path = model_file.check_path(path, "path")
+    if isinstance(scenario, str):
+        scenario = scenarios.make(scenario)
+    _, _, model = _model(coeffs, scenario, isolation)
+    sol = solver.solve_model(model)
+    model_file.write(model, path, shortfall_star_mt=float(sol.stats["shortfall_star_mt"]))
+    return path, sol, model
 
 
 def _share_burden(coeffs: xr.Dataset, scenario: Scenario) -> tuple[Scenario, xr.Dataset]:

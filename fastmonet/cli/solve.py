@@ -63,6 +63,12 @@ def register(subparsers) -> None:
     p.add_argument("--solver-csv", type=Path, default=None, metavar="FILE",
                    help="write one row per scenario of LP size, timings and violation to FILE "
                         "('-': stdout, without --summary-csv)")
+    p.add_argument("--write-model", type=Path, default=None, metavar="FILE",
+                   help="also write the scenario's LP to FILE (.mps or .lp, by HiGHS) with "
+                        "named columns and rows, e.g. xA(BRA.1,tropical_rainforest,broadleaves,"
+                        "2020): the cost stage with the least shortfall as a bound, so it solves "
+                        "to the reported optimum (M US$; one scenario only; the LP is solved "
+                        "once more to write it)")
     p.add_argument("--time-limit", type=float, default=None, help="seconds per scenario")
     p.add_argument("--method", default="dual", choices=METHODS, help="HiGHS method")
     p.add_argument("--threads", type=int, default=None, help="HiGHS threads")
@@ -108,6 +114,9 @@ def _check_paths(args) -> None:
         paths.check_writable_dir(args.netcdf, "--netcdf")
     if args.scenario_file is not None and args.scenario_file.is_dir():
         raise InputError(f"--scenario-file {args.scenario_file}: is a folder, not a TOML file")
+    if args.write_model is not None:
+        from fastmonet import model_file
+        model_file.check_path(args.write_model)
 
 
 class _Stdout:
@@ -156,6 +165,16 @@ def _solver_csv(args, out: "_Stdout", tables: dict):
     return fh
 
 
+def _write_model(args, sc, coeffs, say) -> None:
+    from fastmonet import api
+    if coeffs is None:
+        coeffs = api.load_coefficients(sc.targets, sc.storage, args.data,
+                                       technology=args.technology)
+    path, sol, model = api.write_model(coeffs, sc, args.write_model)
+    say(f"{sc.name}: wrote {path} ({model.n_col} columns, {model.n_row} rows; objective "
+        f"{sol.cost:.6f} M US$)")
+
+
 def run(args: argparse.Namespace) -> int:
     from fastmonet import api
     from fastmonet import summary_table as st
@@ -163,6 +182,9 @@ def run(args: argparse.Namespace) -> int:
     _check_paths(args)
     scs = _scenarios(args)
     names.check_all([s.name for s in scs])
+    if args.write_model is not None and len(scs) != 1:
+        raise InputError(f"--write-model {args.write_model}: one scenario only ({len(scs)} "
+                         f"asked)")
     if args.out is not None:
         api.check_results_store(args.out, [s.name for s in scs])
     if args.coefficients and (args.technology or args.data):
@@ -203,6 +225,8 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if solver_out is not None:
             solver_out.close()
+    if args.write_model is not None:
+        _write_model(args, scs[0], coeffs, say)
     if out.closed:
         where = f"; all {len(done)} written to {args.out}" if args.out is not None else ""
         say(f"stdout closed early (broken pipe): output after that dropped, {len(done)} "
