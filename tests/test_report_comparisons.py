@@ -50,6 +50,8 @@ def fake_run() -> xr.Dataset:
         ctnc[i, 2, 3] = SCEN[n][2] * 1e12 * ramp ** 2
         ctnc[i, 0, 3] = 0.2 * ctnc[i, 2, 3]
         ctnc[i, 1, 3] = 0.8 * ctnc[i, 2, 3]
+    for k, share in enumerate((0.1, 0.6, 0.3)):
+        ctnc[:, :, k] = share * ctnc[:, :, 3]
     with np.errstate(divide="ignore", invalid="ignore"):
         cnc = ctnc / cum
     mnc = np.full_like(cum, 100.0)

@@ -55,7 +55,8 @@ def _csv(path):
 
 def test_the_folder_holds_the_store_the_tables_and_the_report(run):
     out, stdout, stderr = run
-    for name in ("results.zarr", "summary.csv", "timeseries.csv", "solver.csv", "report.html"):
+    for name in ("results.zarr", "summary.csv", "timeseries.csv", "solver.csv", "iamc.csv",
+                 "report.html"):
         assert (out / name).exists(), name
         assert f"wrote {out / name}" in stdout
     assert "xr.open_zarr(" in stdout
@@ -229,3 +230,22 @@ def test_a_failing_scenario_is_named_after_the_others_are_written(run, scenario_
     for p in pngs:
         assert f"(figures/{p.name})" in md
     assert "current_policy-p3-medium: not solved" in md
+
+
+def test_iamc_csv_loads_in_pyam_and_adds_up(run):
+    pyam = pytest.importorskip("pyam")
+    out, _, _ = run
+    df = pyam.IamDataFrame(out / "iamc.csv")
+    assert sorted(df.scenario) == sorted(SCENARIOS)
+    assert sorted(df.region) == ["BRA", "CHN", "EU", "IND", "USA", "World"]
+    for v in ("Carbon Removal", "Carbon Removal|Geological Storage",
+              "fastmonet|Cumulative Carbon Removal", "fastmonet|Cumulative Net Cost"):
+        assert df.check_aggregate(v) is None, v
+        assert df.check_aggregate_region(v) is None, v
+    ds = xr.open_zarr(out / "results.zarr")
+    got = df.filter(variable="fastmonet|Cumulative Carbon Removal", region="World",
+                    scenario=SCENARIOS[0], year=2100).timeseries().iloc[0, 0]
+    want = float(ds["cum_removal"].sel(scenario=SCENARIOS[0], region="world", option="all",
+                                       year=2100)) / 1e6
+    assert got == pytest.approx(want, rel=1e-9)
+

@@ -6,7 +6,8 @@
 
 The folder holds `results.zarr` (every scenario on a `scenario` dimension at the root, openable
 with `xr.open_zarr` alone, plus each scenario's detail in its own group), `summary.csv`,
-`timeseries.csv`, `solver.csv` and `report.html` (or `report.md` with its PNGs).  Scenarios are
+`timeseries.csv`, `solver.csv`, `iamc.csv` (the IAMC format through pyam; `fastmonet.iamc`;
+`--xlsx` adds iamc.xlsx) and `report.html` (or `report.md` with its PNGs).  Scenarios are
 solved through `fastmonet.api.solve_many`, so a rerun reuses what is already in the store.  A
 scenario that cannot be solved is named in the error after all the others are written.
 """
@@ -28,7 +29,7 @@ from fastmonet.errors import InputError, SolveError
 from fastmonet.scenarios import METHODS
 from fastmonet.store.errors import store_where, writing
 
-FILES = ("results.zarr", "summary.csv", "timeseries.csv", "solver.csv")
+FILES = ("results.zarr", "summary.csv", "timeseries.csv", "solver.csv", "iamc.csv")
 
 
 def register(subparsers) -> None:
@@ -45,6 +46,8 @@ def register(subparsers) -> None:
                    help="output folder")
     p.add_argument("--format", choices=("html", "md"), default="html",
                    help="report.html (self-contained) or report.md with PNGs beside it")
+    p.add_argument("--xlsx", action="store_true",
+                   help="also write iamc.xlsx (the IAMC table of iamc.csv, for pyam and Excel)")
     common.add_data(p)
     p.add_argument("--technology", type=Path, default=None, metavar="DIR",
                    help="technology TOML folder (default: DATA/technology if it exists, else "
@@ -307,6 +310,9 @@ def run(args: argparse.Namespace) -> int:
     with writing(store_where(store) + " (the combined arrays at its root)"):
         scenario_dataset.write(ds, store)
     rows = _write_tables(out, ds, results, reused, names)
+    from fastmonet import iamc
+    with writing(str(out / "iamc.csv")):
+        iamc_files = iamc.write(ds, out / "iamc.csv", xlsx=args.xlsx)
     extra = []
     if args.linkage or any(s.policy == "blocs" for s in scs):
         extra = _linkage(out, scs, coeffs, args)
@@ -323,7 +329,7 @@ def run(args: argparse.Namespace) -> int:
         print()
     if not args.quiet:
         stream = sys.stderr if args.csv else sys.stdout
-        for f in (*FILES, report.name):
+        for f in (*FILES, *(p.name for p in iamc_files[1:]), report.name):
             print(f"wrote {out / f}", file=stream)
         print(f"open in Python: import xarray as xr; ds = xr.open_zarr('{store}')  "
               f"# e.g. ds.cum_removal.sel(region='world', option='all', year=2100)", file=stream)
