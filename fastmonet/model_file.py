@@ -6,7 +6,7 @@ row is, so it can be opened by another solver or read by a person.
 
 The file holds the LP of the scenario's final (cost) stage, the one whose optimum fastmonet
 reports: the cost objective (M US$), every column and row as `lp_builder` built them, and the
-least shortfall of the first stage as a bound (SPEC 6.2, as `solver` does): with no shortfall
+least shortfall of the first stage as a bound (formulation §7, as `solver` does): with no shortfall
 every shortfall column is fixed at 0, otherwise a row `shortfall_cap` limits their sum to
 s* (1 + tol) + tol x world target.  Solving the file gives the objective fastmonet found.
 Units are the LP's scaled ones (`fastmonet.lp_index`: kha, MtCO2, MtCO2/yr, plants, M US$).

@@ -17,7 +17,7 @@ meets its targets, the highest MNC of any scenario is used, and the rule says so
     CNC priced  = (CNC with trading x tonnes credited + price x shortfall)
                   / (tonnes credited + shortfall)                           (US$/tCO2 of target)
 
-where tonnes credited = own removal - sold + bought (SPEC 7's trading).  For a scenario or
+where tonnes credited = own removal - sold + bought (formulation §8.4).  For a scenario or
 region that meets its target the priced values equal the plain ones.
 """
 
