@@ -190,11 +190,17 @@ def parse_policy(text: str, where: str = "policy") -> tuple[str, int | None]:
     raise InputError(f"{where}: unknown scenario {text!r}; expected one of {valid}")
 
 
-def make(policy: str = "cooperation", targets: str = "p3", storage: str = "medium",
+def make(policy: str | None = None, targets: str = "p3", storage: str = "medium",
          rates: Rates | None = None, solver: SolverOptions | None = None, name: str = "",
          where: str = "scenario", blocs: Structure | None = None,
          from_blocs: Structure | None = None, switch_year: int | None = None,
          burden: Burden | None = None) -> Scenario:
+    if blocs is not None and policy is not None and str(policy).lower() != BLOCS:
+        raise InputError(f"{where}: policy {policy!r} with blocs: a scenario with blocs is a "
+                         "trading-blocs scenario (policy 'blocs'); drop the blocs to solve "
+                         f"{policy}")
+    if policy is None and blocs is None:
+        policy = "cooperation"
     if blocs is not None or str(policy).lower() == BLOCS:
         pol, year = BLOCS, switch_year
     else:
@@ -366,6 +372,11 @@ def _bloc_keys(table: dict, where: str) -> dict:
         key = sorted((bloc_keys | {"switch_year"}) & set(table))[0]
         raise InputError(f"{where}.{key}: only for a blocs scenario (give 'blocs'); "
                          f"SWITCH_<year> policies carry their year in the name")
+    policy = str(table.get("policy", BLOCS)).lower()
+    if "blocs" in table and policy != BLOCS:
+        raise InputError(f"{where}.policy: {table['policy']!r} with 'blocs': a scenario with blocs "
+                         "is a trading-blocs scenario (policy 'blocs', or no policy); remove "
+                         f"'blocs' to solve {table['policy']}")
     if is_blocs:
         if "blocs" not in table:
             raise InputError(f"{where}: policy 'blocs' needs 'blocs'")

@@ -53,6 +53,12 @@ class Burden:
             raise InputError(f"{where}: unknown rule {rule!r}; expected one of {', '.join(RULES)}")
         if shares is None:
             return cls(rule)
+        if rule == "equal_cost":
+            # equal_cost's shares are solved (they give every region the same CNC); given ones
+            # would be used under its name.  Shares of the user's own are rule "shares".
+            raise InputError(f"{where}: rule 'equal_cost' solves its shares; give either "
+                             "burden = \"equal_cost\" without shares, or burden = \"shares\" "
+                             "with them")
         if not isinstance(shares, Mapping):
             raise InputError(f"{where}.shares: expected a table region = share, got {shares!r}")
         checked = check_shares(shares, regions, f"{where}.shares")

@@ -38,6 +38,8 @@ from fastmonet.errors import InputError
 from fastmonet.metrics import OPTIONS, WORLD
 from fastmonet.technology import DAC_TECHS
 
+# Attributes that name where inputs were read from, not what they hold: left out of the hashes.
+PATH_ATTRS = ("data_path", "technology_path")
 WORKER_ENV = {"NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
               "OPENBLAS_NUM_THREADS": "1"}
 
@@ -153,8 +155,9 @@ def _keys(ctx: Context, draws, sample, unit, info, warm_start: bool = True) -> t
     ranges_text = _ranges_text(ctx.ranges)
     parts = {
         "fastmonet_version": fastmonet.__version__,
-        "input_hash": store.digest(ctx.inputs),
-        "technology_hash": store.digest(repr(ctx.tech)),
+        # Contents only: an identical copy of the data folder elsewhere is the same run.
+        "input_hash": store.digest(_content(ctx.inputs)),
+        "technology_hash": store.digest(repr(dataclasses.replace(ctx.tech, path=""))),
         "ranges_hash": store.digest(ranges_text if ranges_text is not None else repr(ctx.ranges.parameters)),
         "scenarios_json": json.dumps([dataclasses.asdict(b) for b in ctx.bases], sort_keys=True),
         "warm_start": "central" if warm_start else "none",
@@ -184,6 +187,13 @@ def _keys(ctx: Context, draws, sample, unit, info, warm_start: bool = True) -> t
     }
     attrs.update(_provenance(ctx))
     return member_keys, attrs
+
+
+def _content(ds):
+    """`ds` without the attributes that say where it was read from."""
+    out = ds.copy(deep=False)
+    out.attrs = {k: v for k, v in ds.attrs.items() if k not in PATH_ATTRS}
+    return out
 
 
 def _ranges_text(ranges) -> str | None:
