@@ -281,12 +281,14 @@ async def _write_async(path: str, where: slice, arrays: dict[str, np.ndarray], s
     its event loop (one synchronous write per array cost more than their encoding)."""
     import asyncio
 
+    import zarr
     import zarr.api.asynchronous as za
-    g = await za.open_group(path, mode="r+", path="coefficients")
-    targets = await asyncio.gather(*(g.getitem(name) for name in [*arrays, "coef_status"]))
     # Whole chunks of computed values: skipping zarr's all-fill-value test of each (a NaN-aware
     # comparison of the full chunk) changes nothing a reader sees (a missing chunk reads as NaN).
-    targets = [t.with_config({"write_empty_chunks": True}) for t in targets]
+    # An array takes its config when opened (`with_config` exists from zarr 3.1.6 only).
+    with zarr.config.set({"array.write_empty_chunks": True}):
+        g = await za.open_group(path, mode="r+", path="coefficients")
+        targets = await asyncio.gather(*(g.getitem(name) for name in [*arrays, "coef_status"]))
     await asyncio.gather(*(t.setitem(where, arr) for t, arr in zip(targets, arrays.values())))
     if sums is not None:     # then their checksums: a status without them reads as damaged
         integ = await za.open_group(path, mode="r+", path="integrity")
