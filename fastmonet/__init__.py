@@ -8,11 +8,31 @@ except _metadata.PackageNotFoundError:  # running from a source tree that was ne
     __version__ = "0+unknown"
 
 
+# The Python API, loaded on first use: `import fastmonet` stays cheap (the API pulls in xarray,
+# HiGHS, Numba, ...).  Each name: (module, attribute).
+_API = {
+    "solve": ("fastmonet.api", "solve"),
+    "solve_coefficients": ("fastmonet.api", "solve_coefficients"),
+    "solve_many": ("fastmonet.api", "solve_many"),
+    "Results": ("fastmonet.results", "Results"),
+    "Scenario": ("fastmonet.scenarios", "Scenario"),
+}
+_SUBPACKAGES = ("blocs", "coefficients", "data", "ensemble", "store", "uncertainty")
+
+__all__ = ["__version__", *_API, *_SUBPACKAGES]
+
+
 def __getattr__(name):
-    # Lazy: `import fastmonet` stays cheap; `fastmonet.solve` pulls in xarray, HiGHS, ...
-    if name in ("solve", "solve_coefficients", "solve_many", "Results", "Scenario"):
-        from fastmonet import api, results, scenarios
-        return {"solve": api.solve, "solve_coefficients": api.solve_coefficients,
-                "solve_many": api.solve_many, "Results": results.Results,
-                "Scenario": scenarios.Scenario}[name]
+    if name in _API:
+        import importlib
+        module, attribute = _API[name]
+        return getattr(importlib.import_module(module), attribute)
+    if name in _SUBPACKAGES:
+        import importlib
+        return importlib.import_module(f"fastmonet.{name}")
     raise AttributeError(f"module 'fastmonet' has no attribute {name!r}")
+
+
+def __dir__():
+    # Tab completion shows the lazy API beside what is loaded.
+    return sorted(set(globals()) | set(__all__))

@@ -6,6 +6,7 @@
 A second writer either waits (after `on_wait` is told who holds the lock) or, with `wait=False`,
 gets a `StoreError` naming the store and the holder.  The lock belongs to the open file, so the
 kernel releases it when the process ends in any way (kill -9 included): no stale locks to clean.
+A writer removes the file on release (one left by a killed process is harmless and reused).
 Readers take no lock; they rely on the `complete` mark written last (see `fastmonet.store.groups`).
 `flock` is advisory and local: it does not protect a store shared over some network filesystems.
 """
@@ -57,6 +58,39 @@ def _open(path: Path):
                          f"({exc.strerror or exc})") from None
 
 
+def _still_there(fh, path: Path) -> bool:
+    """Whether the file locked is still the store's lock file: its holder removes it on release,
+    so a writer that opened it just before may hold a lock on a file nobody else will open."""
+    try:
+        return os.fstat(fh.fileno()).st_ino == os.stat(lock_path(path)).st_ino
+    except FileNotFoundError:
+        return False
+
+
+def _release(fh, path: Path) -> None:
+    """Remove the lock file while still holding its lock (no lock file outlives a run), then
+    close it, which releases the lock."""
+    try:
+        os.unlink(lock_path(path))
+    except OSError:
+        pass                            # gone already, or a read-only folder: harmless
+    fh.close()
+
+
+def _locked(path: Path, fh, wait: bool, on_wait):
+    """`fh` locked, or the store's current lock file if its holder removed `fh`'s meanwhile."""
+    while True:
+        try:
+            _acquire(fh, path, wait, on_wait)
+        except BaseException:
+            fh.close()
+            raise
+        if _still_there(fh, path):
+            return fh
+        fh.close()
+        fh = _open(path)
+
+
 def _acquire(fh, path: Path, wait: bool, on_wait) -> None:
     try:
         fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -87,8 +121,8 @@ def writer(path: str | Path, wait: bool = True,
         finally:
             _HELD[key] -= 1
         return
+    fh = _locked(path, fh, wait, on_wait)
     try:
-        _acquire(fh, path, wait, on_wait)
         with writing(f"the lock file {lock_path(path)}"):
             fh.seek(0)
             fh.truncate()
@@ -101,4 +135,4 @@ def writer(path: str | Path, wait: bool = True,
         finally:
             del _HELD[key]
     finally:
-        fh.close()   # releases the lock
+        _release(fh, path)
