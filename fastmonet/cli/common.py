@@ -21,6 +21,8 @@ class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescript
         text = action.help or ""
         if action.default in (None, False, "", argparse.SUPPRESS) or "default" in text.lower():
             return text   # no default, or the help already says it
+        if action.nargs == 0:
+            return text   # a flag (--no-warm-start): its "default: True" reads as the opposite
 
         return super()._get_help_string(action)
 
@@ -48,12 +50,13 @@ def add_store_options(p: argparse.ArgumentParser, store: str) -> None:
                    help=f"fail at once if another run is writing {store} (default: wait for it)")
 
 
-def add_verbosity(p: argparse.ArgumentParser) -> None:
+def add_verbosity(p: argparse.ArgumentParser, solves: bool = False) -> None:
+    """`-q/--quiet` and `-v/--verbose`; `solves`: the command runs HiGHS, whose log -v shows."""
     g = p.add_mutually_exclusive_group()
     g.add_argument("-q", "--quiet", action="store_true",
                    help="print nothing on stderr but errors (no progress)")
     g.add_argument("-v", "--verbose", action="store_true",
-                   help="print more on stderr (the HiGHS log, timings)")
+                   help="print more on stderr" + (" (the HiGHS log, timings)" if solves else ""))
 
 
 def say(args: argparse.Namespace, *text, **kw) -> None:

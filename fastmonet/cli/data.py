@@ -95,10 +95,25 @@ def _ranges(args: argparse.Namespace) -> int:
     if args.csv:
         sys.stdout.write(table.to_csv(index=False))
         return 0
-    short = table.drop(columns=["source_low", "source_high"])
-    for col, width in (("target", 36), ("unit", 36), ("low", 14), ("high", 14)):  # full: --csv
+    short = _one_row_per_region(uncertainty.load(args.file), table)
+    for col, width in (("target", 36), ("unit", 36)):  # full: --csv
         short[col] = [t if len(t := str(v)) <= width else t[:width - 1] + "~" for v in short[col]]
     short["status"] = short.pop("status_low").str[0] + "/" + short.pop("status_high").str[0]
     print(short.to_string(index=False))
     print("status: s sourced, d derived, a assumed (low/high); sources: --csv")
     return 0
+
+
+def _one_row_per_region(ranges, table):
+    """The table with a row per region of a per-region entry (its ends in full, never cut)."""
+    import pandas as pd
+    rows = []
+    for p, row in zip(ranges.parameters, table.drop(columns=["source_low", "source_high"])
+                      .to_dict("records")):
+        low, high = p.end("low"), p.end("high")
+        if not isinstance(low, dict):
+            rows.append(row)
+            continue
+        for key in low:
+            rows.append({**row, "per": f"{row['per']} {key}", "low": low[key], "high": high[key]})
+    return pd.DataFrame(rows)

@@ -34,7 +34,7 @@ def register(subparsers) -> None:
     p.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
                    help="worker processes solving structures in parallel")
     common.add_csv(p, "region_a,region_b,metric,value,unit rows")
-    common.add_verbosity(p)
+    common.add_verbosity(p, solves=True)
     p.set_defaults(func=run)
 
 

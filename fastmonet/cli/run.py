@@ -64,7 +64,7 @@ def register(subparsers) -> None:
     p.add_argument("--method", choices=METHODS, default="dual", help="HiGHS method")
     p.add_argument("--threads", type=int, default=None, help="HiGHS threads")
     common.add_csv(p, "summary table (the rows of summary.csv)")
-    common.add_verbosity(p)
+    common.add_verbosity(p, solves=True)
     p.set_defaults(func=run)
 
 

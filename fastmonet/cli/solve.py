@@ -72,7 +72,7 @@ def register(subparsers) -> None:
     p.add_argument("--time-limit", type=float, default=None, help="seconds per scenario")
     p.add_argument("--method", default="dual", choices=METHODS, help="HiGHS method")
     p.add_argument("--threads", type=int, default=None, help="HiGHS threads")
-    p.add_argument("--verbose", action="store_true", help="show the HiGHS log")
+    p.add_argument("-v", "--verbose", action="store_true", help="the HiGHS log, on stderr")
     p.set_defaults(func=run)
 
 
