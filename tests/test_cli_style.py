@@ -36,8 +36,9 @@ def test_every_command_takes_quiet_and_verbose_and_shows_defaults():
         assert "--quiet" in opts and "--verbose" in opts, path
         text = parser.format_help()
         for action in parser._actions:
-            if action.option_strings and action.default not in (None, False, "",
-                                                                 argparse.SUPPRESS):
+            # a flag's default (--no-warm-start: True) would read as its opposite: not shown
+            if action.option_strings and action.nargs != 0 and \
+                    action.default not in (None, False, "", argparse.SUPPRESS):
                 assert "default" in (action.help or "").lower() or \
                     f"(default: {action.default})" in " ".join(text.split()), (path, action.dest)
 
