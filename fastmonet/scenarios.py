@@ -316,6 +316,13 @@ def load_scenario_file(path: str | Path) -> list[Scenario]:
     if not isinstance(tables, list):
         raise InputError(f"{path}: 'scenario' must be [[scenario]] tables, got "
                          f"{type(tables).__name__} {tables!r:.40}")
+    if not tables:
+        raise InputError(f"{path}: 'scenario' is empty: nothing to solve; give one or more "
+                         "[[scenario]] tables")
+    bad = next((t for t in tables if not isinstance(t, dict)), None)
+    if bad is not None:
+        raise InputError(f"{path}: 'scenario' must be [[scenario]] tables, got "
+                         f"{type(bad).__name__} {bad!r:.40}")
     out, lines = [], _entry_lines(text, len(tables))
     for i, table in enumerate(tables):
         where = f"{path}:{lines[i]}: scenario[{i}]" if lines else f"{path}: scenario[{i}]"

@@ -507,7 +507,7 @@ def _checked_solution(sess: _Session, lx: dict, pass_s: float, solve_s: float,
                              f"{d_worst} has reduced cost {d_min:.3g} (relative) < "
                              f"-{REDUCED_COST_TOL:g}; the optimum of the whole LP is not proven")
     return LPSolution(
-        x=x, row_dual=row_dual, row_activity=ax, cost=float(m.cost @ x),
+        x=x, row_dual=row_dual, row_activity=ax, cost=objective_value(m.cost, x),
         shortfall=float(x[s_cols].sum()),
         status=h.modelStatusToString(h.getModelStatus()), max_violation=viol, worst=worst,
         stats={
@@ -598,10 +598,20 @@ def check_model(m: LPModel, where: str = "model") -> None:
         raise SolveError(f"{where}: the LP holds a non-finite number at {bad}")
 
 
+def objective_value(cost: np.ndarray, x: np.ndarray) -> float:
+    """c x, correctly rounded (`math.fsum`): the same double whatever the summation order.
+
+    `cost @ x` is a BLAS dot product whose partial sums depend on the BLAS thread count (an
+    ensemble's worker processes run BLAS on one thread, `workers=0` on every core): the stored
+    `total_cost` of the same member differed by one unit in the last place between the two."""
+    import math
+    return math.fsum(np.asarray(cost, np.float64) * np.asarray(x, np.float64))
+
+
 def check_objective(m: LPModel, x: np.ndarray, objective: float) -> float:
     """|objective - c x| relative to max(1, |c| |x|): HiGHS's objective recomputed from the
     model's own costs (NaN if either is not finite)."""
-    cx = float(m.cost @ x)
+    cx = objective_value(m.cost, x)
     if not (np.isfinite(cx) and np.isfinite(objective)):
         return float("nan")
     return abs(objective - cx) / max(1.0, float(np.abs(m.cost) @ np.abs(x)))

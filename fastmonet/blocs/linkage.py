@@ -177,7 +177,10 @@ def load_blocs_file(path) -> list[tuple[str, Structure]]:
     from fastmonet.errors import InputError
     path = Path(path)
     try:
-        doc = tomllib.loads(path.read_text())
+        doc = tomllib.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); a blocs "
+                         "file is TOML") from None
     except FileNotFoundError:
         raise InputError(f"{path}: blocs file not found") from None
     except IsADirectoryError:
@@ -190,6 +193,9 @@ def load_blocs_file(path) -> list[tuple[str, Structure]]:
     out = []
     for i, t in enumerate(tables):
         where = f"{path}: structure[{i}]"
+        if not isinstance(t, dict):
+            raise InputError(f"{where}: expected a [[structure]] table (name, blocs, "
+                             f"biomass_trade), got {type(t).__name__} {t!r:.40}")
         unknown = sorted(set(t) - {"name", "blocs", "biomass_trade"})
         if unknown:
             raise InputError(f"{where}: unknown key {unknown[0]!r}; allowed: blocs, biomass_trade, name")

@@ -67,7 +67,8 @@ def register(subparsers) -> None:
 def _run(args: argparse.Namespace) -> int:
     from fastmonet import ensemble
     from fastmonet.scenarios import SolverOptions
-    solver = SolverOptions(time_limit=args.time_limit) if args.time_limit else None
+    # --time-limit 0 is no limit of zero seconds: SolverOptions refuses it (time_limit > 0).
+    solver = SolverOptions(time_limit=args.time_limit) if args.time_limit is not None else None
     summary = ensemble.run(
         n=args.n, scenarios=args.scenario or ["cooperation"], out=args.out, ranges=args.ranges,
         sampler=args.sampler, seed=args.seed, workers=args.workers, scheduler=args.scheduler,

@@ -85,6 +85,9 @@ def run(n: int | None = None, scenarios=("cooperation",), out: str | Path = "ens
     t0 = time.perf_counter()
     if not isinstance(out, (str, Path)):
         raise InputError(f"out: a store path, got {type(out).__name__}")
+    _check_arguments(n=n, scenarios=scenarios, seed=seed, workers=workers, scheduler=scheduler,
+                     block=block, draws=draws, sampler=sampler, warm_start=warm_start,
+                     progress=progress)
     out = str(out)
     _check_out(out)          # before any work: the store is an ensemble's, or new
     ctx, draws, sample, unit, info = _prepare(n, scenarios, ranges, sampler, seed, targets, storage,
@@ -95,7 +98,8 @@ def run(n: int | None = None, scenarios=("cooperation",), out: str | Path = "ens
     from fastmonet.store import lock
     # One client per store (the guarded store's advisory lock on STORE.lock; a second run on the
     # same --out is refused, naming the holder). Workers write chunks under the client's lock.
-    with lock.writer(out, wait=False):
+    with lock.writer(out, wait=False, advice="one run per store: let it finish (rerun the same "
+                     "command afterwards to resume), or give another --out"):
         block = _open_or_create(out, ctx, run_attrs, keys, sample, unit, m, block, workers)
         with _executor(workers, scheduler) as ex:
             ctx.pin_threads = ex.remote
@@ -106,6 +110,60 @@ def run(n: int | None = None, scenarios=("cooperation",), out: str | Path = "ens
 
 
 # --------------------------------------------------------------------------------- preparation
+def _whole(value, name: str, least: int, allow_none: bool = True) -> None:
+    if value is None and allow_none:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise InputError(f"{name}: a whole number >= {least}, got {type(value).__name__} "
+                         f"{value!r:.40}")
+    if value < least:
+        raise InputError(f"{name}: must be >= {least}, got {value}")
+
+
+def _check_arguments(*, n, scenarios, seed, workers, scheduler, block, draws, sampler,
+                     warm_start, progress) -> None:
+    """Every argument of `run`, before anything is loaded: one line naming the option."""
+    _whole(n, "--n", 1)
+    _whole(seed, "--seed", 0, allow_none=False)
+    _whole(workers, "--workers", 0)
+    _whole(block, "--block", 1)
+    if isinstance(scenarios, str):
+        scenarios = [scenarios]
+    if not isinstance(scenarios, (list, tuple)) or not scenarios:
+        raise InputError(f"--scenario: one or more scenario names, got {scenarios!r:.60}")
+    bad = next((s for s in scenarios if not isinstance(s, str)), None)
+    if bad is not None:
+        raise InputError(f"--scenario: a scenario name, got {type(bad).__name__} {bad!r:.40}")
+    if draws is not None:
+        if not isinstance(draws, (list, tuple)) or not draws:
+            raise InputError(f"draws: one or more draws (dicts of parameter values), got "
+                             f"{draws!r:.60}")
+        if not all(isinstance(d, dict) for d in draws):
+            raise InputError("draws: each draw is a dict {parameter: value}")
+    if not isinstance(sampler, str) or sampler not in sampling.SAMPLERS:
+        raise InputError(f"--sampler: one of {', '.join(sampling.SAMPLERS)}, got {sampler!r}")
+    for name, value in (("warm_start", warm_start), ("progress", progress)):
+        if not isinstance(value, bool):
+            raise InputError(f"{name}: True or False, got {value!r}")
+    if scheduler is not None:
+        _check_scheduler(scheduler)
+
+
+def _check_scheduler(address) -> None:
+    """A dask scheduler address: scheme://host:port or host:port (checked before any work)."""
+    if not isinstance(address, str):
+        raise InputError(f"--scheduler: an address such as tcp://10.0.0.5:8786, got "
+                         f"{type(address).__name__}")
+    try:
+        from distributed.comm.addressing import get_address_host_port, parse_address
+        scheme, _ = parse_address(address if "://" in address else f"tcp://{address}")
+        if scheme in ("tcp", "tls", "ws", "wss", "ucx"):
+            get_address_host_port(address if "://" in address else f"tcp://{address}")
+    except Exception as exc:  # noqa: BLE001 - dask's parsers raise several types
+        raise InputError(f"--scheduler {address!r}: not a dask scheduler address, e.g. "
+                         f"tcp://10.0.0.5:8786 ({exc})") from None
+
+
 def _prepare(n, scenarios, ranges, sampler, seed, targets, storage, data_path, inputs, tech, draws, solver):
     from fastmonet import data, technology, uncertainty
     if isinstance(scenarios, str):
@@ -327,7 +385,7 @@ def _executor(workers, scheduler):
     if scheduler is not None:
         try:
             client = Client(scheduler, timeout="20s")
-        except OSError as exc:
+        except (OSError, ValueError, TypeError) as exc:
             raise InputError(f"--scheduler {scheduler}: no dask scheduler there ({exc})") from None
         try:   # tasks pin Numba to one thread themselves (Context.pin_threads)
             yield _Dask(client)

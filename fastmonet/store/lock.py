@@ -25,6 +25,7 @@ from typing import Callable, Iterator
 
 from fastmonet.store.errors import StoreError, writing
 
+NO_WAIT_ADVICE = "try again when it has finished (or run without --no-wait to wait)"
 LOCK_SUFFIX = ".lock"   # beside the store: zarr warns about any foreign file inside one
 # Stores this process already holds: flock conflicts between two open files of one process too,
 # so nested writers (solve_many -> Results.to_zarr) share the outer lock instead of deadlocking.
@@ -77,11 +78,11 @@ def _release(fh, path: Path) -> None:
     fh.close()
 
 
-def _locked(path: Path, fh, wait: bool, on_wait):
+def _locked(path: Path, fh, wait: bool, on_wait, advice: str):
     """`fh` locked, or the store's current lock file if its holder removed `fh`'s meanwhile."""
     while True:
         try:
-            _acquire(fh, path, wait, on_wait)
+            _acquire(fh, path, wait, on_wait, advice)
         except BaseException:
             fh.close()
             raise
@@ -91,7 +92,7 @@ def _locked(path: Path, fh, wait: bool, on_wait):
         fh = _open(path)
 
 
-def _acquire(fh, path: Path, wait: bool, on_wait) -> None:
+def _acquire(fh, path: Path, wait: bool, on_wait, advice: str) -> None:
     try:
         fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         return
@@ -100,8 +101,7 @@ def _acquire(fh, path: Path, wait: bool, on_wait) -> None:
             raise
     who = _holder(fh)
     if not wait:
-        raise StoreError(f"store {path}: being written by {who}; try again when it has "
-                         "finished (or run without --no-wait to wait)")
+        raise StoreError(f"store {path}: being written by {who}; {advice}")
     if on_wait is not None:
         on_wait(f"store {path}: being written by {who}; waiting for it to finish")
     fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
@@ -109,8 +109,10 @@ def _acquire(fh, path: Path, wait: bool, on_wait) -> None:
 
 @contextmanager
 def writer(path: str | Path, wait: bool = True,
-           on_wait: Callable[[str], None] | None = None) -> Iterator[Path]:
-    """Hold the store's write lock for the duration of the block (creates the folder)."""
+           on_wait: Callable[[str], None] | None = None,
+           advice: str = NO_WAIT_ADVICE) -> Iterator[Path]:
+    """Hold the store's write lock for the duration of the block (creates the folder).
+    `advice`: what the refusal (`wait=False`) tells the user to do."""
     path = Path(path)
     fh = _open(path)
     key = path.resolve()
@@ -121,7 +123,7 @@ def writer(path: str | Path, wait: bool = True,
         finally:
             _HELD[key] -= 1
         return
-    fh = _locked(path, fh, wait, on_wait)
+    fh = _locked(path, fh, wait, on_wait, advice)
     try:
         with writing(f"the lock file {lock_path(path)}"):
             fh.seek(0)
