@@ -73,7 +73,7 @@ def coefficient_rate(args, inputs, tmp: Path) -> dict:
     written to zarr per second: `coefficient_task` on blocks of 32, one process, one thread."""
     import numba
 
-    from fastmonet.energy import N_PERIODS
+    from fastmonet.dimensions import N_PERIODS
     from fastmonet.ensemble import execute, tasks
     numba.set_num_threads(1)
     n = max(args.n, 64)

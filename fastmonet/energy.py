@@ -22,13 +22,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from fastmonet import dimensions
+from fastmonet.dimensions import FIRST_YEAR, N_PERIODS, PERIOD_YEARS  # noqa: F401 (re-exported)
 from fastmonet.errors import InputError
 from fastmonet.technology import Technology
 
-FIRST_YEAR = 2020
-PERIOD_YEARS = 10
-N_PERIODS = 8
-PERIOD_STARTS = np.arange(FIRST_YEAR, FIRST_YEAR + PERIOD_YEARS * N_PERIODS, PERIOD_YEARS)
+PERIOD_STARTS = np.array(dimensions.PERIOD_STARTS)
 REPORT_YEARS = PERIOD_STARTS + PERIOD_YEARS
 
 

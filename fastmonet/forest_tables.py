@@ -15,6 +15,7 @@ import pandas as pd
 
 from fastmonet import bundled
 from fastmonet.csvfile import check_header
+from fastmonet.dimensions import FOREST_TYPES
 from fastmonet.errors import InputError
 
 DATA_DIR = bundled.DATA_DIR / "forest"
@@ -37,7 +38,6 @@ ZONES: tuple[str, ...] = (
     "boreal_tundra_woodland",
     "boreal_mountain_systems",
 )
-FOREST_TYPES: tuple[str, ...] = ("broadleaves", "conifers")
 CLIMATES: tuple[str, ...] = ("tropical", "subtropical", "temperate", "boreal")
 
 #: The four example stands of the paper's Fig. 12 (zone, forest type, place named in the figure).

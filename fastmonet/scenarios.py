@@ -38,7 +38,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastmonet.blocs.burden import Burden
-from fastmonet.blocs.structure import REGIONS, Structure, named
+from fastmonet.blocs.structure import Structure, named
+from fastmonet.dimensions import PERIOD_YEARS, REGIONS
 from fastmonet.errors import InputError
 from fastmonet.store import names as store_names
 
@@ -55,7 +56,6 @@ HIGH_RATES = (10.0, 2.5, 2.5)
 # decade may build. 5.5 = (1 + 2 + ... + 10)/10 as the paper's Eqs. 39, 46 and 52 print it; 10 is
 # the option "the full annual rate in every year of the period".
 BUILD_FACTOR = 5.5
-PERIOD_YEARS = 10
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,9 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-REGIONS = ("BRA", "CHN", "EU", "IND", "USA")
+from fastmonet.dimensions import (BIOMASS, DAC_TECHS, FOREST_TYPES, PERIOD_STARTS, REGIONS,
+                                  REPORT_YEARS)
+
 # Subregion counts per region (formulation §1.2).
 FULL_SUBREGIONS = {"BRA": 27, "CHN": 31, "EU": 28, "IND": 33, "USA": 50}
 ECOZONES = (
@@ -21,11 +23,8 @@ ECOZONES = (
     "subtropical_mountain", "temperate_oceanic", "temperate_continental", "temperate_mountain",
     "boreal_coniferous", "boreal_tundra", "boreal_mountain",
 )
-FOREST_TYPES = ("broadleaves", "conifers")
-BIOMASS = ("miscanthus", "switchgrass", "willow", "poplar", "wheat_straw")
-TECHS = ("ce", "cw")
-PERIOD_STARTS = tuple(range(2020, 2100, 10))
-YEARS = tuple(range(2030, 2110, 10))
+TECHS = DAC_TECHS
+YEARS = REPORT_YEARS
 # Formulation §6.8: 2100 targets (GtCO2) and the cumulative shape.
 P3_2100_GT = {"BRA": 7.0, "CHN": 56.0, "EU": 81.0, "IND": 20.0, "USA": 87.0}
 TARGET_SHAPE = (0.02, 0.07, 0.16, 0.28, 0.42, 0.58, 0.78, 1.00)

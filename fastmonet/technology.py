@@ -14,15 +14,13 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from fastmonet import bundled
+from fastmonet.dimensions import BIOMASS, DAC_TECHS, REGIONS
 from fastmonet.errors import InputError
 from fastmonet.store.provenance import hash_file
 from fastmonet.technology_schema import BOUNDS, Bound
 
 DEFAULT_DIR = bundled.DATA_DIR / "technology"
 
-REGIONS = ("BRA", "CHN", "EU", "IND", "USA")
-BIOMASS = ("miscanthus", "switchgrass", "willow", "poplar", "wheat_straw")
-DAC_TECHS = ("ce", "cw")
 NM_TO_KM = 1.852
 # The longest port-to-port sea routes are about 12,000 nm; a longer one is a typing/unit error.
 MAX_SEA_NM = 25000.0

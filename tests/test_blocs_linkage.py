@@ -5,7 +5,7 @@ import pytest
 
 from fastmonet import api, scenarios, synthetic
 from fastmonet.blocs import linkage
-from fastmonet.blocs.structure import REGIONS
+from fastmonet.dimensions import REGIONS
 from fastmonet.cli.main import main
 from fastmonet.errors import InputError
 

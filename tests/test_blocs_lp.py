@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from fastmonet import api, scenarios, synthetic
 from fastmonet.blocs import Burden
 from fastmonet.blocs.metrics import bloc_metrics
-from fastmonet.blocs.structure import REGIONS, Structure, named
+from fastmonet.dimensions import REGIONS
+from fastmonet.blocs.structure import Structure, named
 
 SIZES = {r: 2 for r in REGIONS}
 

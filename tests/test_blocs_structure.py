@@ -6,7 +6,8 @@ import xarray as xr
 from hypothesis import given, strategies as st
 
 from fastmonet.blocs import burden as bd
-from fastmonet.blocs.structure import REGIONS, Structure, named, one_bloc, singletons
+from fastmonet.dimensions import REGIONS
+from fastmonet.blocs.structure import Structure, named, one_bloc, singletons
 from fastmonet.errors import InputError
 
 

@@ -8,6 +8,7 @@ import xarray as xr
 
 from fastmonet import forest_tables
 from fastmonet.coefficients.inputs import require, subregion_regions
+from fastmonet.dimensions import BIOMASS, FOREST_TYPES
 from fastmonet.errors import InputError
 
 ECOZONES = (
@@ -16,8 +17,6 @@ ECOZONES = (
     "subtropical_mountain_systems", "temperate_oceanic_forest", "temperate_continental_forest",
     "temperate_mountain_systems", "boreal_coniferous_forest", "boreal_tundra_woodland", "boreal_mountain_systems",
 )
-FOREST_TYPES = ("broadleaves", "conifers")
-BIOMASS = ("miscanthus", "switchgrass", "willow", "poplar", "wheat_straw")
 # code, region, lat, lon, zones present, grid kgCO2/MWh (illustrative test values, not data)
 SUBREGIONS = (
     ("BR-PA", "BRA", -4.0, -53.0, ("tropical_rainforest", "tropical_moist_deciduous_forest"), 90.0),

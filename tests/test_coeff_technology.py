@@ -7,13 +7,14 @@ import shutil
 import pytest
 
 from fastmonet import technology
+from fastmonet.dimensions import BIOMASS
 from fastmonet.errors import InputError
 
 
 def test_bundled_files_load_with_provenance():
     t = technology.load()
     assert t.finance.crf == pytest.approx(0.08 * 1.08 ** 30 / (1.08 ** 30 - 1))
-    assert set(t.crops) == set(technology.BIOMASS) and set(t.dac) == {"ce", "cw"}
+    assert set(t.crops) == set(BIOMASS) and set(t.dac) == {"ce", "cw"}
     assert t.dac["ce"].gas == 5.25 and t.dac["ce"].electricity == 0.366      # Formulation §4 / Keith et al.
     assert t.dac["ce"].capex == 1600 and t.dac["cw"].capex == 1815
     assert len(t.provenance) > 100

@@ -21,12 +21,12 @@ import xarray as xr
 
 import fastmonet.ensemble as ens
 from fastmonet import api, coefficients, data, technology, uncertainty
+from fastmonet.dimensions import REGIONS
 from fastmonet.ensemble import sampling, store
 from fastmonet.ensemble.stand_coefficients import Cells, ar_block, dac_block
 from fastmonet.errors import InputError
 
 RANGES = Path(__file__).parent / "data" / "ensemble_ranges.toml"
-REGIONS = ("BRA", "CHN", "EU", "IND", "USA")
 
 
 def small_inputs(inputs: xr.Dataset) -> xr.Dataset:

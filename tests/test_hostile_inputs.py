@@ -16,10 +16,10 @@ import pytest
 import fastmonet.ensemble as ens
 from fastmonet import bundled, data, scenarios, technology, uncertainty
 from fastmonet.blocs import Structure
+from fastmonet.dimensions import REGIONS
 from fastmonet.errors import InputError
 
 RANGES = Path(__file__).parent / "data" / "ensemble_ranges.toml"
-REGIONS = ("BRA", "CHN", "EU", "IND", "USA")
 
 
 def cli(*argv) -> tuple[int, str, str]:

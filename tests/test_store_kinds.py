@@ -22,6 +22,7 @@ import zarr
 import fastmonet.ensemble as ens
 from fastmonet import api, coefficients, data, scenario_dataset, scenarios, synthetic, technology
 from fastmonet import uncertainty
+from fastmonet.dimensions import REGIONS
 from fastmonet.ensemble import store as ens_store
 from fastmonet.errors import InputError
 from fastmonet.results import Results
@@ -29,7 +30,6 @@ from fastmonet.store import kinds
 from fastmonet.store.errors import StoreError
 
 RANGES = Path(__file__).parent / "data" / "ensemble_ranges.toml"
-REGIONS = ("BRA", "CHN", "EU", "IND", "USA")
 
 
 def cli(*argv) -> tuple[int, str, str]:

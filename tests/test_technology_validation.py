@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from fastmonet import technology
 from fastmonet.data import DEFAULT_PATH
+from fastmonet.dimensions import BIOMASS, DAC_TECHS
 from fastmonet.errors import InputError
 from fastmonet.technology_schema import BOUNDS
 
@@ -25,7 +26,7 @@ CLASS_OF = {"finance": "Finance", "transition": "Transition", "fuels": "Fuels",
             "establishment": "AREstablishment", "roads": "ARRoads", "thinning": "ARThinning",
             "plant": "BECCSPlant", "transport_storage": "TransportStorage",
             "common": "BiomassCommon", "road": "Road", "sea": "Sea",
-            **{b: "Crop" for b in technology.BIOMASS}, **{k: "DACTech" for k in technology.DAC_TECHS}}
+            **{b: "Crop" for b in BIOMASS}, **{k: "DACTech" for k in DAC_TECHS}}
 ENTRIES = [(f, t, k, CLASS_OF[t])
            for f in sorted(technology.FILES)
            for t, table in tomllib.loads((SRC / f).read_text()).items() if t in CLASS_OF

@@ -12,6 +12,7 @@ import xarray as xr
 import fastmonet.cli.main as cli
 from fastmonet import data, scenarios, stand, technology, uncertainty
 from fastmonet.data import DEFAULT_PATH
+from fastmonet.dimensions import REGIONS
 from fastmonet.errors import InputError
 from fastmonet.uncertainty.forest import ForestOverrides
 
@@ -122,7 +123,7 @@ def grouped(extra_a="", extra_b=""):
 def test_a_group_is_one_sampled_column_per_scope(tmp_path):
     r = uncertainty.load(write(tmp_path, grouped()))
     assert r.groups() == {"land": ["a", "b"]}
-    assert r.sample_dimension_names() == [f"land[{x}]" for x in uncertainty.ranges.REGIONS]
+    assert r.sample_dimension_names() == [f"land[{x}]" for x in REGIONS]
     assert r.sample_columns() == list(range(5)) * 2
     u = np.random.default_rng(0).random((4, 5))
     full = r.expand(u)
@@ -455,7 +456,7 @@ def test_land_and_beccs_ends_span_the_literature_read(ranges):
     # The water filter moves every land figure, from a stricter rule to no filter.
     w = ranges["water_filter"]
     assert set(w.targets) == {"inputs:mal", "inputs:lrp", "inputs:ovl", "inputs:lhw"}
-    assert all(w.bounds(r)[0] < 1.0 < w.bounds(r)[1] for r in uncertainty.ranges.REGIONS)
+    assert all(w.bounds(r)[0] < 1.0 < w.bounds(r)[1] for r in REGIONS)
     assert ranges["energy_crop_yield"].bounds() == (0.413, 1.529)
     assert ranges["beccs_efficiency"].targets == ("technology:beccs.plant.net_efficiency",)
     assert ranges.groups() == {"forest_productivity": ["forest_growth_b", "forest_growth_g"],

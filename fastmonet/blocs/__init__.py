@@ -7,6 +7,7 @@
 """
 
 from fastmonet.blocs.burden import Burden
-from fastmonet.blocs.structure import REGIONS, TRADE_MODES, Structure, named
+from fastmonet.blocs.structure import TRADE_MODES, Structure, named
+from fastmonet.dimensions import REGIONS
 
 __all__ = ["Burden", "REGIONS", "TRADE_MODES", "Structure", "named"]

@@ -16,9 +16,9 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from fastmonet.dimensions import REGIONS
 from fastmonet.errors import InputError
 
-REGIONS = ("BRA", "CHN", "EU", "IND", "USA")
 TRADE_MODES = ("all", "within_bloc", "none")
 #: Label of the bloc holding every region (the LP's world target group).
 WORLD = "world"

@@ -21,7 +21,8 @@ import xarray as xr
 
 from fastmonet import stand
 from fastmonet.coefficients.inputs import require, subregion_regions
-from fastmonet.energy import FIRST_YEAR, N_PERIODS, PERIOD_STARTS, PERIOD_YEARS, REPORT_YEARS, EnergyTransition
+from fastmonet.dimensions import FIRST_YEAR, N_PERIODS, PERIOD_YEARS
+from fastmonet.energy import PERIOD_STARTS, REPORT_YEARS, EnergyTransition
 from fastmonet.errors import InputError
 from fastmonet.kernels.operations import operation_flows
 from fastmonet.technology import AROperations, Technology

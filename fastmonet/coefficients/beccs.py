@@ -21,14 +21,14 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
-from fastmonet.coefficients.inputs import BIOMASS, REGIONS, biomass_order, require, subregion_regions
+from fastmonet.coefficients.inputs import biomass_order, require, subregion_regions
+from fastmonet.dimensions import BIOMASS, REGIONS
 from fastmonet.energy import EnergyTransition, period_mid_years
 from fastmonet.kernels.supply_chain import chain_coefficients, transport_legs
 from fastmonet.technology import Technology
 
 log = logging.getLogger("fastmonet.coefficients")
 
-LANDS = ("mal", "overlap", "lhw")
 # (biomass index, land index) of the nine combinations.
 COMBOS = tuple((b, l) for b in range(4) for l in (0, 1)) + ((4, 2),)
 

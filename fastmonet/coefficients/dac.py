@@ -17,7 +17,8 @@ import xarray as xr
 from fastmonet.coefficients.inputs import require
 from fastmonet.energy import PERIOD_STARTS, EnergyTransition, period_mid_years
 from fastmonet.kernels.dac import dac_coefficients
-from fastmonet.technology import DAC_TECHS, Technology
+from fastmonet.dimensions import DAC_TECHS
+from fastmonet.technology import Technology
 
 
 def tech_table(tech: Technology) -> np.ndarray:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from fastmonet.dimensions import BIOMASS, REGIONS
 from fastmonet.errors import InputError
 
-BIOMASS = ("miscanthus", "switchgrass", "willow", "poplar", "wheat_straw")
-REGIONS = ("BRA", "CHN", "EU", "IND", "USA")
 
 
 def require(inputs: xr.Dataset, name: str, dims: tuple[str, ...], *, nonneg: bool = True,

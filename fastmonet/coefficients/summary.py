@@ -22,11 +22,11 @@ import pandas as pd
 import xarray as xr
 
 from fastmonet.coefficients.dac import dac_at_years
+from fastmonet.dimensions import REGIONS
 from fastmonet.energy import EnergyTransition
 from fastmonet.technology import Technology
 
 COLUMNS = ["region", "option", "metric", "year", "min", "median", "max", "unit"]
-REGIONS = ("BRA", "CHN", "EU", "IND", "USA")
 
 
 def _row(region, option, metric, year, values, unit):

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-REGIONS: tuple[str, ...] = ("BRA", "CHN", "EU", "IND", "USA")
-BIOMASS: tuple[str, ...] = ("miscanthus", "switchgrass", "willow", "poplar", "wheat_straw")
+from fastmonet.dimensions import BIOMASS, REGIONS, REPORT_YEARS
+
 STORAGE_CASES: tuple[str, ...] = ("low", "medium", "high")
 TARGET_CASES: tuple[str, ...] = ("p3", "p4")
-TARGET_YEARS: tuple[int, ...] = (2030, 2040, 2050, 2060, 2070, 2080, 2090, 2100)
+TARGET_YEARS: tuple[int, ...] = REPORT_YEARS
 TRANSITION_PARAMETERS: tuple[str, ...] = (
     "grid_start_year", "grid_zero_year", "fuel_start_year", "fuel_biofuel_year",
     "drying_start_year", "drying_wood_year",

@@ -27,8 +27,8 @@ from fastmonet import stand
 from fastmonet.coefficients.ar import UNIT_FIELDS, _stand_params, unit_quantities
 from fastmonet.coefficients.dac import dac_arrays
 from fastmonet.coefficients.inputs import require, subregion_regions
-from fastmonet.energy import (FIRST_YEAR, INPUT_VARIABLES, N_PERIODS, PERIOD_YEARS, EnergyTransition,
-                              period_mid_years)
+from fastmonet.dimensions import FIRST_YEAR, N_PERIODS, PERIOD_YEARS
+from fastmonet.energy import INPUT_VARIABLES, EnergyTransition, period_mid_years
 from fastmonet.ensemble import block_kernels
 from fastmonet.errors import InputError
 from fastmonet.kernels.operations import operation_flows

@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import xarray as xr
 
-from fastmonet.energy import N_PERIODS
+from fastmonet.dimensions import DAC_TECHS, N_PERIODS
 from fastmonet.ensemble import store
 from fastmonet.ensemble.members import apply_draw, contract3, solve_scenarios
 from fastmonet.ensemble.stand_coefficients import DAC_VARS, Cells, ar_block, dac_block
-from fastmonet.technology import DAC_TECHS
 
 
 @dataclass

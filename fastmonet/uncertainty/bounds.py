@@ -109,7 +109,7 @@ def bound(target: str, tech, where: str = "") -> Bound | None:
         # A `*` target moves several fields: the narrowest bound holds for all of them.
         return min(found, key=lambda b: b.hi - b.lo) if found else None
     if kind == "scenario":
-        from fastmonet.scenarios import PERIOD_YEARS
+        from fastmonet.dimensions import PERIOD_YEARS
         if name == "rates.build_factor":
             return Bound(0.0, float(PERIOD_YEARS), "years' worth of the annual rate built per "
                          "period: the full rate every year of a 10-year period at most",
@@ -131,7 +131,7 @@ def draw_values(p, region=None) -> tuple[float, float, bool]:
 
 
 def _regions(p):
-    from fastmonet.uncertainty.ranges import REGIONS
+    from fastmonet.dimensions import REGIONS
     return REGIONS if isinstance(p.low, dict) or isinstance(p.high, dict) else (None,)
 
 

@@ -46,6 +46,7 @@ import pandas as pd
 from scipy import stats
 
 from fastmonet import bundled, technology
+from fastmonet.dimensions import REGIONS
 from fastmonet.errors import InputError
 from fastmonet.uncertainty import fields as F
 from fastmonet.uncertainty.bounds import check_entry, check_multipliers
@@ -55,7 +56,6 @@ APPLY = ("multiplier", "value", "case")
 PER = ("none", "region", "subregion")
 DISTRIBUTIONS = ("uniform", "triangular", "lognormal", "discrete")
 STATUSES = ("sourced", "derived", "assumed")
-REGIONS = ("BRA", "CHN", "EU", "IND", "USA")
 Z95 = 1.6448536269514722  # standard normal 95th percentile
 
 _KEYS = {"name", "target", "unit", "apply", "per", "distribution", "low", "central", "high",
