@@ -8,22 +8,22 @@ class LP:
     timeout = 600
 
     def setup(self):
-        from fastmonet import lp_builder, scenarios, synthetic
+        from fastmonet import lp, scenarios, synthetic
         # 40 subregions, every pair: about 115 k chains, a tenth of full size.
         self.ds = synthetic.instance(
             region_sizes={"BRA": 6, "CHN": 8, "EU": 8, "IND": 8, "USA": 10}, n_ecozones=15, seed=0,
             nonneg_cost=False, target_gt_per_subregion=1.5)
         self.coop = scenarios.make("cooperation")
         self.iso = scenarios.make("isolation")
-        self.model = lp_builder.build(self.ds, self.coop)
+        self.model = lp.build(self.ds, self.coop)
 
     def time_build_cooperation(self):
-        from fastmonet import lp_builder
-        lp_builder.build(self.ds, self.coop)
+        from fastmonet import lp
+        lp.build(self.ds, self.coop)
 
     def time_build_isolation(self):
-        from fastmonet import lp_builder
-        lp_builder.build(self.ds, self.iso)
+        from fastmonet import lp
+        lp.build(self.ds, self.iso)
 
     def time_pass_model(self):
         import highspy
@@ -41,5 +41,5 @@ class LP:
         solve_coefficients(self.ds, self.coop)
 
     def peakmem_build(self):
-        from fastmonet import lp_builder
-        lp_builder.build(self.ds, self.coop)
+        from fastmonet import lp
+        lp.build(self.ds, self.coop)

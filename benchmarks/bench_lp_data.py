@@ -14,15 +14,15 @@ class LPBundled:
     repeat = (1, 5, 60.0)
 
     def setup(self, scenario):
-        from fastmonet import lp_builder, scenarios
+        from fastmonet import lp, scenarios
         from fastmonet.api import load_coefficients
         self.coeffs = load_coefficients()
         self.sc = scenarios.make(scenario)
-        self.model = lp_builder.build(self.coeffs, self.sc)
+        self.model = lp.build(self.coeffs, self.sc)
 
     def time_build(self, scenario):
-        from fastmonet import lp_builder
-        lp_builder.build(self.coeffs, self.sc)
+        from fastmonet import lp
+        lp.build(self.coeffs, self.sc)
 
     def time_pass(self, scenario):
         import highspy
@@ -36,8 +36,8 @@ class LPBundled:
         solver.solve_model(self.model)
 
     def peakmem_build(self, scenario):
-        from fastmonet import lp_builder
-        lp_builder.build(self.coeffs, self.sc)
+        from fastmonet import lp
+        lp.build(self.coeffs, self.sc)
 
     def peakmem_solve(self, scenario):
         from fastmonet import solver

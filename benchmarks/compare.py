@@ -18,7 +18,7 @@
 
 The linopy model is written the way linopy expresses sparse sums: one variable per column block,
 each row family a sum of `groupby(...).sum()` of coefficient arrays.  Which columns exist is
-fastmonet's choice (`lp_builder.blocks`), and linopy's time includes computing them.
+fastmonet's choice (`lp.blocks`), and linopy's time includes computing them.
 """
 
 from __future__ import annotations
@@ -111,8 +111,8 @@ def kernel(cells: int, python_cells: int, repeat: int) -> dict:
 
 # ------------------------------------------------------------------------------ the builders
 def build_fastmonet(ds, sc):
-    from fastmonet import lp_builder
-    return lp_builder.build(ds, sc)
+    from fastmonet import lp
+    return lp.build(ds, sc)
 
 
 def pass_fastmonet(m):
@@ -138,9 +138,9 @@ def _build_linopy(ds, sc):
     import linopy
     import pandas as pd
     import xarray as xr
-    from fastmonet import lp_builder
+    from fastmonet import lp
 
-    _, _, rows, cols = lp_builder.blocks(ds, sc)
+    _, _, rows, cols = lp.blocks(ds, sc)
     lo_all, hi_all = np.concatenate(rows.lower), np.concatenate(rows.upper)
     m = linopy.Model()
     var = {}
@@ -193,9 +193,9 @@ def build_highspy_rows(ds, sc):
     """highspy's row-by-row API: the columns with their bounds and costs, then one addRow per
     row (the rows taken from fastmonet's arrays, as a modeller would from their own data)."""
     import highspy
-    from fastmonet import lp_builder
+    from fastmonet import lp
 
-    m = lp_builder.build(ds, sc)
+    m = lp.build(ds, sc)
     at = m.matrix().tocsr()
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
@@ -259,7 +259,7 @@ def lp_build(coeffs, skip_linopy: bool, check_scenario: str | None, repeat: int)
 
 # ------------------------------------------------------------------------------------ solve
 def solve(coeffs, whole_lp: bool) -> dict:
-    from fastmonet import lp_builder, scenarios, solver
+    from fastmonet import lp, scenarios, solver
     from fastmonet.scenarios import SolverOptions
 
     out = {}
@@ -269,7 +269,7 @@ def solve(coeffs, whole_lp: bool) -> dict:
                  ("ipm", SolverOptions(sifting="off", method="ipm"))]
     costs = {}
     for key, opts in runs:
-        m = lp_builder.build(coeffs, scenarios.make("cooperation", solver=opts))
+        m = lp.build(coeffs, scenarios.make("cooperation", solver=opts))
         sol = solver.solve_model(m)
         out[f"{key}_s"] = sol.stats["solve_s"]
         costs[key] = sol.cost

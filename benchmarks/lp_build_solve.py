@@ -31,7 +31,7 @@ def main(argv=None) -> int:
     ap.add_argument("--sifting", default="auto", help="auto (default), on or off")
     args = ap.parse_args(argv)
 
-    from fastmonet import lp_builder, results, scenarios, solver, synthetic
+    from fastmonet import lp, results, scenarios, solver, synthetic
     from fastmonet.api import load_coefficients
 
     t0 = time.perf_counter()
@@ -45,11 +45,11 @@ def main(argv=None) -> int:
         if sc.policy == "switch":
             if iso is None:
                 iso_sc = sc.isolation_base()
-                iso_m = lp_builder.build(ds, iso_sc)
+                iso_m = lp.build(ds, iso_sc)
                 iso_sol = solver.solve_model(iso_m)
                 iso = results.solution_dataset(ds, iso_m, iso_sol)
             fx = results.fixings_from(iso, sc.switch_year)
-        m = lp_builder.build(ds, sc, fixings=fx)
+        m = lp.build(ds, sc, fixings=fx)
         sol = solver.solve_model(m)
         if sc.policy == "isolation":
             iso = results.solution_dataset(ds, m, sol)

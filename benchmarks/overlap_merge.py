@@ -16,15 +16,15 @@ import sys
 
 CHILD = r'''
 import json, resource, sys, time
-from fastmonet import api, lp_builder, scenarios, solver
+from fastmonet import api, lp, scenarios, solver
 pol, merge = sys.argv[1], sys.argv[2] == "1"
 co = api.load_coefficients()
 sc = scenarios.make(pol)
-lp_builder.build(co, sc, merge_overlap=merge)   # first-call costs out of the way
+lp.build(co, sc, merge_overlap=merge)   # first-call costs out of the way
 bc, bw = [], []
 for _ in range(3):
     c = time.process_time(); w = time.perf_counter()
-    m = lp_builder.build(co, sc, merge_overlap=merge)
+    m = lp.build(co, sc, merge_overlap=merge)
     bc.append(time.process_time() - c); bw.append(time.perf_counter() - w)
 c = time.process_time(); w = time.perf_counter(); s = solver.solve_model(m)
 sc_, sw = time.process_time() - c, time.perf_counter() - w

@@ -20,7 +20,7 @@ from typing import Callable, Iterable
 
 import xarray as xr
 
-from fastmonet import lp_builder, metrics, results, scenarios, solver, warm_start
+from fastmonet import lp, metrics, results, scenarios, solver, warm_start
 from fastmonet.blocs import burden
 from fastmonet.blocs.metrics import bloc_metrics
 from fastmonet.errors import InputError
@@ -112,7 +112,7 @@ def _model(coeffs: xr.Dataset, scenario: Scenario, isolation: Results | None):
             isolation = solve_coefficients(coeffs, scenario.isolation_base())
         _check_isolation(isolation, scenario, coeffs)
         fixings = results.fixings_from(isolation.solution, scenario.switch_year)
-    return scenario, coeffs, lp_builder.build(coeffs, scenario, fixings=fixings)
+    return scenario, coeffs, lp.build(coeffs, scenario, fixings=fixings)
 
 
 def write_model(coeffs: xr.Dataset, scenario: Scenario | str, path: str | Path,

@@ -5,7 +5,7 @@ row is, so it can be opened by another solver or read by a person.
     model_file.write(model, "isolation.mps", shortfall_star_mt=sol.stats["shortfall_star_mt"])
 
 The file holds the LP of the scenario's final (cost) stage, the one whose optimum fastmonet
-reports: the cost objective (M US$), every column and row as `lp_builder` built them, and the
+reports: the cost objective (M US$), every column and row as `fastmonet.lp` built them, and the
 least shortfall of the first stage as a bound (formulation §7, as `solver` does): with no shortfall
 every shortfall column is fixed at 0, otherwise a row `shortfall_cap` limits their sum to
 s* (1 + tol) + tol x world target.  Solving the file gives the objective fastmonet found.
@@ -25,8 +25,9 @@ from pathlib import Path
 import numpy as np
 
 from fastmonet import highs_process
+from fastmonet.dimensions import BIOMASS, LAND_TYPES
 from fastmonet.errors import InputError, SolveError
-from fastmonet.lp_builder import BIOMASS, LAND_TYPES, LPModel
+from fastmonet.lp import LPModel
 from fastmonet.lp_index import Block, LPIndex
 
 FORMATS = (".mps", ".lp")

@@ -27,12 +27,49 @@ import xarray as xr
 
 from fastmonet.blocs import Burden, Structure
 from fastmonet.errors import InputError
-from fastmonet import lp_builder
-from fastmonet.lp_builder import Fixings, LPModel
+from fastmonet.lp import Fixings, LPModel
 from fastmonet.scenarios import Rates, Scenario, SolverOptions
 from fastmonet.solver import LPSolution
 
 SUMMARY_COLUMNS = ["scenario", "region", "option", "metric", "value", "unit"]
+
+
+def beccs_rates(ds: xr.Dataset, model: LPModel, x: np.ndarray) -> np.ndarray:
+    """The removal rate of every chain (tCO2/yr, in the coefficients Dataset's `chain` order) from
+    the LP solution.
+
+    A merged column's rate is split between its `mal` and its `overlap` chain by filling MAL
+    first: in each (source, period) the merged chains take MAL(sr) less the land of the chains
+    on `mal` alone; the rest of their land, and that share of their rate, is reported on the
+    `overlap` chains (one share per source and period).  The LP's rows do not tell the two kinds
+    apart (36 and 37 aggregate them), so every split is an optimum of the unmerged LP; this one
+    puts crops on the land that AR cannot use first and never reports more crop land than the
+    row (36) capacity MAL + sum OVL.
+    """
+    b = model.index.columns["xB"]
+    rates = np.zeros(ds.sizes["chain"])
+    rates[b.coords["chain"]] = x[b.slice()] * b.scale
+    rep, twin = model.merged_chains
+    if rep.size == 0:
+        return rates
+    n_p = ds.sizes["period"]
+    src = np.asarray(ds["chain_source"].values, np.int64)
+    per = np.asarray(ds["chain_period"].values, np.int64)
+    land = np.asarray(ds["chain_land"].values)
+    used = rates * np.asarray(ds["beccs_land"].values, np.float64)           # ha
+    cell = src * n_p + per
+    n_cell = ds.sizes["subregion"] * n_p
+    is_rep = np.zeros(rates.size, bool)
+    is_rep[rep] = True
+    mal_alone = np.bincount(cell[(land == 0) & ~is_rep], used[(land == 0) & ~is_rep], n_cell)
+    mal_merged = np.bincount(cell[rep], used[rep], n_cell)
+    room = np.maximum(np.asarray(ds["mal"].values, np.float64).repeat(n_p) - mal_alone, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(mal_merged > room, room / mal_merged, 1.0)           # on mal
+    total = rates[rep]
+    rates[rep] = total * share[cell[rep]]
+    rates[twin] = total - rates[rep]
+    return rates
 
 
 def solution_dataset(coeffs: xr.Dataset, model: LPModel, sol: LPSolution) -> xr.Dataset:
@@ -55,7 +92,7 @@ def solution_dataset(coeffs: xr.Dataset, model: LPModel, sol: LPSolution) -> xr.
             "ar_area": (("subregion", "ecozone", "forest_type", "vintage"),
                         c["xA"].dense(x, (n_sr, n_ez, n_ft, n_p)),
                         {"units": "ha", "long_name": "area planted in the vintage"}),
-            "beccs_rate": ("chain", lp_builder.beccs_rates(coeffs, model, x),
+            "beccs_rate": ("chain", beccs_rates(coeffs, model, x),
                            {"units": "tCO2/yr", "long_name": "removal by the chain during its period"}),
             "dac_rate": (("tech", "subregion", "period"), c["xD"].dense(x, (n_tk, n_sr, n_p)),
                          {"units": "tCO2/yr", "long_name": "DACCS removal during the period"}),

@@ -10,14 +10,11 @@ Shortfall first, cost second (formulation §6.2), by solves on one HiGHS instanc
 
 Every HiGHS call's status is checked (formulation §7.5: a rejected model otherwise "solves" as
 Empty). A stage HiGHS leaves "Unknown" (seen on infeasible zero-shortfall stages after presolve) is
-solved once more from scratch without presolve; a second "Unknown" is an error. Before the solve,
-`check_model` refuses a model with a NaN (or infinite coefficient or cost) anywhere in A, the costs
-or the bounds.  After the solve the answer is checked independently of HiGHS, and any failure
-raises `SolveError`: `check_solution` recomputes A x from the model's own CSC arrays and the
-returned column values (a NaN in x, A or a bound, or a bound violation above 1e-6 relative, fails);
-`check_objective` recomputes the objective as c x and compares it with HiGHS's; with sifting,
-`check_reduced_costs` prices every column left out of HiGHS against the final row duals and
-requires c - A^T y >= -1e-6 max(1, |c|) (the optimality certificate of the whole LP).
+solved once more from scratch without presolve; a second "Unknown" is an error. The model is
+checked before the solve and the answer after it independently of HiGHS, by
+`fastmonet.solution_check` (bound violations, c x against HiGHS's objective, and with sifting the
+reduced cost of every priced-out column); HiGHS's process-wide state (banner, thread scheduler,
+log) is `fastmonet.highs_process`'s.
 """
 
 from __future__ import annotations
@@ -27,20 +24,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from fastmonet import highs_process
+from fastmonet import highs_process, solution_check
 from fastmonet.errors import SolveError
-from fastmonet.lp_builder import LPModel
-
-VIOLATION_TOL = 1e-6
-OBJECTIVE_TOL = 1e-7          # |HiGHS objective - c x| / max(1, |c| |x|)
-REDUCED_COST_TOL = 1e-6       # priced-out columns: c - A^T y >= -tol max(1, |c|)
-
+from fastmonet.lp import LPModel
 
 @dataclass
 class LPSolution:
     x: np.ndarray                      # column values, LP units
     row_dual: np.ndarray               # duals of the model's rows (cost stage)
-    row_activity: np.ndarray           # A x as recomputed by check_solution
+    row_activity: np.ndarray           # A x as recomputed by solution_check.certify
     cost: float                        # cost objective, M US$
     shortfall: float                   # sum of shortfalls, MtCO2
     status: str
@@ -80,16 +72,6 @@ def _configure(h, opts) -> None:
             "option simplex_strategy", where)
 
 
-def _gather(m: LPModel, cols: np.ndarray):
-    """CSC arrays (starts of length k + 1, index, value) of the columns `cols` of the model."""
-    a0 = m.a_start[cols].astype(np.int64)
-    lens = m.a_start[cols + 1].astype(np.int64) - a0
-    starts = np.zeros(cols.size + 1, np.int64)
-    np.cumsum(lens, out=starts[1:])
-    pos = np.repeat(a0 - starts[:-1], lens) + np.arange(starts[-1])
-    return starts, m.a_index[pos], m.a_value[pos]
-
-
 def pass_model(h, m: LPModel, cost: np.ndarray, col_upper: np.ndarray, where: str,
                cols: np.ndarray | None = None) -> None:
     """The LP (or its columns `cols`) in one call: array form, with an integrality array of
@@ -98,7 +80,7 @@ def pass_model(h, m: LPModel, cost: np.ndarray, col_upper: np.ndarray, where: st
         starts, index, value = m.a_start, m.a_index, m.a_value
         lower, n_col = m.col_lower, m.n_col
     else:
-        starts, index, value = _gather(m, cols)
+        starts, index, value = m.column_arrays(cols)
         cost, col_upper, lower, n_col = cost[cols], col_upper[cols], m.col_lower[cols], cols.size
     nnz = int(value.size)
     status = h.passModel(
@@ -249,7 +231,7 @@ class _Session:
 
     def add_columns(self, add: np.ndarray, objective: np.ndarray) -> None:
         m = self.m
-        starts, index, value = _gather(m, add)
+        starts, index, value = m.column_arrays(add)
         _ok(self.h.addCols(int(add.size), np.ascontiguousarray(objective[add]),
                            np.ascontiguousarray(m.col_lower[add]),
                            np.ascontiguousarray(m.col_upper[add]), int(value.size),
@@ -466,7 +448,7 @@ def solve_model(m: LPModel, warm_basis: Basis | None = None,
         lexi = "two_stage" if sift else opts.lexicographic
     else:
         lexi = "zero_first" if zero_first else "two_stage"
-    check_model(m, where)
+    solution_check.check_model(m, where)
     sess, setup_s, pass_s = _open_session(m, where, sift, lexi, warm_basis)
     t0 = time.perf_counter()
     lx = _lexicographic(sess, lexi)
@@ -477,7 +459,8 @@ def solve_model(m: LPModel, warm_basis: Basis | None = None,
 
 def _checked_solution(sess: _Session, lx: dict, pass_s: float, solve_s: float,
                       warm: bool = False) -> LPSolution:
-    """The solution of the last stage, checked independently of HiGHS (`check_solution`)."""
+    """The solution of the last stage, checked independently of HiGHS
+    (`fastmonet.solution_check.certify`)."""
     m, h, where = sess.m, sess.h, sess.where
     sol = h.getSolution()
     if not sol.value_valid:
@@ -486,30 +469,14 @@ def _checked_solution(sess: _Session, lx: dict, pass_s: float, solve_s: float,
     x[sess.work] = np.asarray(sol.col_value, dtype=np.float64)
     row_dual = np.asarray(sol.row_dual, dtype=np.float64)[: m.n_row]
     info = h.getInfo()
-    s_block = m.index.columns["s"]
-    s_cols = np.arange(s_block.start, s_block.stop)
-    cap = lx["cap"]
-    extra_rows = None if cap is None else (s_cols, np.ones(len(s_cols)), -np.inf, cap)
-    ax, viol, worst = check_solution(m, x, extra_rows=extra_rows)
-    if viol > VIOLATION_TOL:
-        raise SolveError(f"{where}: the returned solution violates {worst} by {viol:.3g} "
-                         f"(relative) > {VIOLATION_TOL:g}")
-    obj_err = check_objective(m, x, float(info.objective_function_value))
-    if not obj_err <= OBJECTIVE_TOL:
-        raise SolveError(f"{where}: HiGHS reports objective {info.objective_function_value:.12g} "
-                         f"but c x = {float(m.cost @ x):.12g} (relative difference "
-                         f"{obj_err:.3g} > {OBJECTIVE_TOL:g})")
-    d_min, d_worst = 0.0, "nothing"
-    if sess.sift:
-        d_min, d_worst = check_reduced_costs(m, row_dual, sess.priced_out())
-        if not d_min >= -REDUCED_COST_TOL:
-            raise SolveError(f"{where}: sifting stopped early: priced-out column "
-                             f"{d_worst} has reduced cost {d_min:.3g} (relative) < "
-                             f"-{REDUCED_COST_TOL:g}; the optimum of the whole LP is not proven")
+    cert = solution_check.certify(m, x, float(info.objective_function_value), row_dual,
+                                  sess.priced_out(), lx["cap"], where)
     return LPSolution(
-        x=x, row_dual=row_dual, row_activity=ax, cost=objective_value(m.cost, x),
-        shortfall=float(x[s_cols].sum()),
-        status=h.modelStatusToString(h.getModelStatus()), max_violation=viol, worst=worst,
+        x=x, row_dual=row_dual, row_activity=cert.row_activity,
+        cost=solution_check.objective_value(m.cost, x),
+        shortfall=float(x[m.index.columns["s"].slice()].sum()),
+        status=h.modelStatusToString(h.getModelStatus()), max_violation=cert.max_violation,
+        worst=cert.worst,
         stats={
             "columns": m.n_col, "rows": m.n_row, "nonzeros": m.nnz, "build_s": m.build_s,
             "pass_s": pass_s, "solve_s": solve_s, "stages": lx["stages"],
@@ -517,118 +484,10 @@ def _checked_solution(sess: _Session, lx: dict, pass_s: float, solve_s: float,
             "simplex_iterations": int(info.simplex_iteration_count),
             "ipm_iterations": int(info.ipm_iteration_count),
             "sifting": bool(sess.sift), "working_columns": int(sess.work.size), **sess.rounds,
-            "shortfall_star_mt": lx["shortfall_star"], "max_violation": viol,
-            "objective_rel_error": obj_err, "min_reduced_cost_priced_out": d_min,
+            "shortfall_star_mt": lx["shortfall_star"], "max_violation": cert.max_violation,
+            "objective_rel_error": cert.objective_rel_error,
+            "min_reduced_cost_priced_out": cert.min_reduced_cost,
             "warm_start": warm,
         },
         basis=sess.basis(),
     )
-
-
-def check_solution(m: LPModel, x: np.ndarray, extra_rows=None) -> tuple[np.ndarray, float, str]:
-    """A x from the CSC arrays, and the largest relative violation of a row or column bound.
-
-    Relative to max(1, |bound|, sum_j |a_ij x_j|) in LP units (MtCO2, kha, plants), so a
-    violation counts against the size of the quantities in the row, with a floor of one unit.
-    """
-    idx = m.index
-    bad = _first_nan(m, x)
-    if bad is not None:
-        return np.full(m.n_row, np.nan), np.inf, bad
-    A = m.matrix()
-    ax = A @ x
-    mag = abs(A) @ np.abs(x)
-
-    def rel(lo, hi, act, size):
-        v_lo = np.where(np.isfinite(lo), lo - act, 0.0)
-        v_hi = np.where(np.isfinite(hi), act - hi, 0.0)
-        v = np.maximum(np.maximum(v_lo, v_hi), 0.0)
-        b = np.maximum(np.where(np.isfinite(lo), np.abs(lo), 0), np.where(np.isfinite(hi), np.abs(hi), 0))
-        return v / np.maximum(np.maximum(1.0, b), size)
-
-    rv = rel(m.row_lower, m.row_upper, ax, mag) if m.n_row else np.zeros(0)
-    cv = rel(m.col_lower, m.col_upper, x, np.abs(x)) if m.n_col else np.zeros(0)
-    best, worst = 0.0, "nothing"
-    if rv.size and rv.max() > best:
-        i = int(rv.argmax())
-        best, worst = float(rv[i]), f"row {idx.describe_row(i)}"
-    if cv.size and cv.max() > best:
-        j = int(cv.argmax())
-        best, worst = float(cv[j]), f"bound of column {idx.describe_column(j)}"
-    if extra_rows is not None:
-        cols, vals, lo, hi = extra_rows
-        act = float(vals @ x[cols])
-        size = float(np.abs(vals) @ np.abs(x[cols]))
-        v = float(rel(np.array([lo]), np.array([hi]), np.array([act]), np.array([size]))[0])
-        if v > best:
-            best, worst = v, "the shortfall row (sum s <= s*)"
-    return ax, best, worst
-
-
-def _first_nan(m: LPModel, x: np.ndarray | None = None) -> str | None:
-    """Where the model (or x) holds a NaN, or an infinite value where only finite ones make
-    sense (coefficients, costs, x); None if nowhere.  np.max of an array with a NaN is NaN and
-    every comparison with it is False: without this a NaN passes every check as "no violation"."""
-    idx = m.index
-    if x is not None and not np.all(np.isfinite(x)):
-        j = int(np.flatnonzero(~np.isfinite(x))[0])
-        return f"column {idx.describe_column(j)} (non-finite value {x[j]})"
-    if not np.all(np.isfinite(m.a_value)):
-        k = int(np.flatnonzero(~np.isfinite(m.a_value))[0])
-        j = int(np.searchsorted(m.a_start, k, side="right")) - 1
-        return (f"column {idx.describe_column(j)} (non-finite coefficient {m.a_value[k]} in row "
-                f"{idx.describe_row(int(m.a_index[k]))})")
-    for name, arr in (("cost", m.cost), ("shortfall cost", m.shortfall_cost)):
-        if not np.all(np.isfinite(arr)):
-            j = int(np.flatnonzero(~np.isfinite(arr))[0])
-            return f"column {idx.describe_column(j)} (non-finite {name} {arr[j]})"
-    for kind, lo, hi, describe in (("column", m.col_lower, m.col_upper, idx.describe_column),
-                                   ("row", m.row_lower, m.row_upper, idx.describe_row)):
-        for side, arr in (("lower", lo), ("upper", hi)):
-            if np.isnan(arr).any():
-                i = int(np.flatnonzero(np.isnan(arr))[0])
-                return f"{kind} {describe(i)} (NaN {side} bound)"
-    return None
-
-
-def check_model(m: LPModel, where: str = "model") -> None:
-    """Refuse a model with a NaN in A, the costs or the bounds (or an infinite A entry or cost)."""
-    bad = _first_nan(m)
-    if bad is not None:
-        raise SolveError(f"{where}: the LP holds a non-finite number at {bad}")
-
-
-def objective_value(cost: np.ndarray, x: np.ndarray) -> float:
-    """c x, correctly rounded (`math.fsum`): the same double whatever the summation order.
-
-    `cost @ x` is a BLAS dot product whose partial sums depend on the BLAS thread count (an
-    ensemble's worker processes run BLAS on one thread, `workers=0` on every core): the stored
-    `total_cost` of the same member differed by one unit in the last place between the two."""
-    import math
-    return math.fsum(np.asarray(cost, np.float64) * np.asarray(x, np.float64))
-
-
-def check_objective(m: LPModel, x: np.ndarray, objective: float) -> float:
-    """|objective - c x| relative to max(1, |c| |x|): HiGHS's objective recomputed from the
-    model's own costs (NaN if either is not finite)."""
-    cx = objective_value(m.cost, x)
-    if not (np.isfinite(cx) and np.isfinite(objective)):
-        return float("nan")
-    return abs(objective - cx) / max(1.0, float(np.abs(m.cost) @ np.abs(x)))
-
-
-def check_reduced_costs(m: LPModel, row_dual: np.ndarray, cols: np.ndarray) -> tuple[float, str]:
-    """The least relative reduced cost (c_j - a_j^T y) / max(1, |c_j|) over the columns `cols`
-    (those priced out of HiGHS, at 0) and where it occurs, computed from the model's CSC arrays
-    column by column, independently of the pricing inside the sifting loop."""
-    if cols.size == 0:
-        return 0.0, "nothing"
-    starts, index, value = _gather(m, cols)
-    seg = np.repeat(np.arange(cols.size), np.diff(starts))
-    aty = np.bincount(seg, weights=value * row_dual[index], minlength=cols.size)
-    d = (m.cost[cols] - aty) / np.maximum(1.0, np.abs(m.cost[cols]))
-    if not np.all(np.isfinite(d)):
-        k = int(np.flatnonzero(~np.isfinite(d))[0])
-        return float("nan"), m.index.describe_column(int(cols[k]))
-    k = int(np.argmin(d))
-    return float(d[k]), m.index.describe_column(int(cols[k]))

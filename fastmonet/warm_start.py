@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fastmonet.lp_builder import LPModel
+from fastmonet.lp import LPModel
 from fastmonet.lp_index import Block
 from fastmonet.solver import BASIC, Basis, LPSolution
 

@@ -190,7 +190,7 @@ def test_finding_9_a_busy_ensemble_store_gives_advice_the_command_has(tmp_path):
 
 BLAS_SCRIPT = """
 import numpy as np
-from fastmonet.solver import objective_value
+from fastmonet.solution_check import objective_value
 rng = np.random.default_rng(7)
 c, x = rng.standard_normal(2_000_000) * 1e3, np.abs(rng.standard_normal(2_000_000))
 print(repr(float(c @ x)), repr(objective_value(c, x)))
@@ -213,7 +213,7 @@ def test_finding_9_total_cost_does_not_depend_on_the_blas_thread_count():
                              text=True, check=True).stdout.split()
         runs.append(out)
     assert runs[0][1] == runs[1][1]                       # the objective: the same double
-    from fastmonet.solver import objective_value
+    from fastmonet.solution_check import objective_value
     rng = np.random.default_rng(7)
     c, x = rng.standard_normal(2_000_000) * 1e3, np.abs(rng.standard_normal(2_000_000))
     assert repr(objective_value(c, x)) == runs[0][1] == repr(math.fsum(c * x))
@@ -222,11 +222,11 @@ def test_finding_9_total_cost_does_not_depend_on_the_blas_thread_count():
 
 
 def test_finding_9_the_solution_cost_is_the_correctly_rounded_objective():
-    from fastmonet import api, lp_builder, solver, synthetic
+    from fastmonet import api, lp, solution_check, solver, synthetic
     ds = synthetic.instance(n_subregions=4, n_regions=2, n_ecozones=2, seed=21, chain_keep=0.5,
                             target_gt_per_subregion=1.5, nonneg_cost=False)
-    model = lp_builder.build(ds, scenarios.make("cooperation"))
+    model = lp.build(ds, scenarios.make("cooperation"))
     sol = solver.solve_model(model)
-    assert sol.cost == solver.objective_value(model.cost, sol.x)
+    assert sol.cost == solution_check.objective_value(model.cost, sol.x)
     res = api.solve_coefficients(ds, "cooperation")
     assert res.solution.attrs["cost_musd"] == sol.cost

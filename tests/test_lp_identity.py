@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from fastmonet import scenarios, solver, synthetic
-from fastmonet import lp_builder as lp
+from fastmonet import lp
 
 SYNTHETIC = dict(n_subregions=6, n_regions=3, seed=7)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from fastmonet import lp_builder, results, scenarios, solver, synthetic
+from fastmonet import lp, results, scenarios, solver, synthetic
 from fastmonet.api import solve_coefficients
 
 
@@ -14,7 +14,7 @@ def with_overlap_twins(ds, share=0.8, seed=0):
     """`share` of the overlap chains made exact copies of the mal chain of the same source,
     plant, biomass and period (as in the bundled coefficients, where all of them are)."""
     ds = ds.copy(deep=True)
-    twins = lp_builder.overlap_twins(ds)
+    twins = lp.overlap_twins(ds)
     assert twins.shape[1] == 0                      # synthetic chains are all different
     land = ds["chain_land"].values
     key = np.stack([ds[v].values.astype(np.int64) for v in
@@ -38,7 +38,7 @@ def twins_ds():
 
 
 def test_twins_are_found_exactly(twins_ds):
-    tw = lp_builder.overlap_twins(twins_ds)
+    tw = lp.overlap_twins(twins_ds)
     assert tw.shape[1] > 50
     land = twins_ds["chain_land"].values
     assert (land[tw[0]] == 0).all() and (land[tw[1]] == 1).all()
@@ -48,14 +48,14 @@ def test_twins_are_found_exactly(twins_ds):
     # A difference in any one LP coefficient keeps the chains apart.
     ds = twins_ds.copy(deep=True)
     ds["beccs_land"].values[tw[1, 0]] *= 1.0 + 1e-12
-    assert lp_builder.overlap_twins(ds).shape[1] == tw.shape[1] - 1
+    assert lp.overlap_twins(ds).shape[1] == tw.shape[1] - 1
 
 
 @pytest.mark.parametrize("policy", ["cooperation", "current_policy", "isolation"])
 def test_merged_lp_has_the_same_optimum(twins_ds, policy):
     sc = scenarios.make(policy)
-    full = lp_builder.build(twins_ds, sc, merge_overlap=False)
-    cut = lp_builder.build(twins_ds, sc)
+    full = lp.build(twins_ds, sc, merge_overlap=False)
+    cut = lp.build(twins_ds, sc)
     n_merged = cut.merged_chains.shape[1]
     assert n_merged > 0
     assert cut.index.columns["xB"].size == full.index.columns["xB"].size - n_merged
@@ -68,9 +68,9 @@ def test_merged_lp_has_the_same_optimum(twins_ds, policy):
 def test_reported_rates_keep_the_land_accounting(twins_ds):
     # Land scarce (land_scale 0.05 in the fixture): crops spill from MAL onto overlap land.
     res = solve_coefficients(twins_ds, "cooperation")
-    model = lp_builder.build(twins_ds, res.scenario)
+    model = lp.build(twins_ds, res.scenario)
     sol = solver.solve_model(model)
-    rate = lp_builder.beccs_rates(twins_ds, model, sol.x)
+    rate = results.beccs_rates(twins_ds, model, sol.x)
     np.testing.assert_allclose(rate, res.solution["beccs_rate"].values)
     rep, twin = model.merged_chains
     xb = model.index.columns["xB"]
@@ -106,8 +106,8 @@ def test_switch_fixings_from_merged_solution(twins_ds):
     iso = solve_coefficients(twins_ds, "isolation")
     sc = scenarios.make("switch_2050")
     fx = results.fixings_from(iso.solution, 2050)
-    a = solver.solve_model(lp_builder.build(twins_ds, sc, fixings=fx, merge_overlap=False))
-    b = solver.solve_model(lp_builder.build(twins_ds, sc, fixings=fx))
+    a = solver.solve_model(lp.build(twins_ds, sc, fixings=fx, merge_overlap=False))
+    b = solver.solve_model(lp.build(twins_ds, sc, fixings=fx))
     assert b.cost == pytest.approx(a.cost, rel=1e-9, abs=1e-6)
     assert b.shortfall == pytest.approx(a.shortfall, rel=1e-9, abs=1e-6)
 
@@ -118,11 +118,11 @@ def test_merged_lp_has_the_same_optimum_on_the_bundled_data():
     from fastmonet import api
     coeffs = api.load_coefficients()
     n_ovl = int((coeffs["chain_land"].values == 1).sum())
-    assert lp_builder.overlap_twins(coeffs).shape[1] == n_ovl
+    assert lp.overlap_twins(coeffs).shape[1] == n_ovl
     for policy in ("cooperation", "current_policy", "isolation"):
         sc = scenarios.make(policy)
-        full = lp_builder.build(coeffs, sc, merge_overlap=False)
-        cut = lp_builder.build(coeffs, sc)
+        full = lp.build(coeffs, sc, merge_overlap=False)
+        cut = lp.build(coeffs, sc)
         assert cut.n_col < full.n_col
         a, b = solver.solve_model(full), solver.solve_model(cut)
         assert b.shortfall == pytest.approx(a.shortfall, rel=1e-8, abs=1e-6), policy

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from scipy.optimize import linprog
 
-from fastmonet import lp_builder, scenarios, solver, synthetic
+from fastmonet import lp, scenarios, solver, synthetic
 from fastmonet.api import solve_coefficients
 
 SHARE = [0.55, 1.0, 1.0, 0.45]
@@ -200,7 +200,7 @@ def test_matches_dense_reference(policy, seed, target):
     ds = small(seed, target_gt_per_subregion=target, nonneg_cost=(seed != 3))
     sc = scenarios.make(policy)
     s_ref, cost_ref = solve_reference(reference_lp(ds, sc), float(ds.target[:, -1].sum()))
-    sol = solver.solve_model(lp_builder.build(ds, sc))
+    sol = solver.solve_model(lp.build(ds, sc))
     # Shortfall in MtCO2 and cost in M US$ for the fast model; tCO2 and US$ for the reference.
     assert sol.shortfall * 1e6 == pytest.approx(s_ref, rel=1e-6, abs=1e-3 * target * 1e9 * 1e-6)
     assert sol.cost * 1e6 == pytest.approx(cost_ref, rel=1e-6, abs=1e-6 * abs(cost_ref) + 1.0)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from fastmonet import lp_builder, scenarios, synthetic
+from fastmonet import lp, scenarios, synthetic
 from fastmonet.lp_index import AREA, CO2, MONEY
 
 SHARE = [0.55, 1.0, 1.0, 0.45]
@@ -61,7 +61,7 @@ def test_target_rows_cooperation_and_isolation():
     ds = two(1)
     rem = ds["ar_removal"].values
     for policy in ("cooperation", "isolation"):
-        m = lp_builder.build(ds, scenarios.make(policy))
+        m = lp.build(ds, scenarios.make(policy))
         groups = [1 + 1] if policy == "cooperation" else [0, 1]   # index 2 = world
         for g in groups:
             for t in range(8):
@@ -85,7 +85,7 @@ def test_target_rows_cooperation_and_isolation():
 
 def test_target_rows_switch_use_regions_then_world():
     ds = two(2)
-    m = lp_builder.build(ds, scenarios.make("switch_2050"))
+    m = lp.build(ds, scenarios.make("switch_2050"))
     b = m.index.rows["target"]
     years = np.array(ds.year.values)[b.coords["year"]]
     assert set(b.coords["group"][years <= 2050]) == {0, 1}
@@ -94,7 +94,7 @@ def test_target_rows_switch_use_regions_then_world():
 
 def test_removal_aggregate_rows():
     ds = two(3)
-    m = lp_builder.build(ds, scenarios.make("cooperation"))
+    m = lp.build(ds, scenarios.make("cooperation"))
     plant = ds.chain_plant.values
     per = ds.chain_period.values
     reg = [0, 1]  # two subregions, one per region
@@ -116,7 +116,7 @@ def test_storage_rows_and_no_columns_without_storage():
     st = ds.storage.values.copy()
     st[1] = 0.0
     ds["storage"] = ("subregion", st)
-    m = lp_builder.build(ds, scenarios.make("cooperation"))
+    m = lp.build(ds, scenarios.make("cooperation"))
     assert not has_row(m, "storage", subregion=1)
     assert all(ds.chain_plant.values[c] != 1 for (c,) in cols(m, "xB"))
     assert all(s != 1 for (_, s, _) in cols(m, "xD"))
@@ -129,7 +129,7 @@ def test_storage_rows_and_no_columns_without_storage():
 
 def test_land_ar_row_35_and_its_elision():
     ds = two(5, land_scale=0.05)      # little land: the rate does not imply row (35)
-    m = lp_builder.build(ds, scenarios.make("cooperation"))
+    m = lp.build(ds, scenarios.make("cooperation"))
     cap = ds.lrp.values + ds.ovl.values
     checked = 0
     for (s, e) in {(s, e) for (s, e, f, a) in cols(m, "xA")}:
@@ -141,14 +141,14 @@ def test_land_ar_row_35_and_its_elision():
         checked += 1
     assert checked > 0
     big = two(5, land_scale=100.0)    # 8 vintages x 500 kha < land: the rate rows imply (35)
-    mb = lp_builder.build(big, scenarios.make("cooperation"))
+    mb = lp.build(big, scenarios.make("cooperation"))
     assert mb.index.columns["xA"].size > 0
     assert mb.index.rows["land_ar"].size == 0
 
 
 def test_crop_land_aggregate_and_row_36_as_bound():
     ds = two(6)
-    m = lp_builder.build(ds, scenarios.make("cooperation"))
+    m = lp.build(ds, scenarios.make("cooperation"))
     src, per, land = ds.chain_source.values, ds.chain_period.values, ds.chain_land.values
     ub = m.col_upper[m.index.columns["u"].slice()]
     for i, (s, p) in enumerate(cols(m, "u")):
@@ -166,7 +166,7 @@ def test_land_total_row_37():
     ds = two(7)
     lrp = ds.lrp.values * 0.02      # AR could exceed LRP: row (37) is needed
     ds["lrp"] = (("subregion", "ecozone"), lrp)
-    m = lp_builder.build(ds, scenarios.make("cooperation"))
+    m = lp.build(ds, scenarios.make("cooperation"))
     assert m.index.rows["land_total"].size > 0
     b = m.index.rows["land_total"]
     for s, p in zip(b.coords["subregion"], b.coords["period"]):
@@ -177,7 +177,7 @@ def test_land_total_row_37():
         assert hi == pytest.approx((ds.mal.values[s] + (lrp[s] + ds.ovl.values[s]).sum()) / AREA)
     # With LRP larger than anything AR can plant, (37) is implied by (35) and (36).
     ds["lrp"] = (("subregion", "ecozone"), ds.lrp.values * 0 + 1e9)
-    assert lp_builder.build(ds, scenarios.make("cooperation")).index.rows["land_total"].size == 0
+    assert lp.build(ds, scenarios.make("cooperation")).index.rows["land_total"].size == 0
 
 
 def test_straw_row_38_and_no_straw_without_wheat_land():
@@ -185,7 +185,7 @@ def test_straw_row_38_and_no_straw_without_wheat_land():
     lhw = ds.lhw.values.copy()
     lhw[:] = [2e6, 0.0]
     ds["lhw"] = ("subregion", lhw)
-    m = lp_builder.build(ds, scenarios.make("cooperation"))
+    m = lp.build(ds, scenarios.make("cooperation"))
     src, per, land = ds.chain_source.values, ds.chain_period.values, ds.chain_land.values
     assert not any(land[c] == 2 and src[c] == 1 for (c,) in cols(m, "xB"))
     b = m.index.rows["land_straw"]
@@ -201,7 +201,7 @@ def test_straw_row_38_and_no_straw_without_wheat_land():
 def test_beccs_build_rows_and_plant_bound():
     ds = two(9)
     sc = scenarios.make("cooperation", rates=scenarios.Rates(beccs=2.5))
-    m = lp_builder.build(ds, sc)
+    m = lp.build(ds, sc)
     plant, per = ds.chain_plant.values, ds.chain_period.values
     b = m.index.rows["beccs_build"]
     for s, p in zip(b.coords["subregion"], b.coords["period"]):
@@ -216,7 +216,7 @@ def test_beccs_build_rows_and_plant_bound():
     assert np.allclose(m.col_upper[nb.slice()], 5.5 * 2.0 * 2.5 / 0.5)   # F = 5.5: 55 plants per decade
     # F = 10 (the full annual rate every year of the period) is an option of Rates.
     sc10 = scenarios.make("cooperation", rates=scenarios.Rates(beccs=2.5, build_factor=10.0))
-    m10 = lp_builder.build(ds, sc10)
+    m10 = lp.build(ds, sc10)
     assert np.allclose(m10.col_upper[m10.index.columns["nB"].slice()], 10 * 2.0 * 2.5 / 0.5)
 
 
@@ -224,7 +224,7 @@ def test_plants_need_chains_for_their_whole_life():
     ds = two(10, n_regions=1)
     keep = ~((ds.chain_plant.values == 1) & (ds.chain_period.values != 3))
     ds = ds.isel(chain=np.flatnonzero(keep))
-    m = lp_builder.build(ds, scenarios.make("cooperation"))
+    m = lp.build(ds, scenarios.make("cooperation"))
     # Plant 1 has chains only in period 3: a plant built in 0..3 would run in 4, 5 or 6 too.
     assert not any(ds.chain_plant.values[c] == 1 for (c,) in cols(m, "xB"))
     assert not any(s == 1 for (s, q) in cols(m, "nB"))
@@ -235,7 +235,7 @@ def test_plants_need_chains_for_their_whole_life():
 def test_dac_build_and_rate_rows():
     ds = two(11)
     sc = scenarios.make("cooperation", rates=scenarios.Rates(dac=2.5))
-    m = lp_builder.build(ds, sc)
+    m = lp.build(ds, sc)
     capt = ds.dac_captured.values
     for (k, s, p) in cols(m, "xD"):
         got, lo, hi = entries(m, "dac_build", tech=k, subregion=s, period=p)
@@ -264,7 +264,7 @@ def test_dac_build_and_rate_rows():
 def test_ar_rate_rows():
     ds = two(12)
     sc = scenarios.make("cooperation", rates=scenarios.Rates(ar=10.0))
-    m = lp_builder.build(ds, sc)
+    m = lp.build(ds, sc)
     xa = cols(m, "xA")
     b = m.index.rows["ar_rate"]
     assert b.size > 0
@@ -281,7 +281,7 @@ def test_ar_columns_only_with_land_and_allowed_and_costs():
     ovl[0, :] = 0.0
     ds["lrp"] = (("subregion", "ecozone"), lrp)
     ds["ovl"] = (("subregion", "ecozone"), ovl)
-    m = lp_builder.build(ds, scenarios.make("cooperation"))
+    m = lp.build(ds, scenarios.make("cooperation"))
     xa = cols(m, "xA")
     assert xa and all(s == 1 for (s, e, f, a) in xa)
     allowed = ds.ar_allowed.values
@@ -297,18 +297,18 @@ def test_ar_columns_only_with_land_and_allowed_and_costs():
 def test_isolation_drops_cross_region_chains_switch_only_early():
     ds = two(14)
     src, plant, per = ds.chain_source.values, ds.chain_plant.values, ds.chain_period.values
-    iso = lp_builder.build(ds, scenarios.make("isolation"))
+    iso = lp.build(ds, scenarios.make("isolation"))
     assert all(src[c] == plant[c] for (c,) in cols(iso, "xB"))
-    sw = lp_builder.build(ds, scenarios.make("switch_2070"))
+    sw = lp.build(ds, scenarios.make("switch_2070"))
     crossing = [c for (c,) in cols(sw, "xB") if src[c] != plant[c]]
     assert crossing and all(ds.year.values[per[c]] > 2070 for c in crossing)
-    coop = lp_builder.build(ds, scenarios.make("cooperation"))
+    coop = lp.build(ds, scenarios.make("cooperation"))
     assert any(src[c] != plant[c] and per[c] < 3 for (c,) in cols(coop, "xB"))
 
 
 def test_csc_arrays_are_well_formed():
     ds = two(15)
-    m = lp_builder.build(ds, scenarios.make("current_policy"))
+    m = lp.build(ds, scenarios.make("current_policy"))
     assert m.a_start.dtype == np.int32 and m.a_index.dtype == np.int32
     assert m.a_start[0] == 0 and m.a_start[-1] == m.nnz
     assert np.all(np.diff(m.a_start) >= 1)          # no empty column

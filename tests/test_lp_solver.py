@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from fastmonet import lp_builder, results, scenarios, solver, synthetic
+from fastmonet import lp, results, scenarios, solution_check, solver, synthetic
 from fastmonet.api import solve_coefficients
 from fastmonet.errors import InputError, SolveError
 from fastmonet.scenarios import SolverOptions
@@ -21,40 +21,40 @@ def inst(seed=0, **kw):
 
 def test_pass_model_hands_over_the_arrays():
     import highspy
-    m = lp_builder.build(inst(1), scenarios.make("current_policy"))
+    m = lp.build(inst(1), scenarios.make("current_policy"))
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     solver.pass_model(h, m, m.cost, m.col_upper, "test")
-    lp = h.getLp()
-    np.testing.assert_array_equal(np.asarray(lp.col_cost_), m.cost)
-    np.testing.assert_array_equal(np.asarray(lp.row_lower_), m.row_lower)
-    np.testing.assert_array_equal(np.asarray(lp.a_matrix_.value_), m.a_value)
-    np.testing.assert_array_equal(np.asarray(lp.a_matrix_.index_), m.a_index)
+    held = h.getLp()
+    np.testing.assert_array_equal(np.asarray(held.col_cost_), m.cost)
+    np.testing.assert_array_equal(np.asarray(held.row_lower_), m.row_lower)
+    np.testing.assert_array_equal(np.asarray(held.a_matrix_.value_), m.a_value)
+    np.testing.assert_array_equal(np.asarray(held.a_matrix_.index_), m.a_index)
     assert h.getNumCol() == m.n_col and h.getNumNz() == m.nnz
 
 
 def test_check_solution_finds_violations():
     ds = inst(2)
-    m = lp_builder.build(ds, scenarios.make("cooperation"))
+    m = lp.build(ds, scenarios.make("cooperation"))
     sol = solver.solve_model(m)
-    ax, v, worst = solver.check_solution(m, sol.x)
+    ax, v, worst = solution_check.check_solution(m, sol.x)
     assert v <= 1e-6
     np.testing.assert_allclose(ax, m.matrix() @ sol.x)
     x = sol.x.copy()
     xb = m.index.columns["xB"]
     j = xb.start + int(np.argmax(x[xb.slice()]))
     x[j] *= 1.01                     # breaks its aggregate and build equalities
-    _, v, worst = solver.check_solution(m, x)
+    _, v, worst = solution_check.check_solution(m, x)
     assert v > 1e-4 and worst.startswith("row ")
     x = sol.x.copy()
     x[m.index.columns["nB"].start] = -1.0
-    _, v, worst = solver.check_solution(m, x)
+    _, v, worst = solution_check.check_solution(m, x)
     assert v >= 1e-6 and ("nB" in worst or "beccs_build" in worst)
 
 
 def test_violation_above_tolerance_is_an_error(monkeypatch):
-    m = lp_builder.build(inst(3), scenarios.make("cooperation"))
-    monkeypatch.setattr(solver, "check_solution",
+    m = lp.build(inst(3), scenarios.make("cooperation"))
+    monkeypatch.setattr(solution_check, "check_solution",
                         lambda model, x, extra_rows=None: (model.matrix() @ x, 2e-6, "row target[x]"))
     with pytest.raises(SolveError, match="violates row target"):
         solver.solve_model(m)
@@ -66,7 +66,7 @@ def test_stages_agree_with_and_without_shortfall():
         out = {}
         for lex in ("zero_first", "two_stage"):
             sc = scenarios.make("isolation", solver=SolverOptions(lexicographic=lex))
-            out[lex] = solver.solve_model(lp_builder.build(ds, sc))
+            out[lex] = solver.solve_model(lp.build(ds, sc))
         a, b = out["zero_first"], out["two_stage"]
         # two_stage may use the stated slack tol x world target (1e-9 x MtCO2) even when s* = 0.
         slack = 1e-9 * float(ds.target[:, -1].sum()) / 1e6
@@ -99,7 +99,7 @@ def test_infeasible_fixings_name_the_scenario():
     fx = results.fixings_from(iso.solution, 2050)
     fx.beccs = fx.beccs + 1e12        # far beyond any storage
     sc = scenarios.make("switch_2050")
-    m = lp_builder.build(ds, sc, fixings=fx)
+    m = lp.build(ds, sc, fixings=fx)
     with pytest.raises(SolveError, match=r"switch_2050-p3-medium.*SWITCH_2050.*infeasible"):
         solver.solve_model(m)
 
@@ -108,7 +108,7 @@ def test_time_limit_is_reported():
     ds = inst(8, n_subregions=20, chain_keep=1.0)
     sc = scenarios.make("cooperation", solver=SolverOptions(time_limit=1e-3))
     with pytest.raises(SolveError, match="time limit"):
-        solver.solve_model(lp_builder.build(ds, sc))
+        solver.solve_model(lp.build(ds, sc))
 
 
 @pytest.mark.parametrize("edit,match", [
@@ -124,7 +124,7 @@ def test_time_limit_is_reported():
 def test_bad_coefficients_are_input_errors(edit, match):
     ds = edit(inst(9))
     with pytest.raises(InputError, match=match):
-        lp_builder.build(ds, scenarios.make("cooperation"))
+        lp.build(ds, scenarios.make("cooperation"))
 
 
 @pytest.mark.parametrize("seed,target,policy", [(0, 1.5, "cooperation"), (5, 15.0, "current_policy"),
@@ -138,7 +138,7 @@ def test_sifting_reaches_the_full_optimum(monkeypatch, seed, target, policy):
     out = {}
     for mode in ("off", "on"):
         sc = scenarios.make(policy, solver=SolverOptions(sifting=mode, lexicographic="two_stage"))
-        m = lp_builder.build(ds, sc)
+        m = lp.build(ds, sc)
         out[mode] = solver.solve_model(m)
     full, sift = out["off"], out["on"]
     assert sift.stats["sifting"] and sift.stats["sift_rounds"] >= 2
@@ -162,7 +162,7 @@ def test_small_positive_shortfall_below_the_tolerance_is_solved(lex):
     ds = inst(1, n_subregions=3, chain_keep=0.5, target_gt_per_subregion=50.0)
     t = ds["target"].values.copy()
     t[:, :-1] = 0.0                                   # only the 2100 row can miss
-    big = solver.solve_model(lp_builder.build(ds.assign(target=(("region", "year"), t)),
+    big = solver.solve_model(lp.build(ds.assign(target=(("region", "year"), t)),
                                               scenarios.make("cooperation")))
     reach = t[:, -1].sum() / 1e6 - big.shortfall      # MtCO2 removable by 2100
     tol = 1e-3
@@ -170,7 +170,7 @@ def test_small_positive_shortfall_below_the_tolerance_is_solved(lex):
     ds2 = ds.assign(target=(("region", "year"), t))
     sc = scenarios.make("cooperation", solver=SolverOptions(lexicographic=lex,
                                                             shortfall_rel_tol=tol))
-    sol = solver.solve_model(lp_builder.build(ds2, sc))
+    sol = solver.solve_model(lp.build(ds2, sc))
     s_star = sol.stats["shortfall_star_mt"]
     assert s_star == pytest.approx(0.3 * tol * reach, rel=1e-3)
     cap = s_star * (1 + tol) + tol * t[:, -1].sum() / 1e6

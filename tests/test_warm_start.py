@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from fastmonet import lp_builder, scenarios, solver, synthetic, warm_start
+from fastmonet import lp, scenarios, solver, synthetic, warm_start
 from fastmonet.scenarios import SolverOptions
 
 
@@ -38,10 +38,10 @@ def _chain_key(ds, model, j):
 
 def test_a_basis_is_laid_by_meaning_not_by_position(central):
     sc = scenarios.make("cooperation")
-    m0 = lp_builder.build(central, sc)
+    m0 = lp.build(central, sc)
     sol = solver.solve_model(m0)
     member = member_of(central, seed=1)
-    m1 = lp_builder.build(member, sc)
+    m1 = lp.build(member, sc)
     assert m1.n_col != m0.n_col                      # another shape
     laid = warm_start.onto(warm_start.label(m0, sol.basis), m1)
     # Plain reference: a dict from what each central chain column is to its status.
@@ -65,7 +65,7 @@ def test_a_basis_is_laid_by_meaning_not_by_position(central):
 
 def test_rows_and_columns_the_reference_lacks_start_basic_and_at_lower(central):
     sc = scenarios.make("cooperation")
-    m0 = lp_builder.build(central, sc)
+    m0 = lp.build(central, sc)
     lb = warm_start.label(m0, solver.solve_model(m0).basis)
     lb.rows.pop("target")
     lb.columns.pop("xD")
@@ -79,11 +79,11 @@ def test_rows_and_columns_the_reference_lacks_start_basic_and_at_lower(central):
 def test_warm_start_keeps_the_optimum_and_saves_iterations(central, policy, sifting, monkeypatch):
     monkeypatch.setattr(solver, "SIFT_START_PER_GROUP", 2)
     sc = scenarios.make(policy, solver=SolverOptions(sifting=sifting))
-    m0 = lp_builder.build(central, sc)
+    m0 = lp.build(central, sc)
     ref = warm_start.reference(m0, solver.solve_model(m0))
     cold_it = warm_it = 0
     for seed in (1, 2, 3):
-        m1 = lp_builder.build(member_of(central, seed), sc)
+        m1 = lp.build(member_of(central, seed), sc)
         cold = solver.solve_model(m1)
         warm = solver.solve_model(m1, **ref.onto(m1))
         assert warm.stats["warm_start"] and not cold.stats["warm_start"]
