@@ -249,7 +249,7 @@ def test_lhs_puts_one_member_in_each_stratum():
 def test_block_vintage_kernels_give_vintage_coefficients_doubles(n):
     """The block kernels reorder loops, never arithmetic: byte-identical to the stand module's."""
     from fastmonet import stand
-    from fastmonet.ensemble import block_kernels
+    from fastmonet.ensemble import block_vintages
     from fastmonet.ensemble.stand_coefficients import _vintages
     rng = np.random.default_rng(n)
     stock = rng.normal(size=(n, 101)) * 300.0
@@ -257,13 +257,13 @@ def test_block_vintage_kernels_give_vintage_coefficients_doubles(n):
     factors = np.stack([np.clip(np.linspace(1.3, -0.2, 80), 0, 1), np.ones(80)])
     cost_flows = rng.lognormal(size=(n, 1, 101)) * 50.0
     want = stand.vintage_coefficients(stock, flows, factors)
-    assert block_kernels.stock_vintages(stock, flows, factors, 10, 8).tobytes() == want.tobytes()
+    assert block_vintages.stock_vintages(stock, flows, factors, 10, 8).tobytes() == want.tobytes()
     want_cost = -stand.vintage_coefficients(np.zeros((n, 101)), cost_flows, np.ones((1, 80)))
-    assert (-block_kernels.flow_vintages(cost_flows, 10, 8)).tobytes() == want_cost.tobytes()
+    assert (-block_vintages.flow_vintages(cost_flows, 10, 8)).tobytes() == want_cost.tobytes()
     removal, cost = _vintages(stock, np.arange(n), flows, factors, cost_flows, 100)
     assert removal.tobytes() == want.tobytes() and cost.tobytes() == want_cost.tobytes()
     rows = rng.integers(0, n, n)              # cells sharing trajectories, as a block has them
-    shared = block_kernels.stock_vintages(stock, flows, factors, 10, 8, rows)
+    shared = block_vintages.stock_vintages(stock, flows, factors, 10, 8, rows)
     assert shared.tobytes() == stand.vintage_coefficients(stock[rows], flows, factors).tobytes()
     stock[rows[0], 5] = np.nan                # what vintage_coefficients refuses, still refused
     with pytest.raises(InputError, match="not a finite number"):
@@ -274,7 +274,7 @@ def test_block_vintage_kernels_give_vintage_coefficients_doubles(n):
 def test_fused_block_kernel_gives_operation_flows_then_vintage_coefficients_doubles(n):
     """operation_flows folded into the vintage kernel: the same doubles, never the flow arrays."""
     from fastmonet import stand
-    from fastmonet.ensemble import block_kernels
+    from fastmonet.ensemble import block_vintages
     from fastmonet.kernels.operations import operation_flows
     rng = np.random.default_rng(n + 7)
     stock = rng.normal(size=(n, 101)) * 300.0
@@ -285,17 +285,17 @@ def test_fused_block_kernel_gives_operation_flows_then_vintage_coefficients_doub
     em, cf = np.empty((n, 2, 101)), np.empty((n, 1, 101))
     operation_flows(np.ascontiguousarray(th[rows]), *(np.ascontiguousarray(units[:, i]) for i in range(10)),
                     0.0734, 20, em, cf)
-    removal, cost, ok = block_kernels.fused_vintages(stock, th, rows, units, 0.0734, 20, factors, 10, 8)
+    removal, cost, ok = block_vintages.fused_vintages(stock, th, rows, units, 0.0734, 20, factors, 10, 8)
     assert ok
     assert removal.tobytes() == stand.vintage_coefficients(stock[rows], em, factors).tobytes()
     want_cost = -stand.vintage_coefficients(np.zeros((n, 101)), cf, np.ones((1, 80)))
     assert cost.tobytes() == want_cost.tobytes()
     other = factors * np.array([[1.0], [0.9]])            # a second flow that is scaled too
-    got = block_kernels.fused_vintages(stock, th, rows, units, 0.0734, 20, other, 10, 8)[0]
+    got = block_vintages.fused_vintages(stock, th, rows, units, 0.0734, 20, other, 10, 8)[0]
     assert got.tobytes() == stand.vintage_coefficients(stock[rows], em, other).tobytes()
     th[rows[-1], 90] = 5.0                    # a thinning past the window ...
     units[-1, 9] = np.inf                     # ... at an infinite cost: not ok (the checked path)
-    assert not block_kernels.fused_vintages(stock, th, rows, units, 0.0734, 20, factors, 10, 8)[2]
+    assert not block_vintages.fused_vintages(stock, th, rows, units, 0.0734, 20, factors, 10, 8)[2]
 
 
 def test_a_members_stand_rows_are_forest_overrides_adjust_of_the_central_ones(inputs, tech, ranges):

@@ -29,7 +29,7 @@ from fastmonet.coefficients.dac import dac_arrays
 from fastmonet.coefficients.inputs import require, subregion_regions
 from fastmonet.dimensions import FIRST_YEAR, N_PERIODS, PERIOD_YEARS
 from fastmonet.energy import INPUT_VARIABLES, EnergyTransition, period_mid_years
-from fastmonet.ensemble import block_kernels
+from fastmonet.ensemble import block_vintages
 from fastmonet.errors import InputError
 from fastmonet.kernels.operations import operation_flows
 
@@ -254,7 +254,7 @@ def _fused(res, rows, units, crf, lifetime, factors_em, horizon):
     if horizon < PERIOD_YEARS * N_PERIODS or not (np.isfinite(res.CO2seq[used]).all()
                                                   and np.isfinite(factors_em).all()):
         return None
-    removal, cost, ok = block_kernels.fused_vintages(res.CO2seq, res.Th, rows, units, crf, lifetime,
+    removal, cost, ok = block_vintages.fused_vintages(res.CO2seq, res.Th, rows, units, crf, lifetime,
                                                      factors_em, PERIOD_YEARS, N_PERIODS)
     return (removal, cost) if ok else None
 
@@ -269,8 +269,8 @@ def _vintages(stock, rows, em_flows, factors_em, cost_flows, horizon):
         n = rows.size
         return (stand.vintage_coefficients(stock[rows], em_flows, factors_em),
                 -stand.vintage_coefficients(np.zeros((n, horizon + 1)), cost_flows, np.ones((1, window))))
-    return (block_kernels.stock_vintages(stock, em_flows, factors_em, PERIOD_YEARS, N_PERIODS, rows),
-            -block_kernels.flow_vintages(cost_flows, PERIOD_YEARS, N_PERIODS))
+    return (block_vintages.stock_vintages(stock, em_flows, factors_em, PERIOD_YEARS, N_PERIODS, rows),
+            -block_vintages.flow_vintages(cost_flows, PERIOD_YEARS, N_PERIODS))
 
 
 def dac_block(applied_list: list) -> dict[str, np.ndarray]:

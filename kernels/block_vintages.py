@@ -1,18 +1,19 @@
-"""The formulation §2.8 vintage coefficients of a member block's cells, arranged for speed, bit for
-bit.
+"""The formulation §2.8 vintage coefficients of a member block's cells, `LANES` cells side by side.
 
-`kernels.stand.vintage_kernel` (behind `fastmonet.stand.vintage_coefficients`) walks one cell at
-a time. A member block has tens of thousands of cells, so here
+`kernels.stand.vintage_kernel` walks one cell at a time. A member block has tens of thousands of
+cells, so here
 
-- `stock_vintages` runs the same per-cell arithmetic on `LANES` cells side by side (the
-  innermost loop is over cells, which the compiler vectorises): every cell sees the same
-  operations in the same order as in `vintage_kernel`, so every result is the same double;
-- `flow_vintages` is the special case of a zero stock and unit factors (the cost
-  coefficients): there the cumulative flow up to age m does not depend on the planting year,
-  so it is summed once per cell (in the same age order: the same doubles) instead of once per
-  planting year.
+- `stock_kernel` runs the same per-cell arithmetic on `LANES` cells side by side (the innermost
+  loop is over cells, which the compiler vectorises): every cell sees the same operations in the
+  same order as in `vintage_kernel`, so every result is the same double;
+- `flow_kernel` is the special case of a zero stock and unit factors (the cost coefficients):
+  there the cumulative flow up to age m does not depend on the planting year, so it is summed
+  once per cell (in the same age order: the same doubles) instead of once per planting year;
+- `fused_kernel` computes the operation flows of `kernels.operations.operation_flows` lane by
+  lane and both of the above in one pass, without the (n, K, H+1) flow arrays.
 
-tests/test_ensemble.py checks both against `fastmonet.stand.vintage_coefficients` byte for byte.
+Pure functions on C-contiguous float64 / int64 arrays; `fastmonet.ensemble.block_vintages`
+checks and converts the inputs.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ LANES = 64
 
 
 @njit(parallel=True, cache=True)
-def _stock_kernel(stock, rows, flows, factors, period_years, n_periods):
+def stock_kernel(stock, rows, flows, factors, period_years, n_periods):
     n = rows.size
     h1 = stock.shape[1]
     K = flows.shape[1]
@@ -69,7 +70,7 @@ def _stock_kernel(stock, rows, flows, factors, period_years, n_periods):
 
 
 @njit(parallel=True, cache=True)
-def _flow_kernel(flows, period_years, n_periods):
+def flow_kernel(flows, period_years, n_periods):
     n = flows.shape[0]
     window = period_years * n_periods
     out = np.zeros((n, n_periods, n_periods))
@@ -87,29 +88,6 @@ def _flow_kernel(flows, period_years, n_periods):
                 for j in range(a, n_periods):
                     out[c, a, j] += (0.0 - cum[(j + 1) * period_years - y]) * inv_p
     return out
-
-
-def stock_vintages(stock: np.ndarray, flows: np.ndarray, factors: np.ndarray,
-                   period_years: int, n_periods: int, rows: np.ndarray | None = None) -> np.ndarray:
-    """`fastmonet.stand.vintage_coefficients(stock[rows], flows, factors)`, the same doubles.
-
-    stock (n_stock, H+1) (cells sharing a trajectory share a row: `rows` (n,) picks each cell's,
-    default one row per cell), flows (n, K, H+1), factors (K, period_years * n_periods),
-    H >= the window.
-    """
-    rows = np.arange(stock.shape[0]) if rows is None else rows
-    return _stock_kernel(np.ascontiguousarray(stock, dtype=np.float64),
-                         np.ascontiguousarray(rows, dtype=np.int64),
-                         np.ascontiguousarray(flows, dtype=np.float64),
-                         np.ascontiguousarray(factors, dtype=np.float64), int(period_years), int(n_periods))
-
-
-def flow_vintages(flows: np.ndarray, period_years: int, n_periods: int) -> np.ndarray:
-    """`fastmonet.stand.vintage_coefficients(zeros, flows, ones)` for one flow (n, 1, H+1),
-    the same doubles (the caller negates it for costs, as `build_ar` does)."""
-    if flows.ndim != 3 or flows.shape[1] != 1:
-        raise ValueError(f"flow_vintages: flows must be (n, 1, H+1), got {flows.shape}")
-    return _flow_kernel(np.ascontiguousarray(flows, dtype=np.float64), int(period_years), int(n_periods))
 
 
 @njit(cache=True)
@@ -150,7 +128,7 @@ def _lane_flows(th, rows, units, crf, capital_years, c0, w, fl, cost):
 
 
 @njit(parallel=True, cache=True)
-def _fused_kernel(stock, th, rows, units, crf, capital_years, factors, period_years, n_periods):
+def fused_kernel(stock, th, rows, units, crf, capital_years, factors, period_years, n_periods):
     n = rows.size
     h1 = stock.shape[1]
     removal = np.zeros((n, n_periods, n_periods))
@@ -172,7 +150,7 @@ def _fused_kernel(stock, th, rows, units, crf, capital_years, factors, period_ye
                 st[age, cc] = stock[rows[c0 + cc], age]
         acc = np.zeros((n_periods, n_periods, LANES))
         cum = np.zeros(LANES)
-        for a in range(n_periods):                     # as _stock_kernel
+        for a in range(n_periods):                     # as stock_kernel
             for i in range(period_years):
                 y = a * period_years + i
                 cum[:] = 0.0
@@ -184,7 +162,7 @@ def _fused_kernel(stock, th, rows, units, crf, capital_years, factors, period_ye
                         col = y + age - 1
                         f0 = factors[0, col]
                         # cum += fl0 * f0, then cum += fl1 * f1, rounded in that order as
-                        # _stock_kernel does, in one pass over the lanes; a factor of exactly
+                        # stock_kernel does, in one pass over the lanes; a factor of exactly
                         # 1.0 (the non-fossil flows) is not multiplied: x * 1.0 is x.
                         if unit1:
                             for cc in range(LANES):
@@ -195,7 +173,7 @@ def _fused_kernel(stock, th, rows, units, crf, capital_years, factors, period_ye
                                 cum[cc] = (cum[cc] + fl[age, 0, cc] * f0) + fl[age, 1, cc] * f1
                     for cc in range(LANES):
                         acc[a, j, cc] += (st[m, cc] - cum[cc]) * inv_p
-        # Costs as _flow_kernel: cumulative flow by age once per cell (vintage_kernel multiplies
+        # Costs as flow_kernel: cumulative flow by age once per cell (vintage_kernel multiplies
         # by the unit factor: x * 1.0 is x), each (a, j) summed over i in the same order.
         window = period_years * n_periods
         cumc = np.zeros((window + 1, LANES))
@@ -216,19 +194,3 @@ def _fused_kernel(stock, th, rows, units, crf, capital_years, factors, period_ye
                     removal[c0 + cc, a, j] = acc[a, j, cc]
                     cost_out[c0 + cc, a, j] = -accc[a, j, cc]
     return removal, cost_out, bad.any()
-
-
-def fused_vintages(stock: np.ndarray, th: np.ndarray, rows: np.ndarray, units: np.ndarray,
-                   crf: float, capital_years: int, factors: np.ndarray, period_years: int,
-                   n_periods: int):
-    """(removal, cost, ok): `operation_flows` of the cells (stock and thinning rows `rows` of
-    `stock` / `th`, unit quantities `units` (n, 10) in `coefficients.ar.UNIT_FIELDS` order) and
-    their `stock_vintages` / `-flow_vintages`, in one pass without the (n, K, H+1) flow arrays;
-    the same doubles. ok is False if a flow was not finite (the results are then not to be used).
-    """
-    removal, cost, bad = _fused_kernel(
-        np.ascontiguousarray(stock, dtype=np.float64), np.ascontiguousarray(th, dtype=np.float64),
-        np.ascontiguousarray(rows, dtype=np.int64), np.ascontiguousarray(units, dtype=np.float64),
-        float(crf), int(capital_years), np.ascontiguousarray(factors, dtype=np.float64),
-        int(period_years), int(n_periods))
-    return removal, cost, not bad
