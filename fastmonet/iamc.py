@@ -66,8 +66,8 @@ PRICE_UNIT = "USD_2018/t CO2"
 
 
 def model_name() -> str:
-    import fastmonet
-    return f"fastmonet {fastmonet.__version__}"
+    from fastmonet.store.provenance import fastmonet_version
+    return f"fastmonet {fastmonet_version()}"
 
 
 def _region(r) -> str:

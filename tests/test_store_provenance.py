@@ -65,3 +65,12 @@ def test_inputs_record_falls_back_to_hashing_the_data_folder(tmp_path):
     a = pv.inputs_record(xr.Dataset({"v": ("x", [1.0, 2.0])}))
     b = pv.inputs_record(xr.Dataset({"v": ("x", [1.0, 2.5])}))
     assert a["input_key"] != b["input_key"] and a["input_files"] == {}
+
+
+def test_version_is_read_from_package_metadata_not_the_package_front(monkeypatch):
+    # The package front (whose __getattr__ loads the API) is not where a stored result's
+    # provenance comes from: a front that says otherwise does not change it.
+    from importlib import metadata
+    monkeypatch.setattr(fastmonet, "__version__", "front-only")
+    assert pv.fastmonet_version() == metadata.version("fastmonet")
+    assert pv.environment()["fastmonet_version"] != "front-only"

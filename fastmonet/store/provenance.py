@@ -19,6 +19,7 @@ import hashlib
 import json
 import platform
 import sys
+from importlib import metadata
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -99,8 +100,13 @@ def input_files_from(attrs: Mapping) -> dict[str, str] | None:
 
 
 def fastmonet_version() -> str:
-    from fastmonet import __version__
-    return __version__
+    """The installed fastmonet's version from its package metadata ("0+unknown" from a source
+    tree never installed), as `fastmonet.__version__` has it: read here, not from the package
+    front, so a stored result's provenance does not depend on the front's lazy API."""
+    try:
+        return metadata.version("fastmonet")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
 
 
 def highs_version() -> str:
