@@ -27,6 +27,9 @@ keyword arguments, the command line, or a TOML file (`load_scenario_file`):
     [solver]                     # optional, applies to every scenario of the file
     time_limit = 600.0           # seconds per LP solve
     method = "dual"              # dual | primal | ipm | choose
+    cost_start = "ipm_at_zero_shortfall"   # same | ipm | ipm_at_zero_shortfall (formulation §7.4)
+    resift_method = "primal"     # same | primal: sifting's runs after columns are added
+    drop_nonbasic = true         # drop the shortfall stage's unused priced-in columns
 """
 
 from __future__ import annotations
@@ -50,6 +53,8 @@ TARGET_CASES = ("p3", "p4")
 STORAGE_CASES = ("low", "medium", "high")
 METHODS = ("dual", "primal", "ipm", "choose")
 LEXICOGRAPHIC = ("zero_first", "two_stage")
+COST_STARTS = ("same", "ipm_at_zero_shortfall", "ipm")
+RESIFT_METHODS = ("same", "primal")
 # "High deployment rates" sensitivity (formulation §6.6): AR x10, BECCS 5 GW/yr, DAC 42 MtCO2/yr.
 HIGH_RATES = (10.0, 2.5, 2.5)
 # Period build factor F (formulation §6.6, §10.5): how many years' worth of the annual rate one
@@ -96,6 +101,16 @@ class SolverOptions:
     lexicographic: str = "zero_first"
     # Sifting (column generation over the BECCS chains): "auto" uses it above 100 k chain columns.
     sifting: str = "auto"
+    # The solve strategy (formulation §7.4; docs/performance.md has the measurements behind the
+    # defaults).  The first run of a cost stage: "same" (`method`), "ipm" (interior point with
+    # crossover, then simplex) or "ipm_at_zero_shortfall" (ipm where every shortfall is 0: where
+    # one is left, its split over targets and years depends on the path).
+    cost_start: str = "ipm_at_zero_shortfall"
+    # Sifting's runs after columns are added: "same" (`method`) or "primal" (the basis stays
+    # primal feasible when columns enter at 0).
+    resift_method: str = "primal"
+    # Before the cost stage, take out the columns the shortfall stage priced in and left at 0.
+    drop_nonbasic: bool = True
 
 
 @dataclass(frozen=True)
@@ -241,6 +256,13 @@ def validate(s: Scenario, where: str = "scenario") -> None:
     if opt.lexicographic not in LEXICOGRAPHIC:
         raise InputError(f"{where}: solver.lexicographic {opt.lexicographic!r} must be one of "
                          f"{LEXICOGRAPHIC}")
+    for name, allowed in (("cost_start", COST_STARTS), ("resift_method", RESIFT_METHODS)):
+        if getattr(opt, name) not in allowed:
+            raise InputError(f"{where}: solver.{name} {getattr(opt, name)!r} must be one of "
+                             f"{allowed}")
+    if not isinstance(opt.drop_nonbasic, bool):
+        raise InputError(f"{where}: solver.drop_nonbasic must be true or false, got "
+                         f"{opt.drop_nonbasic!r}")
     if opt.sifting not in ("auto", "on", "off"):
         raise InputError(f"{where}: solver.sifting {opt.sifting!r} must be auto, on or off")
     if opt.time_limit is not None and not (isinstance(opt.time_limit, (int, float))

@@ -59,16 +59,19 @@ def _ok(status, what: str, where: str) -> None:
         raise SolveError(f"{where}: HiGHS rejected {what}")
 
 
-def _configure(h, opts) -> None:
+def _configure(h, opts, method: str | None = None) -> None:
+    """HiGHS's solver for the next run: `method` (dual, primal, ipm, choose), default the
+    options' method."""
     where = "solver options"
-    if opts.method == "ipm":
+    method = opts.method if method is None else method
+    if method == "ipm":
         _ok(h.setOptionValue("solver", "ipm"), "option solver", where)
-    elif opts.method == "choose":
+    elif method == "choose":
         _ok(h.setOptionValue("solver", "choose"), "option solver", where)
     else:
         _ok(h.setOptionValue("solver", "simplex"), "option solver", where)
         # HiGHS simplex_strategy: 1 dual (serial), 4 primal.
-        _ok(h.setOptionValue("simplex_strategy", 1 if opts.method == "dual" else 4),
+        _ok(h.setOptionValue("simplex_strategy", 1 if method == "dual" else 4),
             "option simplex_strategy", where)
 
 
@@ -186,7 +189,11 @@ class _Session:
     rounds: dict = field(default_factory=lambda: {"columns_added": 0, "sift_rounds": 0,
                                                   "infeasible_rounds": 0,
                                                   "presolve_off_retries": 0,
-                                                  "simplex_iterations_total": 0})
+                                                  "simplex_iterations_total": 0,
+                                                  "ipm_iterations_total": 0,
+                                                  "columns_dropped": 0})
+    #: full column -> True if sifting priced it in (not in the first working set)
+    priced_in: np.ndarray | None = None
 
     def left(self) -> float | None:
         return None if self.deadline is None else self.deadline - time.perf_counter()
@@ -195,18 +202,41 @@ class _Session:
         return np.flatnonzero(self.pos_of < 0) if self.sift else np.zeros(0, np.int64)
 
     def stage(self, name: str, objective: np.ndarray, allow_infeasible: bool = False,
-              price_in_if_infeasible: bool = True):
+              price_in_if_infeasible: bool = True, cost: str = ""):
         """Run HiGHS; with sifting, price the columns out of the working set and add the most
         negative reduced costs until none is below -SIFT_TOL (a restricted set that is infeasible
         gets every column, or with `price_in_if_infeasible=False` is returned as infeasible: the
         caller then knows nothing of the whole LP), so the optimum returned is that of the
-        whole LP."""
+        whole LP.
+
+        `cost` says which cost stage this is: "zero" (every shortfall at 0) or "capped" (the
+        shortfall row in place).  Its first run follows `SolverOptions.cost_start`: interior
+        point with crossover in every cost stage ("ipm") or only with no shortfall
+        ("ipm_at_zero_shortfall": where a shortfall is left, how it splits over targets and
+        years is not fixed by the two objectives, and the simplex path from the shortfall
+        stage's basis keeps that split where it was before; see docs/performance.md), never
+        from a warm basis; a run after columns were added uses
+        `SolverOptions.resift_method` (primal: the basis stays primal feasible, new columns
+        enter at 0); every other run the options' method."""
         import highspy
+        opts = self.m.scenario.solver
+        first = True
         while True:
             out = self.priced_out()
+            ipm = opts.cost_start == "ipm" or (opts.cost_start == "ipm_at_zero_shortfall"
+                                               and cost == "zero")
+            if first and cost and ipm and self.warm is None:
+                _configure(self.h, opts, "ipm")
+            elif not first and opts.resift_method == "primal":
+                _configure(self.h, opts, "primal")
+            else:
+                _configure(self.h, opts)
             ms = _run(self.h, name, self.where, self.left(),
                       allow_infeasible=allow_infeasible or out.size > 0, counts=self.rounds)
-            self.rounds["simplex_iterations_total"] += int(self.h.getInfo().simplex_iteration_count)
+            info = self.h.getInfo()
+            self.rounds["simplex_iterations_total"] += int(info.simplex_iteration_count)
+            self.rounds["ipm_iterations_total"] += int(info.ipm_iteration_count)
+            first = False
             if out.size == 0:
                 return ms
             if ms != highspy.HighsModelStatus.kOptimal:
@@ -240,8 +270,31 @@ class _Session:
             f"{add.size} priced-in columns", self.where)
         self.pos_of[add] = np.arange(self.work.size, self.work.size + add.size)
         self.work = np.concatenate([self.work, add])
+        self.priced_in[add] = True
         self.rounds["columns_added"] += int(add.size)
         self.rounds["sift_rounds"] += 1
+
+    def drop_nonbasic_priced_in(self) -> None:
+        """Take out of HiGHS the columns sifting priced in that the current basis holds
+        non-basic at a lower bound of 0 (value 0: the solution does not change).  Between the
+        shortfall and the cost stage they are the shortfall stage's columns, mostly of no use to
+        the cost stage; pricing brings back any the cost stage wants."""
+        hb = self.h.getBasis()
+        if not self.sift or not hb.valid:
+            return
+        status = np.array([c.value for c in hb.col_status], np.int8)
+        drop = np.flatnonzero(self.priced_in[self.work] & (status == LOWER)
+                              & (self.m.col_lower[self.work] == 0.0))
+        if drop.size == 0:
+            return
+        _ok(self.h.deleteCols(int(drop.size), drop.astype(np.int32)),
+            f"deleting {drop.size} non-basic priced-in columns", self.where)
+        gone = self.work[drop]
+        self.pos_of[gone] = -1
+        self.priced_in[gone] = False
+        self.work = np.delete(self.work, drop)
+        self.pos_of[self.work] = np.arange(self.work.size)
+        self.rounds["columns_dropped"] += int(drop.size)
 
     def set_objective(self, objective: np.ndarray) -> None:
         _ok(self.h.changeColsCost(int(self.work.size), np.arange(self.work.size, dtype=np.int32),
@@ -302,12 +355,13 @@ def _open_session(m: LPModel, where: str, sift: bool, lexi: str, warm: Basis | N
     pass_model(h, m, first_obj, upper0, where, cols=work if sift else None)
     pass_s = time.perf_counter() - t0
     sess = _Session(h=h, m=m, where=where, deadline=deadline, sift=sift, work=work,
-                    pos_of=pos_of, AT=AT, warm=warm)
+                    pos_of=pos_of, AT=AT, warm=warm, priced_in=np.zeros(m.n_col, bool))
     if lexi == "zero_first":
         sess.start_warm()
     return sess, setup_s, pass_s
 
 
+LOWER = 0      # highspy.HighsBasisStatus.kLower
 BASIC = 1      # highspy.HighsBasisStatus.kBasic
 
 
@@ -370,7 +424,7 @@ def _lexicographic(sess: _Session, lexi: str) -> dict:
         # With sifting (a warm start's zero_first) an infeasible working set proves nothing:
         # fall back to the shortfall stage, which is always feasible, rather than price in all.
         optimal = sess.stage("cost (zero shortfall)", m.cost, allow_infeasible=True,
-                             price_in_if_infeasible=False) == OPT
+                             price_in_if_infeasible=False, cost="zero") == OPT
         stage_s["zero_shortfall"] = time.perf_counter() - t0
         if optimal:
             return dict(shortfall_star=0.0, cap=None, stages=1, stage_s=stage_s)
@@ -386,6 +440,8 @@ def _lexicographic(sess: _Session, lexi: str) -> dict:
     stage_s["shortfall"] = time.perf_counter() - t1
     shortfall_star = float(sess.h.getInfo().objective_function_value)
     tol = m.scenario.solver.shortfall_rel_tol
+    if m.scenario.solver.drop_nonbasic:
+        sess.drop_nonbasic_priced_in()
     sess.set_objective(m.cost)
     # A neighbour's cost basis beats the shortfall stage's as the cost stage's start (an
     # ensemble member: ~1.9x fewer iterations; the shortfall basis is far from cost-optimal).
@@ -398,7 +454,7 @@ def _lexicographic(sess: _Session, lexi: str) -> dict:
     if shortfall_star <= tol * m.target_total and lexi != "zero_first":
         n_s = s_block.size
         sess.set_shortfall_bounds(np.zeros(n_s), np.zeros(n_s))
-        done = sess.stage("cost", m.cost, allow_infeasible=True) == OPT
+        done = sess.stage("cost", m.cost, allow_infeasible=True, cost="zero") == OPT
         if done:
             shortfall_star = 0.0
         else:
@@ -409,7 +465,7 @@ def _lexicographic(sess: _Session, lexi: str) -> dict:
         s_pos = sess.pos_of[s_block.start:s_block.stop].astype(np.int32)
         _ok(sess.h.addRow(-highspy.kHighsInf, cap, len(s_pos), s_pos, np.ones(len(s_pos))),
             "the shortfall row", where)
-        sess.stage("cost", m.cost)
+        sess.stage("cost", m.cost, cost="capped")
     stage_s["cost"] = time.perf_counter() - t1
     return dict(shortfall_star=shortfall_star, cap=cap, stages=stages, stage_s=stage_s)
 
@@ -422,8 +478,11 @@ def solve_model(m: LPModel, warm_basis: Basis | None = None,
     cheapest chains of each plant and source); after each optimum the reduced costs of all other
     columns are computed from the row duals (c - A^T y, one sparse product) and the most negative
     are added, until none is below -1e-7: the optimum of the working set is then the optimum of the
-    whole LP.  Sifting always uses the two stages (a restricted model may be infeasible when the
-    whole one is not, but the shortfall stage is always feasible).  Under SWITCH_Y the working set
+    whole LP.  Under sifting `solver.lexicographic = "zero_first"` tries the cost stage with every
+    shortfall at 0 on the working set first; a working set infeasible so proves nothing of the
+    whole LP, and the two stages follow (the shortfall stage is always feasible).  The strategy
+    options (`cost_start`, `resift_method`, `drop_nonbasic`; formulation §7.4) change the path,
+    never the optimum (tests/test_solve_strategy.py).  Under SWITCH_Y the working set
     also holds the chains of the ISOLATION solution, without which the fixed plants may have no
     feasible fuel supply in the working set; should a restricted stage still be infeasible, every
     remaining column is added and the stage re-run, so infeasibility is only ever reported for the
@@ -433,7 +492,7 @@ def solve_model(m: LPModel, warm_basis: Basis | None = None,
     shape): `warm_basis`, another solution's `basis`, is where the cost stage starts (the
     shortfall stage runs cold, with presolve); its basic columns join the sifting working set.
     `zero_first=True` tries the cost stage with
-    every shortfall at 0 first, also under sifting (from `warm_basis`: when the neighbour had
+    every shortfall at 0 first (from `warm_basis`: when the neighbour had
     no shortfall, this usually proves the least shortfall is 0 without a shortfall stage); if
     the working set is infeasible so, the two stages follow.  `zero_first=False` runs the two
     stages whatever `solver.lexicographic` says (the neighbour had a shortfall); None follows
@@ -445,7 +504,7 @@ def solve_model(m: LPModel, warm_basis: Basis | None = None,
     n_chain = m.index.columns["xB"].size
     sift = opts.sifting == "on" or (opts.sifting == "auto" and n_chain > SIFT_MIN_CHAINS)
     if zero_first is None:
-        lexi = "two_stage" if sift else opts.lexicographic
+        lexi = opts.lexicographic
     else:
         lexi = "zero_first" if zero_first else "two_stage"
     solution_check.check_model(m, where)
