@@ -1,5 +1,5 @@
 """The solve strategy (`SolverOptions.lexicographic`, `cost_start`, `resift_method`,
-`drop_nonbasic`), each choice against the old path, in one process.
+`drop_nonbasic`, `decompose`), each choice against the old path, in one process.
 
     python benchmarks/solve_strategy.py                                  # bundled P3, three policies
     python benchmarks/solve_strategy.py --scenario cooperation --repeat 3
@@ -24,17 +24,19 @@ import sys
 #: name -> SolverOptions fields; "old" is the reference every ratio is taken against.
 STRATEGIES = {
     "old": dict(lexicographic="two_stage", cost_start="same", resift_method="same",
-                drop_nonbasic=False),
+                drop_nonbasic=False, decompose="off"),
     "zero_first": dict(lexicographic="zero_first", cost_start="same", resift_method="same",
-                       drop_nonbasic=False),
+                       drop_nonbasic=False, decompose="off"),
     "zero_first+primal": dict(lexicographic="zero_first", cost_start="same",
-                              resift_method="primal", drop_nonbasic=False),
+                              resift_method="primal", drop_nonbasic=False, decompose="off"),
     "zero_first+primal+ipm": dict(lexicographic="zero_first", cost_start="ipm",
-                                  resift_method="primal", drop_nonbasic=False),
+                                  resift_method="primal", drop_nonbasic=False, decompose="off"),
     "ipm_cost_start": dict(lexicographic="two_stage", cost_start="ipm", resift_method="same",
-                           drop_nonbasic=False),
+                           drop_nonbasic=False, decompose="off"),
     "zero_first+primal+ipm+drop": dict(lexicographic="zero_first", cost_start="ipm",
-                                       resift_method="primal", drop_nonbasic=True),
+                                       resift_method="primal", drop_nonbasic=True,
+                                       decompose="off"),
+    "default_whole_lp": dict(decompose="off"),
     "default": {},
 }
 
@@ -68,6 +70,9 @@ def main(argv=None) -> int:
     from fastmonet import api, lp, scenarios
     coeffs = api.load_coefficients()
     names = ["old"] + [s for s in args.strategy.split(",") if s != "old"]
+    unknown = [s for s in names if s not in STRATEGIES]
+    if unknown:
+        ap.error(f"--strategy: unknown {', '.join(unknown)}; known: {', '.join(STRATEGIES)}")
     report = {}
     for policy in args.scenario.split(","):
         model = lp.build(coeffs, scenarios.make(policy))

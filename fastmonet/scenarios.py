@@ -30,6 +30,7 @@ keyword arguments, the command line, or a TOML file (`load_scenario_file`):
     cost_start = "ipm_at_zero_shortfall"   # same | ipm | ipm_at_zero_shortfall (formulation §7.4)
     resift_method = "primal"     # same | primal: sifting's runs after columns are added
     drop_nonbasic = true         # drop the shortfall stage's unused priced-in columns
+    decompose = "auto"           # auto | off: an LP that separates (ISOLATION) part by part
 """
 
 from __future__ import annotations
@@ -111,6 +112,8 @@ class SolverOptions:
     resift_method: str = "primal"
     # Before the cost stage, take out the columns the shortfall stage priced in and left at 0.
     drop_nonbasic: bool = True
+    # An LP that separates (ISOLATION: five regional LPs) solved part by part: "auto" or "off".
+    decompose: str = "auto"
 
 
 @dataclass(frozen=True)
@@ -260,6 +263,8 @@ def validate(s: Scenario, where: str = "scenario") -> None:
         if getattr(opt, name) not in allowed:
             raise InputError(f"{where}: solver.{name} {getattr(opt, name)!r} must be one of "
                              f"{allowed}")
+    if opt.decompose not in ("auto", "off"):
+        raise InputError(f"{where}: solver.decompose {opt.decompose!r} must be auto or off")
     if not isinstance(opt.drop_nonbasic, bool):
         raise InputError(f"{where}: solver.drop_nonbasic must be true or false, got "
                          f"{opt.drop_nonbasic!r}")

@@ -470,8 +470,15 @@ def _lexicographic(sess: _Session, lexi: str) -> dict:
     return dict(shortfall_star=shortfall_star, cap=cap, stages=stages, stage_s=stage_s)
 
 
+def sifts(m: LPModel) -> bool:
+    """Whether `solve_model` prices the chains in (`solver.sifting`, SIFT_MIN_CHAINS)."""
+    opts = m.scenario.solver
+    n_chain = m.index.columns["xB"].size
+    return opts.sifting == "on" or (opts.sifting == "auto" and n_chain > SIFT_MIN_CHAINS)
+
+
 def solve_model(m: LPModel, warm_basis: Basis | None = None,
-                zero_first: bool | None = None) -> LPSolution:
+                zero_first: bool | None = None, decompose: bool | None = None) -> LPSolution:
     """Lexicographic solve (shortfall, then cost) and the independent solution check.
 
     With sifting, HiGHS holds a working set of columns (every column but the chains, plus the
@@ -497,12 +504,20 @@ def solve_model(m: LPModel, warm_basis: Basis | None = None,
     the working set is infeasible so, the two stages follow.  `zero_first=False` runs the two
     stages whatever `solver.lexicographic` says (the neighbour had a shortfall); None follows
     the options.
+
+    An LP that separates into independent parts (ISOLATION: one per region) is solved part by
+    part and recombined (`fastmonet.decomposition`) when `decompose` is True, or when it is None
+    and `solver.decompose` is "auto"; the recombined answer is certified as a whole.
     """
     sc = m.scenario
     opts = sc.solver
+    if decompose if decompose is not None else opts.decompose == "auto":
+        from fastmonet import decomposition
+        groups = decomposition.parts(m)
+        if len(groups) > 1:
+            return decomposition.solve(m, groups, warm_basis=warm_basis, zero_first=zero_first)
     where = f"scenario {sc.name!r} ({sc.label}, targets {sc.targets}, storage {sc.storage})"
-    n_chain = m.index.columns["xB"].size
-    sift = opts.sifting == "on" or (opts.sifting == "auto" and n_chain > SIFT_MIN_CHAINS)
+    sift = sifts(m)
     if zero_first is None:
         lexi = opts.lexicographic
     else:
@@ -546,7 +561,7 @@ def _checked_solution(sess: _Session, lx: dict, pass_s: float, solve_s: float,
             "shortfall_star_mt": lx["shortfall_star"], "max_violation": cert.max_violation,
             "objective_rel_error": cert.objective_rel_error,
             "min_reduced_cost_priced_out": cert.min_reduced_cost,
-            "warm_start": warm,
+            "warm_start": warm, "shortfall_cap": lx["cap"], "decomposed_parts": 1,
         },
         basis=sess.basis(),
     )
