@@ -20,43 +20,11 @@ from typing import Callable, Iterable
 
 import xarray as xr
 
-from fastmonet import lp, metrics, results, scenarios, solver, warm_start
-from fastmonet.blocs import burden
-from fastmonet.blocs.metrics import bloc_metrics
+from fastmonet import scenario_solve, scenarios, solver
 from fastmonet.errors import InputError
 from fastmonet.results import Results
 from fastmonet.scenarios import Rates, Scenario, SolverOptions
 from fastmonet.store import kinds, provenance
-
-
-def _dataset_case(coeffs: xr.Dataset, var: str, attr: str) -> str | None:
-    """The storage / target case a Dataset was built for, if it says (attrs or the variable's)."""
-    case = coeffs.attrs.get(attr)
-    if case is None and var in coeffs:
-        case = coeffs[var].attrs.get("case")
-    return None if case is None else str(case).lower()
-
-
-def _select_case(coeffs: xr.Dataset, scenario: Scenario) -> xr.Dataset:
-    """Use `storage_<case>` / `target_<case>` if the Dataset carries all cases.
-
-    Otherwise the Dataset's own `storage` / `target` are used, and a Dataset that states another
-    case (attrs `storage_case` / `target_case`, as `coefficients.build` writes them) is an error:
-    solving it would label one case's results with another's name.
-    """
-    out = coeffs
-    for var, attr, want in (("storage", "storage_case", scenario.storage),
-                            ("target", "target_case", scenario.targets)):
-        if f"{var}_{want}" in coeffs:
-            out = out.assign({var: coeffs[f"{var}_{want}"]})
-            continue
-        have = _dataset_case(coeffs, var, attr)
-        if have is not None and have != want:
-            option = "--storage" if var == "storage" else "--targets"
-            raise InputError(
-                f"coefficients: built for {attr} {have!r}, but scenario {scenario.name!r} asks "
-                f"for {want!r}; rebuild the coefficients for {want!r} or use {option} {have}")
-    return out
 
 
 def solve_coefficients(coeffs: xr.Dataset, scenario: Scenario | str = "cooperation",
@@ -64,55 +32,32 @@ def solve_coefficients(coeffs: xr.Dataset, scenario: Scenario | str = "cooperati
                        warm=None, keep_reference: bool = False) -> Results:
     """Solve one scenario on a coefficients Dataset (formulation §9.3).
 
-    SWITCH_Y needs the ISOLATION solution; pass it as `isolation` to avoid solving it again.
+    What the scenario needs is solved first, as a plan (`fastmonet.workflows.scenario_set`):
+    the ISOLATION base of SWITCH_Y (pass it as `isolation` to avoid solving it again) and the
+    COOPERATION solve of an equal_cost burden.
     `inputs`: `fastmonet.store.provenance.inputs_record(coeffs)` if already known (otherwise
     the input files only, without the coefficient content key `solve_many` adds).
     `warm`: a `fastmonet.warm_start.Reference` of a similar model (e.g. `.reference` of the
     central member's Results, kept with `keep_reference=True`): the cost stage starts from it.
+
+    Examples
+    --------
+    >>> from fastmonet import synthetic
+    >>> coeffs = synthetic.coefficients(synthetic.instance(seed=1))
+    >>> res = solve_coefficients(coeffs, "switch_2050")    # ISOLATION solved first, hidden
+    >>> res.scenario.label
+    'SWITCH_2050'
     """
-    if not isinstance(coeffs, xr.Dataset):
-        raise InputError(f"coefficients: must be an xarray Dataset, got {type(coeffs).__name__}")
-    if not isinstance(scenario, (str, Scenario)):
-        raise InputError(f"scenario: must be a policy name or a Scenario, got "
-                         f"{type(scenario).__name__}")
-    started = provenance.now()
-    if isinstance(scenario, str):
-        # A bare policy name takes the cases the Dataset was built for (default p3, medium).
-        cases = {k: c for k, c in (("storage", _dataset_case(coeffs, "storage", "storage_case")),
-                                   ("targets", _dataset_case(coeffs, "target", "target_case")))
-                 if c is not None}
-        scenario = scenarios.make(scenario, **cases)
-    # The content key is what was asked, on the coefficients as given (before cases or shares).
-    requested, inputs = scenario, inputs or provenance.inputs_record(coeffs, content=False)
-    scenario, coeffs, model = _model(coeffs, scenario, isolation)
-    sol = solver.solve_model(model, **(warm.onto(model) if warm is not None else {}))
-    reference = warm_start.reference(model, sol) if keep_reference else None
-    solution = results.solution_dataset(coeffs, model, sol)
-    met = metrics.compute(coeffs, solution)
-    if scenario.policy == scenarios.BLOCS:
-        # Trading happens inside each bloc in force at 2100: per-bloc NEP, CNC and credits.
-        last = int(met["year"].values[-1])
-        met = met.merge(bloc_metrics(met, scenario.structure_at(last)), join="left",
-                        combine_attrs="override")
-        met["region_bloc"] = met["region_bloc"].fillna("")   # the world row is in no bloc
-    results.with_cf(met)
-    prov = provenance.request(requested, inputs)
-    prov.update(started=started, finished=provenance.now())
-    return Results(scenario=scenario, solution=solution, metrics=met, stats=dict(sol.stats),
-                   provenance=prov, reference=reference)
-
-
-def _model(coeffs: xr.Dataset, scenario: Scenario, isolation: Results | None):
-    """(scenario with its burden shares, the case's coefficients, the LPModel)."""
-    coeffs = _select_case(coeffs, scenario)
-    scenario, coeffs = _share_burden(coeffs, scenario)
-    fixings = None
-    if scenario.switches:
-        if isolation is None:
-            isolation = solve_coefficients(coeffs, scenario.isolation_base())
-        _check_isolation(isolation, scenario, coeffs)
-        fixings = results.fixings_from(isolation.solution, scenario.switch_year)
-    return scenario, coeffs, lp.build(coeffs, scenario, fixings=fixings)
+    from fastmonet.workflows import scenario_set
+    scenario = scenario_solve.as_scenario(coeffs, scenario)
+    given = {scenario_solve.ISOLATION: isolation} if isolation is not None else None
+    if isolation is not None and scenario.switches:
+        scenario_solve.check_isolation(isolation, scenario,
+                                       scenario_solve.select_case(coeffs, scenario))
+    (res,) = scenario_set.solve(
+        [scenario], lambda sc: coeffs, lambda sc: inputs, given=given,
+        warm={scenario.name: warm} if warm is not None else None, keep_reference=keep_reference)
+    return res
 
 
 def write_model(coeffs: xr.Dataset, scenario: Scenario | str, path: str | Path,
@@ -121,51 +66,19 @@ def write_model(coeffs: xr.Dataset, scenario: Scenario | str, path: str | Path,
     the cost stage with the least shortfall as a bound, so the file solves to the optimum
     fastmonet reports.  Returns (path, the LPSolution, the LPModel)."""
     from fastmonet import model_file
+    from fastmonet.workflows import scenario_set
     path = model_file.check_path(path, "path")
-    if isinstance(scenario, str):
-        scenario = scenarios.make(scenario)
-    _, _, model = _model(coeffs, scenario, isolation)
+    scenario = scenario_solve.as_scenario(coeffs, scenario)
+    given = {}
+    for role, base in scenario_solve.needs(scenario).items():
+        if role == scenario_solve.ISOLATION and isolation is not None:
+            given[role] = isolation
+        else:
+            given[role] = scenario_set.solve([base], lambda sc: coeffs)[0]
+    _, _, model = scenario_solve.model(coeffs, scenario, given)
     sol = solver.solve_model(model)
     model_file.write(model, path, shortfall_star_mt=float(sol.stats["shortfall_star_mt"]))
     return path, sol, model
-
-
-def _share_burden(coeffs: xr.Dataset, scenario: Scenario) -> tuple[Scenario, xr.Dataset]:
-    """Regional targets under the scenario's burden-sharing rule (fastmonet.blocs.burden).
-
-    `equal_cost` shares are solved on the COOPERATION solution of the same case (its optimum does
-    not depend on the split); the scenario returned carries the solved shares.
-    """
-    rule = scenario.burden
-    if rule.rule == "responsibility":
-        return scenario, coeffs
-    if rule.rule == "equal_cost" and rule.shares is None:
-        coop = dataclasses.replace(scenario, policy="cooperation", switch_year=None, blocs=None,
-                                   from_blocs=None, burden=burden.Burden(), name="")
-        shares = burden.equal_cost_shares(solve_coefficients(coeffs, coop).metrics)
-        rule = burden.Burden("equal_cost", tuple(sorted(shares.items())))
-        scenario = dataclasses.replace(scenario, burden=rule)
-    target = burden.apply(coeffs["target"], rule, coeffs.attrs.get("data_path"))
-    return scenario, coeffs.assign(target=target)
-
-
-def _check_isolation(iso: Results, scenario: Scenario, coeffs: xr.Dataset) -> None:
-    """A switching scenario fixes its early decisions to its base's (ISOLATION for SWITCH_Y):
-    the base must be that very scenario."""
-    base, got = scenario.isolation_base(), iso.scenario
-    kind = "ISOLATION" if base.policy == "isolation" else f"{base.label} ({base.name})"
-    where = f"isolation: scenario {scenario.name!r} needs the {kind} solution"
-    if got.policy != base.policy or got.blocs != base.blocs:
-        raise InputError(f"{where}, got {got.label} ({got.name!r})")
-    for key in ("targets", "storage", "rates", "burden"):
-        if getattr(got, key) != getattr(base, key):
-            raise InputError(f"{where} with the same {key}: {getattr(base, key)!r}, got "
-                             f"{getattr(got, key)!r}")
-    for dim in ("chain", "subregion", "ecozone", "period", "tech"):
-        n_sol, n_co = iso.solution.sizes.get(dim), coeffs.sizes.get(dim)
-        if n_sol != n_co:
-            raise InputError(f"{where} of these coefficients: {n_sol} {dim} entries in the "
-                             f"solution, {n_co} in the coefficients")
 
 
 def load_coefficients(targets: str = "p3", storage: str = "medium", data_path=None,
@@ -203,6 +116,8 @@ def solve_many(
     wait: bool = True,
     on_message: Callable[[str], None] | None = None,
     on_start: Callable[[Scenario], None] | None = None,
+    on_failure: Callable[[Scenario, Exception], None] | None = None,
+    workers: int = 0,
 ) -> list[Results]:
     """Solve several scenarios; with `out`, write each to its zarr group as it finishes.
 
@@ -215,6 +130,10 @@ def solve_many(
     `on_message(text)` receives the notes above (default: the `fastmonet.store` logger).
     `on_start(scenario)` is called just before a scenario is solved (not for one reused), so
     only after the store was checked: a refusal comes before any announced work.
+    `on_failure(scenario, error)`: a scenario that cannot be solved is reported there and the
+    others go on (a SWITCH_Y whose ISOLATION failed fails too, saying so); without it the
+    first failure is raised once the others are solved and written.
+    `workers`: solve independent scenarios in that many forked processes (0 or 1: this one).
     """
     scs = _check_scenarios(scenario_list)
     if coefficients is not None and not isinstance(coefficients, xr.Dataset):
@@ -238,8 +157,13 @@ def solve_many(
             input_cache[id(co)] = provenance.inputs_record(co)
         return input_cache[id(co)]
 
+    from fastmonet.workflows import executor as executors
+    if not isinstance(workers, int) or isinstance(workers, bool) or workers < 0:
+        raise InputError(f"workers: a whole number >= 0, got {workers!r}")
     if out is None:
-        return _solve_all(scs, {}, coeffs_for, inputs_for, None, on_result, on_start)
+        with executors.open(workers, kind="fork") as ex:
+            return _solve_all(scs, {}, coeffs_for, inputs_for, None, on_result, on_start,
+                              on_failure, ex)
     from fastmonet.store import lock, paths
     paths.check_store_path(out, "out")
     check_results_store(out, [sc.name for sc in scs])
@@ -248,7 +172,9 @@ def solve_many(
         if kind is None or not kind.recorded:
             kinds.stamp(out, kind.name if kind is not None else kinds.RESULTS)
         reuse = _plan(out, scs, inputs_for, overwrite, say)
-        return _solve_all(scs, reuse, coeffs_for, inputs_for, out, on_result, on_start)
+        with executors.open(workers, kind="fork") as ex:
+            return _solve_all(scs, reuse, coeffs_for, inputs_for, out, on_result, on_start,
+                              on_failure, ex)
 
 
 def check_results_store(out, names: list[str]):
@@ -310,28 +236,19 @@ def _plan(out, scs: list[Scenario], inputs_for, overwrite: bool, say) -> dict[st
     return reuse
 
 
-def _solve_all(scs, reuse, coeffs_for, inputs_for, out, on_result,
-               on_start=None) -> list[Results]:
-    def iso_key(sc: Scenario):
-        return dataclasses.replace(sc, name="", solver=SolverOptions())
+def _solve_all(scs, reuse, coeffs_for, inputs_for, out, on_result, on_start=None,
+               on_failure=None, executor=None) -> list[Results]:
+    """The scenario set as one plan (`fastmonet.workflows.scenario_set`); each solve written to
+    `out` as it finishes, before `on_result` hears of it."""
+    from fastmonet.workflows import scenario_set
 
-    iso_done: dict[Scenario, Results] = {}
-    done = []
-    for sc in scs:
-        res = reuse.get(sc.name)
-        if res is None:
-            iso = iso_done.get(iso_key(sc.isolation_base())) if sc.switches else None
-            if on_start is not None:
-                on_start(sc)
-            res = solve_coefficients(coeffs_for(sc), sc, isolation=iso, inputs=inputs_for(sc))
-            if out is not None:
-                res.to_zarr(out, sc.name)
-        if not sc.switches:
-            iso_done[iso_key(sc)] = res
-        done.append(res)
+    def finished(res: Results, reused: bool) -> None:
+        if out is not None and not reused:
+            res.to_zarr(out, res.scenario.name)
         if on_result is not None:
-            on_result(res, sc.name in reuse)
-    return done
+            on_result(res, reused)
+    return scenario_set.solve(scs, coeffs_for, inputs_for, reuse=reuse, executor=executor,
+                              on_start=on_start, on_result=finished, on_failure=on_failure)
 
 
 def solve(

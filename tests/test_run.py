@@ -204,19 +204,19 @@ def test_the_terminal_table_matches_summary_csv(run):
 
 def test_a_failing_scenario_is_named_after_the_others_are_written(run, scenario_file, tmp_path,
                                                                   monkeypatch):
-    from fastmonet import api
+    from fastmonet import scenario_solve
     from fastmonet.errors import SolveError
     out = tmp_path / "again"
     shutil.copytree(run[0] / "results.zarr", out / "results.zarr")
     three = tmp_path / "three.toml"
     three.write_text(scenario_file.read_text() + '\n[[scenario]]\npolicy = "current_policy"\n')
-    real = api.solve_coefficients
+    real = scenario_solve.solve
 
-    def failing(coeffs, scenario, isolation=None, **kw):
+    def failing(coeffs, scenario, given=None, **kw):
         if getattr(scenario, "policy", "") == "current_policy":
             raise SolveError("HiGHS says no (test)")
-        return real(coeffs, scenario, isolation=isolation, **kw)
-    monkeypatch.setattr(api, "solve_coefficients", failing)
+        return real(coeffs, scenario, given, **kw)
+    monkeypatch.setattr(scenario_solve, "solve", failing)
     code, stdout, stderr = _run(["run", "--scenario-file", str(three), "--out", str(out),
                                  "--format", "md", "--quiet"])
     assert code != 0

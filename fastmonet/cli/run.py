@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import inspect
-import shutil
 import sys
 import time
 from contextlib import contextmanager
@@ -137,52 +135,12 @@ class _Progress:
         self.failed.append((sc.name, str(exc)))
 
 
-def _base_key(sc):
-    """What identifies a scenario as the base a switching scenario fixes its decisions from."""
-    from fastmonet.scenarios import SolverOptions
-    return dataclasses.replace(sc, name="", solver=SolverOptions())
-
-
-def _switches(sc) -> bool:
-    return bool(getattr(sc, "switches", sc.policy == "switch"))
-
-
-def _solve(scs, store, progress: _Progress, solve_kw) -> None:
-    """`api.solve_many` over every scenario (so the store is checked before anything is solved,
-    and "solving" is announced only after that, through `on_start`); a scenario that fails is
-    recorded and the others go on, the switching ones reusing their base from the store."""
-    from fastmonet import api
-    # Bases before the scenarios that switch from them, so those reuse them.
-    remaining, hidden = sorted(scs, key=_switches), 0
-    bases = {}
-    while remaining:
-        seen = []
-
-        def started(sc, _seen=seen, _hidden=hidden):
-            if len(_seen) >= _hidden:
-                progress.started(sc)
-
-        def cb(res, skipped, _seen=seen, _hidden=hidden):
-            _seen.append(res.scenario.name)
-            if not _switches(res.scenario):
-                bases[_base_key(res.scenario)] = res.scenario
-            if len(_seen) > _hidden:
-                progress.finished(res, skipped)
-        try:
-            api.solve_many(remaining, out=store, on_result=cb, on_start=started, **solve_kw)
-            return
-        except SolveError as exc:
-            progress.fail(remaining[len(seen)], exc)
-            rest = remaining[len(seen) + 1:]
-            wanted = {_base_key(s.isolation_base()) for s in rest if _switches(s)}
-            again = [sc for key, sc in bases.items() if key in wanted]
-            remaining, hidden = again + rest, len(again)
-
-
 def _solve_all(scs, store: Path, args):
+    """`api.solve_many` over every scenario: the store is checked before anything is solved,
+    "solving" is announced only after that (`on_start`), and a scenario that fails is recorded
+    while the others go on (`on_failure`; the plan solves each ISOLATION base once)."""
     from fastmonet import api
     progress = _Progress(args, len(scs))
-    params = inspect.signature(api.solve_many).parameters
     solve_kw = {"data_path": args.data}
     if args.coefficients is not None:
         if args.data or args.technology:
@@ -191,18 +149,13 @@ def _solve_all(scs, store: Path, args):
         solve_kw = {"coefficients": api.open_coefficients(args.coefficients)}
     elif args.technology is not None:
         solve_kw["technology"] = args.technology
-    if "overwrite" in params:
-        solve_kw["overwrite"] = args.overwrite
-    elif args.overwrite and store.exists():
-        shutil.rmtree(store)
-    if "wait" in params:
-        solve_kw["wait"] = not args.no_wait
-    if "on_message" in params:
-        solve_kw["on_message"] = lambda text: common.say(args, f"  {text}")
     if store.is_dir() and any(store.iterdir()):
         # Comparing what the store holds needs the coefficients' content key: seconds of work.
         common.say(args, f"checking what {store} already holds against this request ...")
-    _solve(scs, store, progress, solve_kw)
+    api.solve_many(scs, out=store, overwrite=args.overwrite, wait=not args.no_wait,
+                   on_message=lambda text: common.say(args, f"  {text}"),
+                   on_start=progress.started, on_result=progress.finished,
+                   on_failure=progress.fail, **solve_kw)
     return progress.done, progress.reused, progress.failed, solve_kw.get("coefficients")
 
 
