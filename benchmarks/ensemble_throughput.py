@@ -53,7 +53,7 @@ def run_with(workers: int, args, inputs, tmp: Path, warm_start: bool = True) -> 
     from distributed import Client
 
     import fastmonet.ensemble as ens
-    from fastmonet.ensemble.execute import local_cluster
+    from fastmonet.workflows.executor import local_cluster
     out = tmp / f"w{workers}{'' if warm_start else '_cold'}.zarr"
     with local_cluster(workers) as cluster, Client(cluster) as client:
         t0 = time.perf_counter()

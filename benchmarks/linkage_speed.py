@@ -14,7 +14,7 @@ import json
 import time
 
 from fastmonet import api, scenarios
-from fastmonet.blocs import linkage
+from fastmonet.workflows import linkage
 
 
 def main() -> None:

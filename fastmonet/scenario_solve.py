@@ -1,8 +1,8 @@
 """One scenario solved on one coefficients Dataset: case, burden shares, LP, solve, results.
 
 A scenario may depend on other solves: a SWITCH_Y scenario fixes its decisions before Y to its
-ISOLATION base's (formulation §9.3), and an ``equal_cost`` burden splits the targets by the
-COOPERATION solution of the same case (formulation §8).  `needs` declares those dependencies as
+ISOLATION base's (formulation §6.7), and an ``equal_cost`` burden splits the targets by the
+COOPERATION solution of the same case (formulation §6.9).  `needs` declares those dependencies as
 data and `solve` takes their results as `given`; it never solves them itself.  Running the
 dependencies first, in parallel where they allow, and reusing them across scenarios is the
 workflows' job (`fastmonet.workflows.scenario_set`).

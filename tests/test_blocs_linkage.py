@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from fastmonet import api, scenarios, synthetic
-from fastmonet.blocs import linkage
+from fastmonet.blocs.blocs_file import load_blocs_file
+from fastmonet.workflows import linkage
 from fastmonet.dimensions import REGIONS
 from fastmonet.cli.main import main
 from fastmonet.errors import InputError
@@ -80,7 +81,7 @@ def test_bad_blocs_file_is_one_line_naming_the_field(tmp_path, capsys, text, mes
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and str(f) in err
     with pytest.raises(InputError, match=message):
-        linkage.load_blocs_file(f)
+        load_blocs_file(f)
 
 
 @pytest.mark.slow

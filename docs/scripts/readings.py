@@ -5,7 +5,7 @@
     python docs/scripts/readings.py --results --write   # also solve COOPERATION, CURRENT_POLICY and
                                                         # ISOLATION (P3, medium) and rewrite that section
     python docs/scripts/readings.py --oat oat.csv --write   # the one-at-a-time table from the CSV of
-                                                            # python -m fastmonet.uncertainty.oat --csv
+                                                            # fastmonet oat --csv
 
 Paper values are typed from the paper's text (`shared/paper/...txt`; the place is given per row)
 or, for the forest tables, from `data/forest/` (the decoded published tables). Bundled values are
@@ -220,7 +220,7 @@ def oat_markdown(path: str, top: int = 10) -> str:
     import pandas as pd
 
     from fastmonet import data
-    from fastmonet.uncertainty.oat import ranking
+    from fastmonet.workflows.oat import ranking
     table = pd.read_csv(path, keep_default_na=False, na_values=[""])
     target = float(data.load()["target"].isel(year=-1).sum()) / 1e9
     central = table.iloc[0]
@@ -248,7 +248,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--results", action="store_true", help="also solve the three P3 scenarios")
     ap.add_argument("--write", action="store_true", help="rewrite docs/readings.md")
-    ap.add_argument("--oat", default=None, help="CSV of python -m fastmonet.uncertainty.oat --csv")
+    ap.add_argument("--oat", default=None, help="CSV of fastmonet oat --csv")
     ap.add_argument("--no-inputs", action="store_true", help="leave the inputs table as it is")
     args = ap.parse_args(argv)
     sections = {} if args.no_inputs else {"inputs": inputs_markdown(input_rows())}

@@ -40,12 +40,14 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from fastmonet import api, scenarios
-    from fastmonet.blocs import linkage
+    from fastmonet.blocs.blocs_file import load_blocs_file
+    from fastmonet.dimensions import REGIONS
+    from fastmonet.workflows import linkage
     from fastmonet.errors import InputError
 
     if args.workers < 1:
         raise InputError(f"--workers: must be >= 1, got {args.workers}")
-    named = linkage.load_blocs_file(args.blocs_file) if args.blocs_file else None
+    named = load_blocs_file(args.blocs_file) if args.blocs_file else None
     say = lambda m: common.say(args, f"fastmonet linkage: {m}")  # noqa: E731
     t0 = time.perf_counter()
     coeffs = api.load_coefficients(args.targets, args.storage, args.data)
@@ -60,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
             pairs = linkage.pairwise(solver)
             path = linkage.join_path(solver, pairs)
             rows = linkage.pair_rows(solver, pairs) + linkage.path_rows(solver, path)
-            n = len(pairs) + sum(range(1, len(linkage.REGIONS) - 1))
+            n = len(pairs) + sum(range(1, len(REGIONS) - 1))
     say(f"{n} structures solved in {time.perf_counter() - t1:.1f} s with {args.workers} "
         f"worker(s); {time.perf_counter() - t0:.1f} s in all")
     if args.csv:

@@ -21,6 +21,7 @@ COMMANDS = [
     "ensemble",
     "info",
     "linkage",
+    "oat",
     "run",
     "solve",
     "stand",

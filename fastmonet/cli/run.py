@@ -202,7 +202,7 @@ def _linkage(out: Path, scs, coeffs, args) -> list:
     first scenario): linkage.csv, and the figures for the report."""
     import csv
 
-    from fastmonet.blocs import linkage
+    from fastmonet.workflows import linkage
     from fastmonet.cli.linkage import HEADER
     from fastmonet.report import linkage as linkage_figures
     first = next((s for s in scs if s.policy == "blocs"), scs[0])

@@ -15,10 +15,8 @@ number of workers, the block size or a resume.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
-import logging
 import os
 import shutil
 import time
@@ -35,13 +33,14 @@ from fastmonet.ensemble.progress import Progress
 from fastmonet.ensemble.stand_coefficients import Cells
 from fastmonet.ensemble.tasks import Context, coefficient_task, member_task, reference_task
 from fastmonet.errors import InputError
+from fastmonet.workflows import executor as executors
+from fastmonet.workflows import scheduler as scheduling
+from fastmonet.workflows.plan import Plan, Step
 from fastmonet.metrics import OPTIONS, WORLD
 from fastmonet.technology import DAC_TECHS
 
 # Attributes that name where inputs were read from, not what they hold: left out of the hashes.
 PATH_ATTRS = ("data_path", "technology_path")
-WORKER_ENV = {"NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-              "OPENBLAS_NUM_THREADS": "1"}
 
 
 @dataclass
@@ -101,7 +100,7 @@ def run(n: int | None = None, scenarios=("cooperation",), out: str | Path = "ens
     with lock.writer(out, wait=False, advice="one run per store: let it finish (rerun the same "
                      "command afterwards to resume), or give another --out"):
         block = _open_or_create(out, ctx, run_attrs, keys, sample, unit, m, block, workers)
-        with _executor(workers, scheduler) as ex:
+        with executors.open(workers, scheduler, kind="dask") as ex:
             ctx.pin_threads = ex.remote
             summary = _execute(ex, ctx, out, draws, block, progress, warm_start)
     summary.seconds = time.perf_counter() - t0
@@ -326,90 +325,33 @@ def _units(ranges) -> list[str]:
 
 
 # ----------------------------------------------------------------------------------- execution
-class _Inline:
-    """No cluster: run each task in this process (workers=0), when its result is asked for, so
-    the progress bar moves as members finish."""
-
-    remote = False
-    dashboard = None
-
-    def scatter(self, obj):
-        return obj
-
-    def submit(self, fn, *args, priority: int = 0, **kw):
-        return _Lazy(fn, args, kw)
-
-    def results(self, items):
-        for item in items:
-            yield item.get()
-
-
-class _Lazy:
-    _unset = object()
-
-    def __init__(self, fn, args, kw):
-        self.fn, self.args, self.kw, self.value = fn, args, kw, self._unset
-
-    def get(self):
-        if self.value is self._unset:
-            args = [a.get() if isinstance(a, _Lazy) else a for a in self.args]
-            self.value = self.fn(*args, **self.kw)
-        return self.value
+def plan(m: int, block: int, draws: list[dict], out: str, coef_pending, pending: list[int],
+         warm_start: bool) -> Plan:
+    """The run as a plan: the central member's solve (its bases warm-start every member), the
+    coefficient blocks still to compute, and each pending member after its block."""
+    steps = []
+    if warm_start and pending:
+        steps.append(Step("reference", ("reference",), priority=10))
+    waiting = set(pending)
+    for start in range(0, m, block):       # each block, then its members (this process: in order)
+        stop = min(m, start + block)
+        needs = {"reference": "reference"} if warm_start else {}
+        if coef_pending[start:stop].any():
+            steps.append(Step(f"block {start}", ("block", out, start, draws[start:stop])))
+            needs["block"] = f"block {start}"
+        steps += [Step(f"member {i}", ("member", out, i, draws[i]), needs)
+                  for i in range(start, stop) if i in waiting]
+    return Plan(tuple(steps))
 
 
-class _Dask:
-    remote = True
-
-    def __init__(self, client):
-        self.client = client
-        self.dashboard = client.dashboard_link
-
-    def scatter(self, obj):
-        return self.client.scatter(obj, broadcast=True, hash=False)
-
-    def submit(self, fn, *args, **kw):
-        return self.client.submit(fn, *args, pure=False, **kw)
-
-    def results(self, futures):
-        from distributed import as_completed
-        for fut in as_completed(futures):
-            yield fut.result()
-
-
-@contextlib.contextmanager
-def _executor(workers, scheduler):
-    if scheduler is None and workers == 0:
-        yield _Inline()
-        return
-    from distributed import Client
-    if scheduler is not None:
-        try:
-            client = Client(scheduler, timeout="20s")
-        except (OSError, ValueError, TypeError) as exc:
-            raise InputError(f"--scheduler {scheduler}: no dask scheduler there ({exc})") from None
-        try:   # tasks pin Numba to one thread themselves (Context.pin_threads)
-            yield _Dask(client)
-        finally:
-            client.close()
-        return
-    with local_cluster(workers or os.cpu_count() or 1) as cluster, Client(cluster) as client:
-        yield _Dask(client)
-
-
-@contextlib.contextmanager
-def local_cluster(k: int):
-    """A LocalCluster of `k` single-threaded worker processes, Numba / BLAS / OpenMP pinned to
-    one thread each (the variables are set before the worker processes start)."""
-    import dask
-    from distributed import LocalCluster
-    env = {**dask.config.get("distributed.nanny.pre-spawn-environ", {}), **WORKER_ENV}
-    with dask.config.set({"distributed.nanny.pre-spawn-environ": env}):
-        cluster = LocalCluster(n_workers=k, threads_per_worker=1, processes=True,
-                               silence_logs=logging.ERROR, dashboard_address=":0")
-    try:
-        yield cluster
-    finally:
-        cluster.close()
+def _task(ctx: Context, step: Step, given: dict):
+    """A step of the run's plan, on a worker (each task records its members' failures)."""
+    kind, *args = step.payload
+    if kind == "reference":
+        return reference_task(ctx)
+    if kind == "block":
+        return coefficient_task(ctx, *args)
+    return member_task(ctx, *args, given.get("block"), given.get("reference"))
 
 
 def _execute(ex, ctx: Context, out: str, draws: list[dict], block: int, progress: bool,
@@ -432,36 +374,29 @@ def _execute(ex, ctx: Context, out: str, draws: list[dict], block: int, progress
                    initial_failed=int(((st == store.FAILED).any(axis=1) & (st != store.PENDING).all(axis=1)).sum()))
     if ex.dashboard:
         bar.write(f"dask dashboard: {ex.dashboard}")
-    ctx_ref = ex.scatter(ctx)
-    blocks = {}
-    for start in range(0, m, block):
-        stop = min(m, start + block)
-        if (cst[start:stop] == store.PENDING).any():
-            blocks[start] = ex.submit(coefficient_task, ctx_ref, out, start, draws[start:stop])
-    ref = ex.submit(reference_task, ctx_ref, priority=10) if warm_start and pending else None
-    tasks = [ex.submit(member_task, ctx_ref, out, i, draws[i], blocks.get(i - i % block), ref)
-             for i in pending]
     note = "\n".join(_damage_note(d, what) for d, what in
                      ((damaged, "result chunk"), (coef_damaged, "coefficients")) if d)
     if note:
         bar.write(note)
-    try:
-        if ref is not None:
-            ref_note = _reference_note(next(iter(ex.results([ref]))))
+    notes = [note] if note else []
+
+    def finished(step: Step, rec: dict, reused: bool) -> None:
+        if step.key == "reference":
+            ref_note = _reference_note(rec)
             if ref_note:
                 bar.write(ref_note)
-                note = f"{note}\n{ref_note}".strip()
-        for rec in ex.results(tasks):
+                notes.append(ref_note)
+        elif step.key.startswith("member"):
             bar.update(all(rec["ok"]))
-        # Blocks no pending member waited for (computed again after damage) are finished too.
-        for _ in ex.results(list(blocks.values())):
-            pass
+    try:
+        scheduling.run(plan(m, block, draws, out, cst == store.PENDING, pending, warm_start),
+                      _task, ex, context=ex.share(ctx), carry=(), on_result=finished)
     finally:
         bar.close()
     st = store.status(out)
     done = {s: int((st[:, k] == store.DONE).sum()) for k, s in enumerate(names)}
     failed = {s: int((st[:, k] == store.FAILED).sum()) for k, s in enumerate(names)}
-    return RunSummary(out, m, names, done, failed, skipped, 0.0, note=note)
+    return RunSummary(out, m, names, done, failed, skipped, 0.0, note="\n".join(notes))
 
 
 def _damage_note(damaged: dict, what: str) -> str:

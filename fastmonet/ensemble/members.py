@@ -88,37 +88,34 @@ class Outcome:
 
 def solve_scenarios(coeffs: xr.Dataset, applied, bases: list, threads: int | None = 1,
                     warm: dict | None = None, keep_reference: bool = False) -> list[Outcome]:
-    """Solve the member's scenarios in order; a failure is recorded and the next one goes on.
+    """Solve the member's scenarios as one plan (`fastmonet.workflows.scenario_set`), in this
+    process; a failure is recorded and the next one goes on.
 
-    SWITCH_Y scenarios reuse the member's ISOLATION solution when it was solved (and fail, saying
-    so, when it failed); HiGHS runs single-threaded by default, as a worker's one thread.
+    SWITCH_Y scenarios reuse the member's ISOLATION solution (and fail, saying so, when it
+    failed); HiGHS runs single-threaded by default, as a worker's one thread.
     `warm`: scenario name -> `fastmonet.warm_start.Reference` each cost stage starts from;
     `keep_reference`: keep each solve's own Reference in its Outcome (the central member's).
     """
-    warm = warm or {}
-    from fastmonet import api
-    outcomes, isolation, iso_error = [], None, None
-    for base in bases:
-        sc = member_scenario(applied, base, threads)
-        try:
-            if sc.policy == "switch" and iso_error is not None:
-                raise SolveError(f"needs this member's ISOLATION solution, which failed: {iso_error}")
-            res = api.solve_coefficients(coeffs, sc, isolation=isolation if sc.policy == "switch" else None,
-                                         warm=warm.get(base.name), keep_reference=keep_reference)
-            outcomes.append(Outcome(base.name, True, "", res.metrics, float(res.solution.attrs["cost_musd"]),
-                                    int(res.stats.get("simplex_iterations_total",
-                                                      res.stats.get("simplex_iterations", -1))),
-                                    float(res.stats.get("solve_s", np.nan)), res.reference))
-            if sc.policy == "isolation":
-                isolation = res
-        except (InputError, SolveError) as exc:
-            outcomes.append(Outcome(base.name, False, f"{type(exc).__name__}: {exc}"))
-            iso_error = str(exc) if sc.policy == "isolation" else iso_error
-        except Exception as exc:  # noqa: BLE001 - a member's bug must not stop the ensemble
-            tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
-            outcomes.append(Outcome(base.name, False, f"unexpected error: {tb}"))
-            iso_error = tb if sc.policy == "isolation" else iso_error
-    return outcomes
+    from fastmonet.workflows import scenario_set
+    scs = [member_scenario(applied, base, threads) for base in bases]
+    solved: dict[str, Outcome] = {}
+
+    def done(res, _reused: bool) -> None:
+        solved[res.scenario.name] = Outcome(
+            res.scenario.name, True, "", res.metrics, float(res.solution.attrs["cost_musd"]),
+            int(res.stats.get("simplex_iterations_total", res.stats.get("simplex_iterations", -1))),
+            float(res.stats.get("solve_s", np.nan)), res.reference)
+
+    def failed(sc, exc: BaseException) -> None:
+        if isinstance(exc, (InputError, SolveError)):
+            message = f"{type(exc).__name__}: {exc}"
+        else:   # a member's bug must not stop the ensemble
+            message = "unexpected error: " + traceback.format_exception_only(type(exc), exc)[-1].strip()
+        solved[sc.name] = Outcome(sc.name, False, message)
+
+    scenario_set.solve(scs, lambda sc: coeffs, warm=warm, keep_reference=keep_reference,
+                       carry=(Exception,), on_result=done, on_failure=failed)
+    return [solved[base.name] for base in bases]
 
 
 def member_scenario(applied, base, threads: int | None):

@@ -1,6 +1,6 @@
 """The report's trading-bloc figures: the linkage-gain matrix and the join-order path.
 
-Both are drawn from the rows of `fastmonet.blocs.linkage` (region_a, region_b, metric, value,
+Both are drawn from the rows of `fastmonet.workflows.linkage` (region_a, region_b, metric, value,
 unit), the same rows `fastmonet linkage --csv` prints and `fastmonet run` writes to linkage.csv.
 """
 

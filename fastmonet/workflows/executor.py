@@ -69,6 +69,10 @@ class Inline:
     def share(self, obj):
         return obj
 
+    def forward(self, value):
+        """A finished task's result as an argument of the tasks that need it."""
+        return value
+
     def submit(self, fn: Callable, *args, priority: int = 0) -> _Lazy:
         return _Lazy(fn, args)
 
@@ -118,6 +122,9 @@ class Processes:
         self._keys.append(key)
         return _Shared(key)
 
+    def forward(self, value):
+        return value
+
     def submit(self, fn: Callable, *args, priority: int = 0) -> cf.Future:
         if self._pool is None:
             self._pool = cf.ProcessPoolExecutor(self.workers, mp_context=mp.get_context("fork"))
@@ -150,6 +157,10 @@ class Dask:
 
     def share(self, obj):
         return self.client.scatter(obj, broadcast=True, hash=False)
+
+    def forward(self, value):
+        """Sent to the cluster once, however many tasks need it (dask resolves the future)."""
+        return self.client.scatter(value, hash=False)
 
     def submit(self, fn: Callable, *args, priority: int = 0):
         return self.client.submit(fn, *args, pure=False, priority=priority)

@@ -58,6 +58,12 @@ def run(plan: Plan, task: Callable[[Any, Step, dict], Any], executor, *, context
     waiting = list(plan.steps)
     running: dict[Any, Step] = {}
     known = dict(done or {})
+    forwarded: dict[str, Any] = {}     # key -> the result as the executor passes it on
+
+    def need(key: str):
+        if key not in forwarded:
+            forwarded[key] = executor.forward(results[key])
+        return forwarded[key]
 
     def finish(step: Step, value, reused: bool = False) -> None:
         results[step.key] = value
@@ -90,7 +96,7 @@ def run(plan: Plan, task: Callable[[Any, Step, dict], Any], executor, *, context
                 waiting.remove(step)
             elif state:
                 waiting.remove(step)
-                given = {role: results[key] for role, key in step.needs.items()}
+                given = {role: need(key) for role, key in step.needs.items()}
                 if on_start is not None:
                     on_start(step)
                 running[executor.submit(task, context, step, given, priority=step.priority)] = step

@@ -6,23 +6,31 @@ rest stay isolated. The greedy join path starts from the best pair and adds, one
 time, the one whose joining gives the lowest (shortfall, cost); it ends in one bloc of all
 regions with biomass trade everywhere, which is COOPERATION.
 
-Structures are solved in worker processes (fork: the coefficients are shared, not copied).
+Every structure is a step of a plan that needs the ISOLATION solve (its basis warm-starts the
+structure's cost stage); the plan runs on the workflows' executor and scheduler, in forked worker
+processes when `workers` > 1 (the coefficients are shared, not copied).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import itertools
-import multiprocessing as mp
-from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 import xarray as xr
 
-from fastmonet import api, scenarios
+from fastmonet import scenario_solve, scenarios
 from fastmonet.blocs.metrics import bloc_metrics
-from fastmonet.blocs.structure import REGIONS, Structure, singletons
+from fastmonet.blocs.structure import Structure, singletons
+from fastmonet.dimensions import REGIONS
 from fastmonet.scenarios import Scenario
+from fastmonet.workflows import executor as executors
+from fastmonet.workflows import scheduler
+from fastmonet.workflows.plan import Plan, Step
+
+__all__ = ["Outcome", "Solver", "pairwise", "join_path", "pair_rows", "path_rows",
+           "structure_rows", "pair_structure"]
 
 
 @dataclass(frozen=True)
@@ -49,49 +57,63 @@ def outcome(res, structure: Structure, iso_metrics: xr.Dataset | None) -> Outcom
                    bloc_metrics(res.metrics, structure, isolation=iso_metrics))
 
 
-_COEFFS: xr.Dataset | None = None   # the worker's coefficients (inherited by fork)
+def _solve_structure(context, step: Step, given: dict) -> Outcome:
+    """The task: one structure, its cost stage started from ISOLATION's basis."""
+    coeffs, base = context
+    iso = given["isolation"]
+    sc = dataclasses.replace(base, policy=scenarios.BLOCS, blocs=step.payload, name="")
+    res = scenario_solve.solve(coeffs, sc, warm=iso.reference)
+    return outcome(res, step.payload, iso.metrics)
 
 
-def _solve(args: tuple) -> Outcome:
-    base, structure, iso_metrics, warm = args
-    sc = dataclasses.replace(base, policy=scenarios.BLOCS, blocs=structure, name="")
-    return outcome(api.solve_coefficients(_COEFFS, sc, warm=warm), structure, iso_metrics)
+def _solve_isolation(context, step: Step, given: dict):
+    coeffs, base = context
+    return scenario_solve.solve(coeffs, dataclasses.replace(base, policy="isolation", name=""),
+                                keep_reference=True)
+
+
+def _task(context, step: Step, given: dict):
+    return (_solve_isolation if step.key == "isolation" else _solve_structure)(context, step, given)
 
 
 class Solver:
     """Solves structures on one coefficient Dataset, in `workers` processes."""
 
     def __init__(self, coeffs: xr.Dataset, base: Scenario, workers: int = 1):
-        global _COEFFS
-        _COEFFS = coeffs
-        self.base = base
+        self.coeffs, self.base = coeffs, base
         self.workers = max(1, int(workers))
-        self._pool = None
         self.isolation: Outcome | None = None
-        self.reference = None          # ISOLATION's warm_start.Reference
+        self._iso = None               # ISOLATION's Results, with its warm_start.Reference
+        self._stack = ExitStack()
 
     def __enter__(self):
-        if self.workers > 1 and "fork" in mp.get_all_start_methods():
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=mp.get_context("fork"))
+        self._ex = self._stack.enter_context(executors.open(self.workers, kind="fork"))
+        self._context = self._ex.share((self.coeffs, self.base))
         # Every structure's cost stage starts from ISOLATION's basis (fastmonet.warm_start):
         # about 2.8x fewer simplex iterations for the ten pairs, the same optima.
-        iso = api.solve_coefficients(_COEFFS, dataclasses.replace(self.base, policy="isolation",
-                                                                  name=""), keep_reference=True)
-        self.reference = iso.reference
-        iso_st = singletons(biomass_trade="none")
-        self.iso_metrics = iso.metrics
-        self.isolation = outcome(iso, iso_st, iso.metrics)
+        out = scheduler.run(Plan((Step("isolation", None),)), _task, executors.Inline(),
+                            context=(self.coeffs, self.base), carry=())
+        self._iso = out["isolation"]
+        self.iso_metrics = self._iso.metrics
+        self.isolation = outcome(self._iso, singletons(biomass_trade="none"), self._iso.metrics)
         return self
 
     def __exit__(self, *exc):
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
+        self._stack.close()
+
+    @property
+    def reference(self):
+        """ISOLATION's `warm_start.Reference`."""
+        return self._iso.reference
 
     def solve(self, structures: list[Structure]) -> list[Outcome]:
-        jobs = [(self.base, s, self.iso_metrics, self.reference) for s in structures]
-        if self._pool is None:
-            return [_solve(j) for j in jobs]
-        return list(self._pool.map(_solve, jobs))
+        """One plan: ISOLATION (already solved) feeding every structure."""
+        steps = [Step("isolation", None, shown=False)]
+        steps += [Step(f"structure {k}", s, {"isolation": "isolation"}) for k, s in
+                  enumerate(structures)]
+        out = scheduler.run(Plan(tuple(steps)), _task, self._ex, context=self._context,
+                            done={"isolation": self._iso}, carry=())
+        return [out[s.key] for s in steps[1:]]
 
 
 def pair_structure(a: str, b: str, biomass_trade: str = "within_bloc") -> Structure:
@@ -167,44 +189,3 @@ def structure_rows(solver: Solver, named: list[tuple[str, Structure]]) -> list[t
                       - iso.blocs["cnc_trading_bloc"].sel(region=r))
             rows.append((name, r, "cnc_change", d, "US$/tCO2"))
     return rows
-
-
-def load_blocs_file(path) -> list[tuple[str, Structure]]:
-    """[[structure]] tables of a TOML file: name, blocs, biomass_trade (default within_bloc)."""
-    import tomllib
-    from pathlib import Path
-
-    from fastmonet.errors import InputError
-    path = Path(path)
-    try:
-        doc = tomllib.loads(path.read_bytes().decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); a blocs "
-                         "file is TOML") from None
-    except FileNotFoundError:
-        raise InputError(f"{path}: blocs file not found") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: a directory, not a blocs file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path}: not valid TOML: {exc}") from None
-    tables = doc.get("structure")
-    if not isinstance(tables, list) or not tables:
-        raise InputError(f"{path}: expected one or more [[structure]] tables")
-    out = []
-    for i, t in enumerate(tables):
-        where = f"{path}: structure[{i}]"
-        if not isinstance(t, dict):
-            raise InputError(f"{where}: expected a [[structure]] table (name, blocs, "
-                             f"biomass_trade), got {type(t).__name__} {t!r:.40}")
-        unknown = sorted(set(t) - {"name", "blocs", "biomass_trade"})
-        if unknown:
-            raise InputError(f"{where}: unknown key {unknown[0]!r}; allowed: blocs, biomass_trade, name")
-        if "blocs" not in t:
-            raise InputError(f"{where}: missing key 'blocs'")
-        st = Structure.parse(t["blocs"], t.get("biomass_trade", "within_bloc"), where=f"{where}.blocs")
-        out.append((str(t.get("name", "_".join(".".join(b) for b in st.blocs))), st))
-    names = [n for n, _ in out]
-    dup = next((n for n in names if names.count(n) > 1), None)
-    if dup:
-        raise InputError(f"{path}: two structures share the name {dup!r}")
-    return out
