@@ -43,7 +43,7 @@ def solve_coefficients(coeffs: xr.Dataset, scenario: Scenario | str = "cooperati
     Examples
     --------
     >>> from fastmonet import synthetic
-    >>> coeffs = synthetic.coefficients(synthetic.instance(seed=1))
+    >>> coeffs = synthetic.instance(seed=1)
     >>> res = solve_coefficients(coeffs, "switch_2050")    # ISOLATION solved first, hidden
     >>> res.scenario.label
     'SWITCH_2050'

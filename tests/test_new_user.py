@@ -37,7 +37,7 @@ def test_no_flag_shows_a_default_that_reads_as_its_opposite():
 
 
 def test_only_commands_that_solve_promise_a_highs_log():
-    solving = {("run",), ("solve",), ("linkage",)}
+    solving = {("run",), ("solve",), ("linkage",), ("oat",)}
     for name, parser in _commands():
         if name not in solving:
             assert "HiGHS log" not in parser.format_help(), " ".join(name)

@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"--csv {args.csv}: folder {args.csv.parent} does not exist")
     names = [n.strip() for n in args.only.split(",") if n.strip()] if args.only else None
     table = oat.sweep(args.scenario, names, progress=lambda s: common.say(args, s),
-                      workers=args.workers, data_path=args.data)
+                      workers=args.workers, data_path=args.data, verbose=args.verbose)
     if args.csv is not None:
         table.to_csv(args.csv, index=False)
     target = float(data.load(args.data)["target"].isel(year=-1).sum()) / 1e9

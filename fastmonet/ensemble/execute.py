@@ -25,7 +25,6 @@ from pathlib import Path
 
 import numpy as np
 
-import fastmonet
 from fastmonet import scenarios as sc_mod
 from fastmonet.energy import PERIOD_STARTS, REPORT_YEARS
 from fastmonet.ensemble import sampling, store
@@ -33,6 +32,7 @@ from fastmonet.ensemble.progress import Progress
 from fastmonet.ensemble.stand_coefficients import Cells
 from fastmonet.ensemble.tasks import Context, coefficient_task, member_task, reference_task
 from fastmonet.errors import InputError
+from fastmonet.store import provenance
 from fastmonet.workflows import executor as executors
 from fastmonet.workflows import scheduler as scheduling
 from fastmonet.workflows.plan import Plan, Step
@@ -211,7 +211,7 @@ def _keys(ctx: Context, draws, sample, unit, info, warm_start: bool = True) -> t
     HiGHS returns, so a store is resumed only with the start it was made with."""
     ranges_text = _ranges_text(ctx.ranges)
     parts = {
-        "fastmonet_version": fastmonet.__version__,
+        "fastmonet_version": provenance.fastmonet_version(),
         # Contents only: an identical copy of the data folder elsewhere is the same run.
         "input_hash": store.digest(_content(ctx.inputs)),
         "technology_hash": store.digest(repr(dataclasses.replace(ctx.tech, path=""))),
@@ -227,7 +227,7 @@ def _keys(ctx: Context, draws, sample, unit, info, warm_start: bool = True) -> t
     attrs = {
         "title": store.TITLE,
         "Conventions": "CF-1.10",
-        "source": f"fastmonet {fastmonet.__version__} ensemble (fastmonet.ensemble.run)",
+        "source": f"fastmonet {provenance.fastmonet_version()} ensemble (fastmonet.ensemble.run)",
         "run_key": run_key, **parts,
         "ranges_path": str(getattr(ctx.ranges, "path", "") or ""),
         "ranges_toml": ranges_text or "",

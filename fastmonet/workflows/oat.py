@@ -105,8 +105,10 @@ def plan(ranges, names=None) -> Plan:
 
 
 def sweep(scenario: str = "cooperation", names=None, progress=print, workers: int = 1,
-          data_path=None) -> pd.DataFrame:
+          data_path=None, verbose: bool = False) -> pd.DataFrame:
     """One row per (parameter, end): the draw's value and the scenario's metrics.
+
+    `verbose`: every solve's HiGHS log on stderr.
 
     A solve that fails stops the sweep with its error (a range end the model cannot take is a
     finding, not a row to leave out).
@@ -119,7 +121,7 @@ def sweep(scenario: str = "cooperation", names=None, progress=print, workers: in
     unknown = sorted(set(names or ()) - {p.name for p in ranges.parameters})
     if unknown:
         raise InputError(f"--only: unknown parameter {unknown[0]!r}; see fastmonet data ranges")
-    base_sc = scenarios.make(scenario)
+    base_sc = scenarios.make(scenario, solver=scenarios.SolverOptions(verbose=verbose))
     base_coeffs = uncertainty.apply(inputs, tech, ranges.central(), ranges).coefficients()
     ctx = _Context(inputs, tech, ranges, base_sc, base_coeffs)
 

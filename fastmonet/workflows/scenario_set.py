@@ -150,4 +150,5 @@ def solve(scs: list[Scenario], coeffs_for: Callable[[Scenario], xr.Dataset],
         on_failure=failed)
     if failures and on_failure is None:
         raise failures[0][1]
-    return [out[s.key] for s in p.shown if not isinstance(out[s.key], scheduler.Failure)]
+    names = dict.fromkeys(sc.name for sc in scs)       # request order, each once
+    return [out[n] for n in names if not isinstance(out[n], scheduler.Failure)]
