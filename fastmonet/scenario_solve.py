@@ -88,10 +88,9 @@ def as_scenario(coeffs: xr.Dataset, scenario: Scenario | str) -> Scenario:
                          f"{type(scenario).__name__}")
     if isinstance(scenario, Scenario):
         return scenario
-    cases = {k: c for k, c in (("storage", dataset_case(coeffs, "storage", "storage_case")),
-                               ("targets", dataset_case(coeffs, "target", "target_case")))
-             if c is not None}
-    return scenarios.make(scenario, **cases)
+    storage = dataset_case(coeffs, "storage", "storage_case")
+    targets = dataset_case(coeffs, "target", "target_case")
+    return scenarios.make(scenario, targets=targets or "p3", storage=storage or "medium")
 
 
 def select_case(coeffs: xr.Dataset, scenario: Scenario) -> xr.Dataset:
@@ -132,7 +131,7 @@ def model(coeffs: xr.Dataset, scenario: Scenario, given: dict[str, Results] | No
     coeffs = select_case(coeffs, scenario)
     scenario, coeffs = _share_burden(coeffs, scenario, given.get(COOPERATION))
     fixings = None
-    if scenario.switches:
+    if scenario.switch_year is not None:
         isolation = given[ISOLATION]
         check_isolation(isolation, scenario, coeffs)
         fixings = results.fixings_from(isolation.solution, scenario.switch_year)
@@ -147,25 +146,25 @@ def solve(coeffs: xr.Dataset, scenario: Scenario | str, given: dict[str, Results
     `fastmonet.warm_start.Reference` the cost stage starts from; `keep_reference`: keep this
     solve's own in `Results.reference`.
     """
-    scenario = as_scenario(coeffs, scenario)
+    requested = as_scenario(coeffs, scenario)
     started = provenance.now()
     # The content key is what was asked, on the coefficients as given (before cases or shares).
-    requested, inputs = scenario, inputs or provenance.inputs_record(coeffs, content=False)
-    scenario, coeffs, lp_model = model(coeffs, scenario, given)
+    inputs = inputs or provenance.inputs_record(coeffs, content=False)
+    sc, coeffs, lp_model = model(coeffs, requested, given)
     sol = solver.solve_model(lp_model, **(warm.onto(lp_model) if warm is not None else {}))
     reference = warm_start.reference(lp_model, sol) if keep_reference else None
     solution = results.solution_dataset(coeffs, lp_model, sol)
     met = metrics.compute(coeffs, solution)
-    if scenario.policy == scenarios.BLOCS:
+    if sc.policy == scenarios.BLOCS:
         # Trading happens inside each bloc in force at 2100: per-bloc NEP, CNC and credits.
         last = int(met["year"].values[-1])
-        met = met.merge(bloc_metrics(met, scenario.structure_at(last)), join="left",
+        met = met.merge(bloc_metrics(met, sc.structure_at(last)), join="left",
                         combine_attrs="override")
         met["region_bloc"] = met["region_bloc"].fillna("")   # the world row is in no bloc
     results.with_cf(met)
     prov = provenance.request(requested, inputs)
     prov.update(started=started, finished=provenance.now())
-    return Results(scenario=scenario, solution=solution, metrics=met, stats=dict(sol.stats),
+    return Results(scenario=sc, solution=solution, metrics=met, stats=dict(sol.stats),
                    provenance=prov, reference=reference)
 
 
@@ -180,6 +179,7 @@ def _share_burden(coeffs: xr.Dataset, scenario: Scenario,
     if rule.rule == "responsibility":
         return scenario, coeffs
     if rule.rule == "equal_cost" and rule.shares is None:
+        assert cooperation is not None, "model() checked the needs"
         shares = burden.equal_cost_shares(cooperation.metrics)
         rule = burden.Burden("equal_cost", tuple(sorted(shares.items())))
         scenario = dataclasses.replace(scenario, burden=rule)
