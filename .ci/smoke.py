@@ -4,7 +4,9 @@
 2. `fastmonet solve --scenario isolation --summary-csv` on the bundled data: stdout is the summary
    table alone, read by pandas.read_csv with its six columns (HiGHS's banner once came first);
 3. a solve, then a 2-member ensemble in the same process: every member done (HiGHS 1.16's shared
-   thread scheduler once failed them all after a first solve).
+   thread scheduler once failed them all after a first solve);
+4. the ensemble analyses on synthetic data: a planted PRIM box found (ema_workbench) and the
+   input that moves the output ranked first by PAWN (SALib), at whatever versions resolved.
 
 Prints the versions it ran with first, so that a CI log says what the registry served.
 """
@@ -22,7 +24,7 @@ from importlib import metadata
 from pathlib import Path
 
 PACKAGES = ("fastmonet", "highspy", "numpy", "numba", "scipy", "pandas", "xarray", "zarr", "dask",
-            "distributed", "matplotlib", "SALib", "tqdm")
+            "distributed", "matplotlib", "SALib", "ema-workbench", "tqdm")
 
 
 def versions() -> None:
@@ -66,9 +68,27 @@ def ensemble_after_a_solve(folder: Path) -> None:
     print("ensemble after a solve: 2 of 2 members done", flush=True)
 
 
+def analyses() -> None:
+    import numpy as np
+    import pandas as pd
+
+    from fastmonet.ensemble import discovery, sensitivity
+    rng = np.random.default_rng(7)
+    x = pd.DataFrame(rng.random((400, 3)), columns=["x1", "x2", "x3"])
+    box = discovery.prim_box(x, (x["x1"] > 0.6).to_numpy())
+    lim = box["limits"].set_index("input")
+    if list(lim.index) != ["x1"] or abs(lim.loc["x1", "lower"] - 0.6) > 0.05:
+        sys.exit(f"smoke: PRIM did not find the planted box x1 > 0.6: {box['limits']}")
+    t = sensitivity.pawn_indices(x, 10 * x["x1"] + x["x2"], num_resamples=10)
+    if t.set_index("input")["pawn"].idxmax() != "x1":
+        sys.exit(f"smoke: PAWN did not rank x1 first: {t}")
+    print(f"analyses: PRIM box x1 >= {lim.loc['x1', 'lower']:.3f}, PAWN x1 first", flush=True)
+
+
 def main() -> None:
     versions()
     imports()
+    analyses()
     with tempfile.TemporaryDirectory() as tmp:
         summary_csv(Path(tmp))
         ensemble_after_a_solve(Path(tmp))

@@ -9,7 +9,8 @@
 Modules: `sampling` (Saltelli / LHS / random), `stand_coefficients` (AR and DAC coefficients of
 a member block in one kernel call), `members` (a member's coefficients Dataset and solves),
 `tasks` (what a worker runs), `store` (layout, content keys, writes), `execute` (the run),
-`progress`, `report`.
+`progress`, `report`; the analyses of any sample: `sampled` (the store's sampled columns),
+`sensitivity` (PAWN indices with bootstrap intervals), `discovery` (PRIM boxes).
 """
 
 from __future__ import annotations

@@ -24,37 +24,19 @@ import pandas as pd
 import xarray as xr
 
 from fastmonet.ensemble import store
+from fastmonet.ensemble.outcomes import MET_TOL, UNITS, _last, outputs, target_met  # noqa: F401 (report API)
+from fastmonet.ensemble.sampled import correlated, sampled_names  # noqa: F401 (report API)
 
 PERCENTILES = (5, 50, 95)
 TAIL_MEMBERS = 2           # members beyond a tail percentile for it to be more than one member
 BOOTSTRAP = 1000
 CI = (5, 95)               # the bootstrap interval of a percentile
 COLUMNS = ["scenario", "region", "option", "metric", "stat", "value", "unit"]
-MET_TOL = 1e-6
 SOBOL_OUTPUTS = {"cnc_2100": ("cnc", "US$2018/tCO2"), "shortfall_2100": ("shortfall", "GtCO2")}
-
-
-def _last(ds: xr.Dataset) -> int:
-    return int(ds["year"].values[-1])
 
 
 def _done(ds: xr.Dataset, scenario: str) -> np.ndarray:
     return np.asarray(ds["status"].sel(scenario=scenario).values) == store.DONE
-
-
-def outputs(ds: xr.Dataset) -> dict[str, xr.DataArray]:
-    """Per-member scalars of the report, (member, scenario[, region][, option]), 2100 values."""
-    y = _last(ds)
-    return {
-        "cum_removal_2100": ds["cum_removal"].sel(year=y) / 1e9,
-        "cnc_2100": ds["cnc"].sel(year=y, option="all"),
-        "shortfall_2100": ds["shortfall"].sel(year=y) / 1e9,
-        "nep": ds["nep"],
-    }
-
-
-UNITS = {"cum_removal_2100": "GtCO2", "cnc_2100": "US$2018/tCO2", "shortfall_2100": "GtCO2",
-         "nep": "US$2018/tCO2"}
 
 
 def summarise(ds: xr.Dataset) -> pd.DataFrame:
@@ -133,14 +115,6 @@ def _cells(da: xr.DataArray):
             yield (r, o), vals[np.isfinite(vals)]
 
 
-def target_met(ds: xr.Dataset, scenario: str) -> xr.DataArray:
-    """(member, region) bool: the 2100 shortfall is within MET_TOL of the 2100 target."""
-    y = _last(ds)
-    short = ds["shortfall"].sel(scenario=scenario, year=y)
-    target = ds["target"].sel(scenario=scenario, year=y)
-    return short <= MET_TOL * abs(target)
-
-
 def _target_rows(ds, s, ok):
     met = target_met(ds, s).isel(member=np.flatnonzero(ok))
     for r in [str(x) for x in ds["region"].values]:
@@ -203,28 +177,6 @@ def sobol_indices(ds: xr.Dataset) -> dict:
             out[(s, key)] = {"names": names, "S1": res["S1"], "ST": res["ST"],
                              "S1_conf": res["S1_conf"], "ST_conf": res["ST_conf"]}
     return out
-
-
-def sampled_names(ds: xr.Dataset) -> list[str]:
-    """The columns the store's sample was drawn over: a group of correlated entries is one
-    (attribute `sample_dimensions`); stores without it drew every parameter column."""
-    import json
-    text = ds.attrs.get("sample_dimensions")
-    return json.loads(text) if text else [str(p) for p in ds["parameter"].values]
-
-
-def correlated(ds: xr.Dataset) -> dict[str, list[str]]:
-    """{sampled column: the parameter columns drawn from it} for the columns shared by two or
-    more (the ranges' groups, per scope); empty when every column was drawn on its own."""
-    import json
-    cols = ds.attrs.get("sample_columns")
-    if not cols:
-        return {}
-    names, params = sampled_names(ds), [str(p) for p in ds["parameter"].values]
-    out: dict[str, list[str]] = {}
-    for param, j in zip(params, json.loads(cols)):
-        out.setdefault(names[j], []).append(param)
-    return {k: v for k, v in out.items() if len(v) > 1}
 
 
 # ----------------------------------------------------------------------------------- figures
