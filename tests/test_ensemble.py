@@ -559,6 +559,31 @@ def test_report_cli_gives_percentiles_probabilities_sobol_and_figures(tmp_path, 
         assert (tmp_path / "rep" / name).stat().st_size > 0
 
 
+def test_report_of_an_lhs_store_has_the_sensitivity_and_prim_sections(tmp_path, inputs, tech, ranges,
+                                                                       capsys):
+    import pandas as pd
+
+    from fastmonet.cli.main import main
+    out = tmp_path / "lhs.zarr"
+    run_small(out, inputs, tech, ranges)                       # 3 lhs members, ISOLATION
+    capsys.readouterr()
+    assert main(["ensemble", "report", str(out), "--out", str(tmp_path / "rep")]) == 0
+    err = capsys.readouterr().err
+    text = (tmp_path / "rep" / "analysis.md").read_text()
+    assert "Store: scenarios isolation; 3 members (lhs sample, seed 5)" in text
+    assert "## Sensitivity (PAWN)" in text and "## Scenario discovery (PRIM)" in text
+    assert ("**isolation: world cnc_2100 (US$2018/tCO2), 3 finished members**: not computed: 3 "
+            "finished members; 10 slices need at least 20.") in text
+    boxes = pd.read_csv(tmp_path / "rep" / "prim_boxes.csv")
+    assert sorted(set(boxes["question"])) == ["cnc_above", "daccs_built", "target_missed"]
+    assert (boxes["members"] == 3).all()
+    for q in ("target_missed", "daccs_built", "cnc_above"):
+        assert f"PRIM isolation {q}" in err
+    assert "the median of the members" in text
+    assert main(["ensemble", "report", str(out), "--out", str(tmp_path / "rep"), "--resamples", "5"]) == 2
+    assert "--resamples: at least 10 bootstrap resamples, got 5" in capsys.readouterr().err
+
+
 def test_value_of_cooperation_is_each_members_cnc_ratio(central_run):
     from fastmonet.ensemble import report
     out, _ = central_run

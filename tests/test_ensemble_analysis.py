@@ -124,7 +124,7 @@ def fake_store(n=80, seed=0, shortfall_where=None) -> xr.Dataset:
         coords={"member": np.arange(n), "scenario": scen, "region": ["world"], "option": options,
                 "year": years, "parameter": ["a", "b", "storage_case"],
                 "parameter_unit": ("parameter", ["ha", "US$2018/kW", "case index"])},
-        attrs={"sampler": "lhs", "sample_dimensions": json.dumps(["a", "b", "storage_case"]),
+        attrs={"sampler": "lhs", "seed": 4, "sample_dimensions": json.dumps(["a", "b", "storage_case"]),
                "sample_columns": json.dumps([0, 1, 2]), "ranges_toml": ranges})
 
 
@@ -170,3 +170,22 @@ def test_pawn_of_a_store_is_over_its_sampled_columns_per_scenario():
     assert both.attrs["not_computed"] == {"cooperation": "not computed: shortfall_2100 is 0 in every member"}
     few = sensitivity.pawn(ds.isel(member=slice(0, 12)), "cnc_2100", num_resamples=20)
     assert few.empty and "12 finished members" in few.attrs["not_computed"]["isolation"]
+
+
+def test_the_report_analysis_captions_units_scenarios_and_members():
+    from fastmonet.report import ensemble_analysis
+    ds = fake_store()
+    a = ensemble_analysis.analyse(ds, cnc_threshold=120.0, num_resamples=20)
+    text = ensemble_analysis.markdown(ds, a)
+    assert "Store: scenarios cooperation, isolation; 80 members (lhs sample, seed 4); 3 sampled inputs" in text
+    assert "**isolation: world cnc_2100 (US$2018/tCO2), 80 finished members** (top 3 of 3 inputs):" in text
+    assert ("**cooperation: world shortfall_2100 (GtCO2), 80 finished members**: not computed: "
+            "shortfall_2100 is 0 in every member.") in text
+    assert "target never missed in 80 members: no box." in text
+    assert "| storage_case | case | medium, high | low, medium, high |" in text
+    assert "world CNC by 2100 above 120 US$2018/tCO2" in text
+    boxes = ensemble_analysis.boxes_table(a.boxes)
+    assert len(boxes[boxes["question"] == "target_missed"]) == 2          # a note and a limit
+    assert boxes.set_index(["scenario", "question"]).loc[("isolation", "daccs_built"), "cases_kept"] == "medium high"
+    lines = ensemble_analysis.summary_lines(a)
+    assert "PRIM isolation daccs_built" in lines[4] and "storage_case in {medium, high}" in lines[4]

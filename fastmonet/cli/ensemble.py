@@ -2,7 +2,7 @@
 
     fastmonet ensemble run --n 100 --scenario cooperation --scenario current_policy \
         --out ens.zarr --sampler lhs --seed 1 [--workers 2 | --scheduler tcp://HOST:8786]
-    fastmonet ensemble report ens.zarr --out ens_report/ [--csv]
+    fastmonet ensemble report ens.zarr --out ens_report/ [--csv] [--cnc-threshold 150]
 """
 
 from __future__ import annotations
@@ -52,15 +52,24 @@ def register(subparsers) -> None:
                         "central member's basis (about 1.9x fewer simplex iterations)")
     r.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary line")
     r.set_defaults(func=_run)
-    q = sub.add_parser("report", help="percentiles, target probabilities, Sobol indices, figures",
+    q = sub.add_parser("report", help="percentiles, target probabilities, sensitivity, PRIM boxes, "
+                                      "figures",
                        description="Summarise an ensemble store: 5/50/95 percentiles, probability "
                                    "of meeting the 2100 target, value of cooperation, Sobol "
-                                   "indices (sobol sampler), figures.")
+                                   "indices (sobol sampler), PAWN sensitivity with bootstrap "
+                                   "intervals (any sampler), PRIM boxes of the inputs where the "
+                                   "target is missed, DACCS is built, world CNC is above a "
+                                   "threshold (analysis.md), figures.")
     q.add_argument("store", type=Path, help="the ensemble zarr store")
     q.add_argument("--out", type=Path, default=None,
                    help="directory for figures and CSV files (default: STORE without .zarr + _report)")
     q.add_argument("--csv", action="store_true",
                    help="print scenario,region,option,metric,stat,value,unit rows to stdout")
+    q.add_argument("--cnc-threshold", type=float, default=None, metavar="USD_PER_T",
+                   help="the world CNC by 2100 (US$2018/tCO2) the PRIM question 'CNC above' asks "
+                        "about (default: each scenario's median)")
+    q.add_argument("--resamples", type=int, default=None,
+                   help="bootstrap resamples of the PAWN intervals (default 50; at least 10)")
     q.set_defaults(func=_report)
 
 
@@ -83,8 +92,17 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
+    import math
+
     from fastmonet import ensemble
     from fastmonet.ensemble import report
+    from fastmonet.report import ensemble_analysis as report_analysis
+    from fastmonet.errors import InputError
+    if args.cnc_threshold is not None and not math.isfinite(args.cnc_threshold):
+        raise InputError(f"--cnc-threshold: a finite number of US$2018/tCO2, got {args.cnc_threshold}")
+    resamples = report_analysis.RESAMPLES if args.resamples is None else args.resamples
+    if resamples < 10:
+        raise InputError(f"--resamples: at least 10 bootstrap resamples, got {resamples}")
     ds = ensemble.open(args.store)
     out = args.out or args.store.with_name(args.store.name.removesuffix(".zarr") + "_report")
     table = report.summarise(ds)
@@ -94,6 +112,13 @@ def _report(args: argparse.Namespace) -> int:
     if coop is not None:
         coop.to_csv(out / "value_of_cooperation.csv", index=False)
     paths = report.figures(ds, out)
+    analysis = report_analysis.analyse(ds, cnc_threshold=args.cnc_threshold, num_resamples=resamples)
+    analysis.sensitivity.to_csv(out / "sensitivity.csv", index=False)
+    report_analysis.boxes_table(analysis.boxes).to_csv(out / "prim_boxes.csv", index=False)
+    (out / "analysis.md").write_text(report_analysis.markdown(ds, analysis))
+    paths += [out / "sensitivity.csv", out / "prim_boxes.csv", out / "analysis.md"]
+    for line in report_analysis.summary_lines(analysis):
+        say(args, line)
     for column, params in report.correlated(ds).items():
         say(args, f"drawn together (one sampled column {column}): {', '.join(params)}")
     for (s, key), why in report.sobol_indices(ds).items():

@@ -6,4 +6,6 @@
 - `provenance`: version, input hashes, solver, time
 - `html` / `markdown`: the writers (`report.html` self-contained; `report.md` + PNGs beside it)
 - `build`: `write_report(folder, ...)` ties them together
+- `ensemble_analysis`: an ensemble report's PAWN tables and PRIM boxes (`analysis.md`,
+  `sensitivity.csv`, `prim_boxes.csv` of `fastmonet ensemble report`)
 """
