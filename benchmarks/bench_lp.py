@@ -27,6 +27,7 @@ class LP:
 
     def time_pass_model(self):
         import highspy
+
         from fastmonet import solver
         h = highspy.Highs()
         h.setOptionValue("output_flag", False)

@@ -26,6 +26,7 @@ class LPBundled:
 
     def time_pass(self, scenario):
         import highspy
+
         from fastmonet import solver
         h = highspy.Highs()
         h.setOptionValue("output_flag", False)

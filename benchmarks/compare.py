@@ -117,6 +117,7 @@ def build_fastmonet(ds, sc):
 
 def pass_fastmonet(m):
     import highspy
+
     from fastmonet import solver
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
@@ -138,6 +139,7 @@ def _build_linopy(ds, sc):
     import linopy
     import pandas as pd
     import xarray as xr
+
     from fastmonet import lp
 
     _, _, rows, cols = lp.blocks(ds, sc)
@@ -193,6 +195,7 @@ def build_highspy_rows(ds, sc):
     """highspy's row-by-row API: the columns with their bounds and costs, then one addRow per
     row (the rows taken from fastmonet's arrays, as a modeller would from their own data)."""
     import highspy
+
     from fastmonet import lp
 
     m = lp.build(ds, sc)

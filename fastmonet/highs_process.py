@@ -130,6 +130,7 @@ def _option(h, name: str):
 
 def _set(h, name: str, value) -> None:
     import highspy
+
     from fastmonet.errors import SolveError
     if h.setOptionValue(name, value) == highspy.HighsStatus.kError:
         raise SolveError(f"solver options: HiGHS rejected option {name}={value!r}")

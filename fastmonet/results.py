@@ -77,7 +77,7 @@ def solution_dataset(coeffs: xr.Dataset, model: LPModel, sol: LPSolution) -> xr.
     idx = model.index
     c = idx.columns
     n_sr, n_ez, n_ft = coeffs.sizes["subregion"], coeffs.sizes["ecozone"], coeffs.sizes["forest_type"]
-    n_p, n_tk, n_ch = coeffs.sizes["period"], coeffs.sizes["tech"], coeffs.sizes["chain"]
+    n_p, n_tk = coeffs.sizes["period"], coeffs.sizes["tech"]
     groups = idx.groups
     x = sol.x
     shortfall = c["s"].dense(x, (len(groups), n_p), fill=np.nan)

@@ -28,6 +28,7 @@ from fastmonet import highs_process, solution_check
 from fastmonet.errors import SolveError
 from fastmonet.lp import LPModel
 
+
 @dataclass
 class LPSolution:
     x: np.ndarray                      # column values, LP units
@@ -110,7 +111,6 @@ def _rerun_without_presolve(h, where: str, counts: dict | None):
     zero-shortfall stage whose targets are out of reach) ends neither optimal nor infeasible and
     postsolve cannot conclude.  Solved again from scratch without presolve, the same LP is
     classified (Infeasible, in every case found); whatever comes back is checked as usual."""
-    import highspy
     h.clearSolver()                      # the basis of the failed run led to "Unknown" again
     _ok(h.setOptionValue("presolve", "off"), "option presolve", where)
     try:

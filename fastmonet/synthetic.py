@@ -12,8 +12,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from fastmonet.dimensions import (BIOMASS, DAC_TECHS, FOREST_TYPES, PERIOD_STARTS, REGIONS,
-                                  REPORT_YEARS)
+from fastmonet.dimensions import DAC_TECHS, FOREST_TYPES, PERIOD_STARTS, REGIONS, REPORT_YEARS
 
 # Subregion counts per region (formulation §1.2).
 FULL_SUBREGIONS = {"BRA": 27, "CHN": 31, "EU": 28, "IND": 33, "USA": 50}
@@ -136,7 +135,7 @@ def instance(
             for s in range(n_sr)
         ])
     # Biomass/land combinations: four crops on mal or overlap land, straw on lhw.
-    bl = np.array([(b, l) for b in range(4) for l in (0, 1)] + [(4, 2)], dtype=np.int64)
+    bl = np.array([(b, ld) for b in range(4) for ld in (0, 1)] + [(4, 2)], dtype=np.int64)
     n_pair, n_bl = src.size, bl.shape[0]
     pair = np.repeat(np.arange(n_pair), n_bl * n_p)
     combo = np.tile(np.repeat(np.arange(n_bl), n_p), n_pair)

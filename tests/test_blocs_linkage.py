@@ -5,10 +5,10 @@ import pytest
 
 from fastmonet import api, scenarios, synthetic
 from fastmonet.blocs.blocs_file import load_blocs_file
-from fastmonet.workflows import linkage
-from fastmonet.dimensions import REGIONS
 from fastmonet.cli.main import main
+from fastmonet.dimensions import REGIONS
 from fastmonet.errors import InputError
+from fastmonet.workflows import linkage
 
 
 @pytest.fixture(scope="module")

@@ -5,17 +5,17 @@ The lexicographic objective is (shortfall, then cost): merging two blocs relaxes
 can never be worse; any partition lies between COOPERATION and ISOLATION.
 """
 
-import dataclasses
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from fastmonet import api, scenarios, synthetic
 from fastmonet.blocs import Burden
 from fastmonet.blocs.metrics import bloc_metrics
-from fastmonet.dimensions import REGIONS
 from fastmonet.blocs.structure import Structure, named
+from fastmonet.dimensions import REGIONS
 
 SIZES = {r: 2 for r in REGIONS}
 

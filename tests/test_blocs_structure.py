@@ -3,11 +3,12 @@
 import numpy as np
 import pytest
 import xarray as xr
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fastmonet.blocs import burden as bd
-from fastmonet.dimensions import REGIONS
 from fastmonet.blocs.structure import Structure, named, one_bloc, singletons
+from fastmonet.dimensions import REGIONS
 from fastmonet.errors import InputError
 
 
@@ -132,6 +133,7 @@ def test_unknown_rule():
 
 def test_socioeconomic_csv_is_the_build_script_output():
     import importlib.util
+
     from fastmonet import bundled
     spec = importlib.util.spec_from_file_location(
         "build_socio", bundled.DATA_DIR / "scripts" / "build_socioeconomic.py")
@@ -179,7 +181,8 @@ shares = {BRA = 0.1, CHN = 0.3, EU = 0.2, IND = 0.1, USA = 0.3}
     ('[[scenario]]\npolicy = "isolation"\nbiomass_trade = "all"\n', "only for a blocs scenario"),
     ('[[scenario]]\nblocs = [["BRA", "CHN", "EU", "IND", "USA"]]\nswitch_year = 2050\n',
      "switch_year and from_blocs"),
-    ('[[scenario]]\npolicy = "cooperation"\nburden = "shares"\nshares = {BRA = 1.5, CHN = 0, EU = 0, IND = 0, USA = 0}\n',
+    ('[[scenario]]\npolicy = "cooperation"\nburden = "shares"\n'
+     'shares = {BRA = 1.5, CHN = 0, EU = 0, IND = 0, USA = 0}\n',
      "sum to 1.5"),
     ('[[scenario]]\npolicy = "cooperation"\nburden = "fair"\n', "unknown rule 'fair'"),
 ])

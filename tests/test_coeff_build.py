@@ -11,14 +11,13 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from test_coeff_inputs import make_inputs
 
 from fastmonet import technology
 from fastmonet.cli import coefficients as cli
 from fastmonet.coefficients import build, open_store, save
 from fastmonet.coefficients.summary import COLUMNS, summary
 from fastmonet.errors import InputError
-
-from test_coeff_inputs import make_inputs
 
 TECH = technology.load()
 

@@ -42,7 +42,8 @@ def test_missing_source_is_reported(tmp_path):
     d = _copy(tmp_path)
     p = d / "dac.toml"
     p.write_text(p.read_text().replace(
-        'gas = { value = 5.25, unit = "GJ/tCO2", source = "formulation §4; Keith et al. 2018 (Joule 2:1573), configuration C (gas for heat, grid electricity)" }',
+        'gas = { value = 5.25, unit = "GJ/tCO2", source = "formulation §4; Keith et al. 2018 (Joule 2:1573), '
+        'configuration C (gas for heat, grid electricity)" }',
         'gas = { value = 5.25, unit = "GJ/tCO2" }'))
     with pytest.raises(InputError, match=r"dac.toml \[ce\] gas"):
         technology.load(d)
@@ -64,7 +65,8 @@ def test_negative_and_unknown_keys_are_reported(tmp_path):
 def test_region_override_applies_to_that_region_only(tmp_path):
     d = _copy(tmp_path)
     p = d / "ar_operations.toml"
-    p.write_text(p.read_text() + '\n[region.IND.establishment]\nseedlings = { value = 1100.0, unit = "1/ha", source = "test" }\n')
+    p.write_text(p.read_text()
+                 + '\n[region.IND.establishment]\nseedlings = { value = 1100.0, unit = "1/ha", source = "test" }\n')
     t = technology.load(d)
     assert t.ar_for_region("IND").establishment.seedlings == 1100.0
     assert t.ar_for_region("EU").establishment.seedlings == t.ar.establishment.seedlings == 1600.0

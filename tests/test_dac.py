@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_coeff_inputs import make_inputs
 
 from fastmonet import technology
 from fastmonet.coefficients.dac import build_dac, dac_at_years, tech_table
 from fastmonet.energy import EnergyTransition
 from fastmonet.kernels.dac import dac_coefficients
 from fastmonet.reference.dac import dac_all
-
-from test_coeff_inputs import make_inputs
 
 TECH = technology.load()
 

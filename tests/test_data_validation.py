@@ -163,8 +163,8 @@ def test_mismatched_subregion_total(data):
 
 
 def test_missing_subregion_row(data):
-    edit(data / "energy.csv", next(l for l in (data / "energy.csv").read_text().splitlines()
-                                   if l.startswith("US-WY")) + "\n", "")
+    edit(data / "energy.csv", next(line for line in (data / "energy.csv").read_text().splitlines()
+                                   if line.startswith("US-WY")) + "\n", "")
     raises(data, r"energy\.csv: column 'subregion': no row for subregion 'US-WY'")
 
 
@@ -255,7 +255,7 @@ def test_transition_ending_before_it_starts(data):
 def test_duplicate_header(data):
     path = data / "land.csv"
     lines = path.read_text().splitlines()
-    path.write_text("\n".join([lines[0] + ",mal_ha"] + [l + ",0" for l in lines[1:]]) + "\n")
+    path.write_text("\n".join([lines[0] + ",mal_ha"] + [line + ",0" for line in lines[1:]]) + "\n")
     raises(data, r"land\.csv: column 'mal_ha', line 1: header repeated \(columns 2 and \d+\)")
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_coeff_inputs import make_inputs
 
 from fastmonet import technology
 from fastmonet.energy import EnergyTransition, period_mid_years
 from fastmonet.errors import InputError
-
-from test_coeff_inputs import make_inputs
 
 
 def test_ramps_hit_spec_years():

@@ -132,7 +132,7 @@ def test_repeated_header_and_absurd_growth(table_copy):
     # Issue 8, finding 6: a repeated header would be read as `name.1` and ignored.
     path = table_copy / "table7_fire.csv"
     lines = path.read_text().splitlines()
-    path.write_text("\n".join([lines[0] + ",mfri_yr"] + [l + ",1" for l in lines[1:]]) + "\n")
+    path.write_text("\n".join([lines[0] + ",mfri_yr"] + [line + ",1" for line in lines[1:]]) + "\n")
     with pytest.raises(InputError, match=r"table7_fire\.csv: column 'mfri_yr', line 1: header "
                                          r"repeated"):
         ft.load(table_copy)

@@ -172,6 +172,7 @@ with lock.writer(sys.argv[1]):
 def test_finding_9_a_busy_ensemble_store_gives_advice_the_command_has(tmp_path):
     import subprocess
     import sys
+
     from fastmonet.store.errors import StoreError
     out = tmp_path / "busy.zarr"
     holder = subprocess.Popen([sys.executable, "-c", HOLD_SCRIPT, str(out)], stdout=subprocess.PIPE,

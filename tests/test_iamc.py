@@ -8,9 +8,9 @@ import sys
 
 import numpy as np
 import pytest
+from test_report_comparisons import GT, SCEN, fake_run
 
 from fastmonet import iamc
-from test_report_comparisons import GT, SCEN, fake_run
 
 pyam = pytest.importorskip("pyam")
 

@@ -15,8 +15,7 @@ import hashlib
 import numpy as np
 import pytest
 
-from fastmonet import scenarios, solver, synthetic
-from fastmonet import lp
+from fastmonet import lp, scenarios, solver, synthetic
 
 SYNTHETIC = dict(n_subregions=6, n_regions=3, seed=7)
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_coeff_inputs import make_inputs
 
 from fastmonet import stand, technology
 from fastmonet.coefficients.ar import UNIT_FIELDS, ar_cells, build_ar, horizon_totals, unit_quantities
 from fastmonet.energy import EnergyTransition
 from fastmonet.kernels.operations import operation_flows
 from fastmonet.reference.operations import emissions_to_age, flows_one
-
-from test_coeff_inputs import make_inputs
 
 TECH = technology.load()
 CRF = 0.08 * 1.08 ** 30 / (1.08 ** 30 - 1)
@@ -39,7 +39,8 @@ def test_one_hectare_by_hand():
     event_diesel = 10 * 0.2 + 15 * 0.008
     assert q["event_fossil"] == pytest.approx(event_diesel * diesel_t)
     assert q["event_const"] == pytest.approx(10 * 0.4 * (4.0 + 0.25 * 2.5) * 1e-3)
-    assert q["event_cost"] == pytest.approx(event_diesel * 1.2 + (10 * 0.01 + 15 * 0.0005) * machine + 10 * 0.4 * 12 * 0.8)
+    assert q["event_cost"] == pytest.approx(event_diesel * 1.2 + (10 * 0.01 + 15 * 0.0005) * machine
+                                            + 10 * 0.4 * 12 * 0.8)
     extracted, collected = (0.8 + 0.2 * 0.65) * (1 - 0.116), 0.2 * 0.65 * (1 - 0.116)
     thin_diesel = 1.1 / 0.45 + 0.7 / 0.45 * extracted + 3.0 * collected
     assert q["thin_fossil"] == pytest.approx(thin_diesel * diesel_t)

@@ -12,8 +12,7 @@ from hypothesis import strategies as st
 
 from fastmonet.errors import InputError
 from fastmonet.reference import stand as ref
-from fastmonet.stand import (TRAJECTORIES, StandParams, reporting_years, simulate,
-                             vintage_coefficients, vintage_starts)
+from fastmonet.stand import TRAJECTORIES, StandParams, reporting_years, simulate, vintage_coefficients, vintage_starts
 
 SETTINGS = settings(max_examples=40, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])

@@ -140,6 +140,7 @@ def test_units_and_long_name_on_every_result_variable(solved):
 def test_finding_3_second_writer_waits_then_reuses(ds, tmp_path):
     import threading
     import time
+
     from fastmonet.store import lock
     out = tmp_path / "cc.zarr"
     api.solve_many([scenarios.make("isolation")], out=out, coefficients=ds)

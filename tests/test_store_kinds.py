@@ -20,8 +20,7 @@ import xarray as xr
 import zarr
 
 import fastmonet.ensemble as ens
-from fastmonet import api, coefficients, data, scenario_dataset, scenarios, synthetic, technology
-from fastmonet import uncertainty
+from fastmonet import api, coefficients, data, scenario_dataset, scenarios, synthetic, technology, uncertainty
 from fastmonet.dimensions import REGIONS
 from fastmonet.ensemble import store as ens_store
 from fastmonet.errors import InputError

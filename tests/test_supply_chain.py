@@ -8,15 +8,15 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_coeff_inputs import make_inputs
 
 from fastmonet import technology
 from fastmonet.coefficients.beccs import COMBOS, build_beccs, chain_inputs, dense_chains, plant_terms
 from fastmonet.energy import EnergyTransition
 from fastmonet.kernels.supply_chain import chain_coefficients, transport_legs
 from fastmonet.reference import supply_chain as ref
-
-from test_coeff_inputs import make_inputs
 
 TECH = technology.load()
 

@@ -109,8 +109,8 @@ def test_string_value(tech):
 
 def test_missing_key(tech):
     path = tech / "dac.toml"
-    path.write_text("\n".join(l for l in path.read_text().splitlines()
-                              if not l.startswith("opex")) + "\n")
+    path.write_text("\n".join(line for line in path.read_text().splitlines()
+                              if not line.startswith("opex")) + "\n")
     fails(tech, r"dac\.toml \[ce\]: missing key 'opex'")
 
 

@@ -42,8 +42,8 @@ def run(args: argparse.Namespace) -> int:
     from fastmonet import api, scenarios
     from fastmonet.blocs.blocs_file import load_blocs_file
     from fastmonet.dimensions import REGIONS
-    from fastmonet.workflows import linkage
     from fastmonet.errors import InputError
+    from fastmonet.workflows import linkage
 
     if args.workers < 1:
         raise InputError(f"--workers: must be >= 1, got {args.workers}")

@@ -202,9 +202,9 @@ def _linkage(out: Path, scs, coeffs, args) -> list:
     first scenario): linkage.csv, and the figures for the report."""
     import csv
 
-    from fastmonet.workflows import linkage
     from fastmonet.cli.linkage import HEADER
     from fastmonet.report import linkage as linkage_figures
+    from fastmonet.workflows import linkage
     first = next((s for s in scs if s.policy == "blocs"), scs[0])
     base = dataclasses.replace(first, policy="isolation", blocs=None, from_blocs=None,
                                switch_year=None, name="")

@@ -30,7 +30,7 @@ from fastmonet.technology import Technology
 log = logging.getLogger("fastmonet.coefficients")
 
 # (biomass index, land index) of the nine combinations.
-COMBOS = tuple((b, l) for b in range(4) for l in (0, 1)) + ((4, 2),)
+COMBOS = tuple((b, ld) for b in range(4) for ld in (0, 1)) + ((4, 2),)
 
 
 @dataclass
@@ -113,10 +113,10 @@ def source_terms(inputs: xr.Dataset, tech: Technology, transition: EnergyTransit
     land_per_tdm = np.zeros((n_sr, len(COMBOS)))
     pellet_em = com.pelleting_electricity * grid[:, None] * gridf[None, :]
     pellet_cost = com.pelleting_electricity * elec_price + com.pelleting_cost * ppp
-    for q, (b, l) in enumerate(COMBOS):
+    for q, (b, ld) in enumerate(COMBOS):
         crop = tech.crops[BIOMASS[b]]
         y = yields[:, b] * (straw_share if BIOMASS[b] == "wheat_straw" else 1.0)
-        ok = (y > 0) & (land[:, l] > 0)
+        ok = (y > 0) & (land[:, ld] > 0)
         ysafe = np.where(ok, y, 1.0)
         const_ha = (crop.fertiliser_n * n_em + crop.fertiliser_p2o5 * mat.p2o5_fertiliser * 1e-3
                     + crop.fertiliser_k2o * mat.k2o_fertiliser * 1e-3 + crop.herbicide * mat.herbicide * 1e-3

@@ -15,9 +15,9 @@ import numpy as np
 import xarray as xr
 
 from fastmonet.coefficients.inputs import require
+from fastmonet.dimensions import DAC_TECHS
 from fastmonet.energy import PERIOD_STARTS, EnergyTransition, period_mid_years
 from fastmonet.kernels.dac import dac_coefficients
-from fastmonet.dimensions import DAC_TECHS
 from fastmonet.technology import Technology
 
 

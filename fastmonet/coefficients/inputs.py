@@ -9,7 +9,6 @@ from fastmonet.dimensions import BIOMASS, REGIONS
 from fastmonet.errors import InputError
 
 
-
 def require(inputs: xr.Dataset, name: str, dims: tuple[str, ...], *, nonneg: bool = True,
             finite: bool = True) -> np.ndarray:
     """The variable as contiguous float64 with ``dims`` in that order; InputError if unusable."""

@@ -9,9 +9,7 @@ import pandas as pd
 import xarray as xr
 
 from fastmonet import bundled, forest_tables
-from fastmonet.data.schema import (
-    BIOMASS, STORAGE_CASES, TABLES, TARGET_CASES, TRANSITION_PARAMETERS,
-)
+from fastmonet.data.schema import BIOMASS, STORAGE_CASES, TABLES, TARGET_CASES, TRANSITION_PARAMETERS
 from fastmonet.data.validate import input_paths, read_all
 from fastmonet.errors import InputError
 from fastmonet.store import provenance

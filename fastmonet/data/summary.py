@@ -9,7 +9,6 @@ import pandas as pd
 import xarray as xr
 
 from fastmonet import technology as tech_mod
-
 from fastmonet.data.loader import _dataset, resolve
 from fastmonet.data.schema import STORAGE_CASES, TARGET_CASES
 from fastmonet.data.validate import check_transition_agrees, read_all

@@ -15,8 +15,17 @@ from fastmonet import forest_tables
 from fastmonet.csvfile import check_header
 from fastmonet.data import status
 from fastmonet.data.schema import (
-    REGIONS, STORAGE_CASES, TABLES, TARGET_CASES, TARGET_YEARS, TOLERANCE_HA, TOLERANCE_SHARE,
-    TRANSITION_PARAMETERS, TRANSITION_RAMPS, Column, Table,
+    REGIONS,
+    STORAGE_CASES,
+    TABLES,
+    TARGET_CASES,
+    TARGET_YEARS,
+    TOLERANCE_HA,
+    TOLERANCE_SHARE,
+    TRANSITION_PARAMETERS,
+    TRANSITION_RAMPS,
+    Column,
+    Table,
 )
 from fastmonet.errors import InputError
 

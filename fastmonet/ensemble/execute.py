@@ -32,12 +32,12 @@ from fastmonet.ensemble.progress import Progress
 from fastmonet.ensemble.stand_coefficients import Cells
 from fastmonet.ensemble.tasks import Context, coefficient_task, member_task, reference_task
 from fastmonet.errors import InputError
+from fastmonet.metrics import OPTIONS, WORLD
 from fastmonet.store import provenance
+from fastmonet.technology import DAC_TECHS
 from fastmonet.workflows import executor as executors
 from fastmonet.workflows import scheduler as scheduling
 from fastmonet.workflows.plan import Plan, Step
-from fastmonet.metrics import OPTIONS, WORLD
-from fastmonet.technology import DAC_TECHS
 
 # Attributes that name where inputs were read from, not what they hold: left out of the hashes.
 PATH_ATTRS = ("data_path", "technology_path")

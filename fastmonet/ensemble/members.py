@@ -22,10 +22,10 @@ import xarray as xr
 
 from fastmonet.coefficients import PASS_THROUGH
 from fastmonet.coefficients.beccs import build_beccs
+from fastmonet.dimensions import DAC_TECHS
 from fastmonet.energy import PERIOD_STARTS, REPORT_YEARS, EnergyTransition
 from fastmonet.ensemble.stand_coefficients import DAC_VARS, Cells
 from fastmonet.errors import InputError, SolveError
-from fastmonet.dimensions import DAC_TECHS
 
 DAC_UNITS = {"dac_cost": "US$2018/tCO2 removed", "dac_stored": "tCO2 stored/tCO2 removed",
              "dac_captured": "tCO2 captured/tCO2 removed",

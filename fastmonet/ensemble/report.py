@@ -11,8 +11,8 @@ members are rows of the table.  A tail percentile p is backed by the data only w
 `TAIL_MEMBERS` members lie beyond it (n >= TAIL_MEMBERS x 100 / p); with fewer members
 `member_warning` says so, and the table gains bootstrap intervals (stats `p5_ci_low`,
 `p5_ci_high`, ...: the 5th and 95th percentiles of the percentile over `BOOTSTRAP` resamples of
-the members).  Colours come from `fastmonet.report.palette`, as in the run report. A target counts as met when the 2100 shortfall is at most 1e-6 of
-the 2100 target (the LP's own tolerance is far tighter).
+the members).  Colours come from `fastmonet.report.palette`, as in the run report. A target
+counts as met when the 2100 shortfall is at most 1e-6 of the 2100 target (the LP's own tolerance is far tighter).
 """
 
 from __future__ import annotations

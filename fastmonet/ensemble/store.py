@@ -164,7 +164,8 @@ def _create_coefficients(path, m, cells, subregions, ecozones, forest_types, tec
         data[name] = (("member", "tech", "subregion", "period"), _lazy_nan(shape, block),
                       {"units": unit, "long_name": long})
         enc[name] = {"chunks": (block,) + shape[1:]}
-    data["coef_status"] = ("member", np.zeros(m, np.int8), {**STATUS_ATTRS, "long_name": "state of the member's coefficients"})
+    data["coef_status"] = ("member", np.zeros(m, np.int8),
+                           {**STATUS_ATTRS, "long_name": "state of the member's coefficients"})
     data["coef_message"] = ("member", np.full(m, "", dtype=object), {"long_name": "why they failed"})
     # By member block, like the arrays: one coefficient task writes one whole chunk of each
     # (per-member chunks cost one file write per member, a fifth of a block's time).

@@ -21,8 +21,7 @@ import numpy as np  # noqa: E402
 import xarray as xr  # noqa: E402
 
 from fastmonet.report import shortfall as sf  # noqa: E402
-from fastmonet.report.palette import (OPTION_COLOURS, OPTION_NAMES,  # noqa: E402
-                                      SHORTFALL_COLOUR, scenario_styles)
+from fastmonet.report.palette import OPTION_COLOURS, OPTION_NAMES, SHORTFALL_COLOUR, scenario_styles  # noqa: E402
 
 GT = 1e9
 DPI = 100

@@ -105,8 +105,8 @@ def _unequal(ds: xr.Dataset, name: str, price, short: float) -> str:
         f"{r}'s {float(ds['cnc_trading_2100'].sel(scenario=name, region=r)):.0f} US$/tCO2 "
         f"becomes {float(cnc.sel(region=r)):.0f} (it misses {float(gap.sel(region=r)):.1f} GtCO2)"
         for r in regs)
-    return (f"{head}: with the {price.short} (the rule is under the table), the cumulative net cost would be {ctnc:.1f} trillion "
-            f"US$ ({float(cnc.sel(region='world')):.0f} US$/tCO2 of target)"
+    return (f"{head}: with the {price.short} (the rule is under the table), the cumulative net cost would be "
+            f"{ctnc:.1f} trillion US$ ({float(cnc.sel(region='world')):.0f} US$/tCO2 of target)"
             + (f", and {each}." if each else "."))
 
 
