@@ -66,6 +66,7 @@ PRICE_UNIT = "USD_2018/t CO2"
 
 
 def model_name() -> str:
+    """The IAMC `model` column: 'fastmonet <version>', so a file says which release produced it."""
     from fastmonet.store.provenance import fastmonet_version
     return f"fastmonet {fastmonet_version()}"
 

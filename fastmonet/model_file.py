@@ -68,6 +68,8 @@ def _labels(index: LPIndex, b: Block) -> list[np.ndarray]:
 
 
 def block_names(index: LPIndex, b: Block) -> list[str]:
+    """Names of a block's columns or rows, `name(label,label,...)` from the index labels, with the
+    characters LP files reserve replaced by '_'."""
     parts = _labels(index, b)
     if not parts:
         return [b.name] * b.size

@@ -201,11 +201,15 @@ def fixings_from(solution: xr.Dataset, switch_year: int) -> Fixings:
 
 
 def scenario_attrs(s: Scenario) -> dict:
+    """Store attributes of a scenario: its name, label and cases, and the whole definition as JSON
+    (read back by `scenario_from_attrs`)."""
     return {"scenario": s.name, "policy": s.label, "targets": s.targets, "storage": s.storage,
             "scenario_json": json.dumps(dataclasses.asdict(s))}
 
 
 def scenario_from_attrs(attrs: dict) -> Scenario:
+    """The Scenario written by `scenario_attrs` (a store written before burden rules existed reads
+    as the default 'responsibility' burden)."""
     d = json.loads(attrs["scenario_json"])
     structure = lambda b: None if b is None else Structure(  # noqa: E731
         tuple(tuple(x) for x in b["blocs"]), b["biomass_trade"])

@@ -129,6 +129,7 @@ def write(ds: xr.Dataset, path: str | Path) -> None:
 
 
 def json_node_type(folder: Path) -> str | None:
+    """The zarr v3 `node_type` of a folder ('group', 'array'), or None when it is not a zarr node."""
     import json
     try:
         return json.loads((folder / "zarr.json").read_text()).get("node_type")
@@ -160,4 +161,5 @@ def _write(ds, path, zarr) -> None:
 
 
 def open(path: str | Path) -> xr.Dataset:  # noqa: A001 - mirrors xr.open_zarr
+    """The combined results Dataset of a run store (lazy, as `xr.open_zarr` gives it)."""
     return xr.open_zarr(str(path))

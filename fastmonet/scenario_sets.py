@@ -20,15 +20,19 @@ SENSITIVITY_POLICIES = ("cooperation", "current_policy", "isolation")
 
 
 def has_build_factor() -> bool:
+    """Whether `Rates` has the build factor F, so the Appendix E set can include its sensitivity."""
     return "build_factor" in {f.name for f in dataclasses.fields(Rates)}
 
 
 def paper(solver: SolverOptions | None = None) -> list[Scenario]:
+    """The paper's P3, medium-storage scenarios (`PAPER_POLICIES`), the set `fastmonet run` solves."""
     return [scenarios.make(p, targets="p3", storage="medium", solver=solver)
             for p in PAPER_POLICIES]
 
 
 def appendix_e(solver: SolverOptions | None = None) -> list[Scenario]:
+    """The Appendix E sensitivities: P4 targets, high storage, high build rates (and the build factor
+    when `Rates` has it), each for the `SENSITIVITY_POLICIES`."""
     ar, beccs, dac = scenarios.HIGH_RATES
     cases = [("p4", "medium", Rates()), ("p3", "high", Rates()),
              ("p3", "medium", Rates(ar=ar, beccs=beccs, dac=dac))]

@@ -172,6 +172,8 @@ class Scenario:
 
 
 def default_name(s: Scenario) -> str:
+    """The name a scenario gets when given none, built from what sets it apart: policy or bloc
+    structure, targets, storage, then any non-default rates or burden rule."""
     name = f"{s.label.lower()}-{s.targets}-{s.storage}"
     if s.policy == BLOCS:
         name = f"{_structure_name(s.blocs)}-{s.targets}-{s.storage}"
@@ -213,6 +215,8 @@ def make(policy: str | None = None, targets: str = "p3", storage: str = "medium"
          where: str = "scenario", blocs: Structure | None = None,
          from_blocs: Structure | None = None, switch_year: int | None = None,
          burden: Burden | None = None) -> Scenario:
+    """A checked Scenario from user-level choices (policy name such as 'switch_2050', or blocs);
+    InputError naming `where` for anything that is not a valid scenario."""
     if blocs is not None and policy is not None and str(policy).lower() != BLOCS:
         raise InputError(f"{where}: policy {policy!r} with blocs: a scenario with blocs is a "
                          "trading-blocs scenario (policy 'blocs'); drop the blocs to solve "
@@ -233,6 +237,8 @@ def make(policy: str | None = None, targets: str = "p3", storage: str = "medium"
 
 
 def validate(s: Scenario, where: str = "scenario") -> None:
+    """Raise InputError (naming `where`) when a Scenario is not one the model can solve: unknown
+    policy, cases or switch year, inconsistent blocs, or negative or infinite rates."""
     if s.policy not in POLICIES + ("switch", BLOCS):
         raise InputError(f"{where}: unknown policy {s.policy!r}")
     if s.policy != BLOCS and (s.policy == "switch") != (s.switch_year is not None):

@@ -107,13 +107,16 @@ class TableWriter:
 
 
 def summary_writer(stream: IO[str]) -> TableWriter:
+    """Writer of `summary.csv` rows (`SUMMARY_COLUMNS`, six significant digits)."""
     return TableWriter(stream, SUMMARY_COLUMNS, digits=6)
 
 
 def timeseries_writer(stream: IO[str]) -> TableWriter:
+    """Writer of `timeseries.csv` rows (`TIMESERIES_COLUMNS`, ten significant digits)."""
     # Store units (tCO2, US$) span 1e6..1e14: ten digits keep them equal to the store's values.
     return TableWriter(stream, TIMESERIES_COLUMNS, digits=10)
 
 
 def solver_writer(stream: IO[str]) -> TableWriter:
+    """Writer of `solver.csv` rows (`SOLVER_COLUMNS`, six significant digits)."""
     return TableWriter(stream, SOLVER_COLUMNS, digits=6)

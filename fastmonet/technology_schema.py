@@ -33,6 +33,7 @@ class Bound:
 
 
 def B(units: str | tuple[str, ...], lo: float, hi: float, reason: str) -> Bound:
+    """A `Bound`: the accepted unit label(s), the closed range [lo, hi] and why (a short builder for the table)."""
     return Bound(units if isinstance(units, tuple) else (units,), float(lo), float(hi), reason)
 
 

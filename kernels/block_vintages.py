@@ -29,6 +29,8 @@ LANES = 64
 
 @njit(parallel=True, cache=True)
 def stock_kernel(stock, rows, flows, factors, period_years, n_periods):
+    """Vintage coefficients (n, P, P) of the cells `rows` of `stock` with their `flows` weighted by
+    `factors`, `LANES` cells at a time: the same doubles as `kernels.stand.vintage_kernel`."""
     n = rows.size
     h1 = stock.shape[1]
     K = flows.shape[1]
@@ -71,6 +73,8 @@ def stock_kernel(stock, rows, flows, factors, period_years, n_periods):
 
 @njit(parallel=True, cache=True)
 def flow_kernel(flows, period_years, n_periods):
+    """Vintage coefficients (n, P, P) of flows alone (zero stock, unit factors: the costs), the
+    cumulative flow summed once per cell: the same doubles as `kernels.stand.vintage_kernel`."""
     n = flows.shape[0]
     window = period_years * n_periods
     out = np.zeros((n, n_periods, n_periods))
@@ -129,6 +133,10 @@ def _lane_flows(th, rows, units, crf, capital_years, c0, w, fl, cost):
 
 @njit(parallel=True, cache=True)
 def fused_kernel(stock, th, rows, units, crf, capital_years, factors, period_years, n_periods):
+    """Removal and cost vintage coefficients (each (n, P, P)) of the cells `rows` in one pass, their
+    operation flows computed lane by lane from the thinnings `th` and the per-unit quantities
+    `units`, and whether any cell's flows were not finite (the caller then takes the checked path,
+    which names the problem)."""
     n = rows.size
     h1 = stock.shape[1]
     removal = np.zeros((n, n_periods, n_periods))

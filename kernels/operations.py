@@ -29,6 +29,8 @@ from numba import njit, prange
 def operation_flows(th, est_fossil, est_const, est_capital, annual_fossil, annual_cost,
                     event_fossil, event_const, event_cost, thin_fossil, thin_cost,
                     crf, capital_years, em_flows, cost_flows):
+    """Fill `em_flows` (n, 2, H+1) and `cost_flows` (n, 1, H+1) with each cell's forestry operation
+    flows by age (formulation §2.6-2.7; the arrays are described in the module docstring)."""
     n = th.shape[0]
     h = th.shape[1] - 1
     for c in prange(n):

@@ -70,6 +70,8 @@ class Burden:
 
 def check_shares(shares: Mapping[str, float], regions: Sequence[str] | None,
                  where: str) -> dict[str, float]:
+    """User shares as {region: float}, checked: every region known and given, each a finite number
+    >= 0, the total 1 within `SHARE_TOL`; an InputError naming `where` and the region otherwise."""
     out = {}
     for r, v in shares.items():
         if regions is not None and r not in regions:

@@ -36,6 +36,8 @@ class TargetGroups:
 
 
 def target_groups(scenario, regions: Sequence[str], years: Sequence[int]) -> TargetGroups:
+    """The target group of every region in every reporting year under `scenario`'s structure at
+    that year: one group per region, then the world, then each other bloc in order of first use."""
     labels = list(regions) + [WORLD]
     members = [[r] for r in regions] + [list(regions)]
     of_region = np.zeros((len(regions), len(years)), np.int64)

@@ -105,6 +105,7 @@ class Structure:
 
 
 def bloc_label(members: Iterable[str]) -> str:
+    """The label of a bloc, its members joined by '+' ("EU+USA"), as in reports and target groups."""
     return "+".join(members)
 
 
@@ -115,10 +116,12 @@ def _canonical(blocs) -> tuple[tuple[str, ...], ...]:
 
 
 def singletons(regions: Sequence[str] = REGIONS, biomass_trade: str = "none") -> Structure:
+    """Every region a bloc of its own (ISOLATION with `biomass_trade` 'none', CURRENT_POLICY with 'all')."""
     return Structure(tuple((r,) for r in regions), biomass_trade)
 
 
 def one_bloc(regions: Sequence[str] = REGIONS, biomass_trade: str = "all") -> Structure:
+    """All `regions` in one bloc: one pooled target, credits traded everywhere (COOPERATION)."""
     return Structure((tuple(regions),), biomass_trade)
 
 

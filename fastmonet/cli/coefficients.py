@@ -17,6 +17,7 @@ from fastmonet.errors import InputError
 
 
 def register(subparsers) -> None:
+    """Add `fastmonet coefficients {summary,build}` and their options to the command parser."""
     p = subparsers.add_parser("coefficients",
                               help="LP coefficients of AR, BECCS and DACCS (formulation §2.6 to §5)",
                               description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -50,6 +51,8 @@ def _load(args):
 
 
 def run(args) -> int:
+    """Build the coefficients from the data and technology folders, then print their per-region
+    summary or write them to a zarr store; returns the exit status (0)."""
     from fastmonet.coefficients import build, save
 
     if not args.quiet:

@@ -28,16 +28,19 @@ class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescript
 
 
 def add_parser(subparsers, name: str, **kw) -> argparse.ArgumentParser:
+    """A subcommand parser whose help shows each option's default (`HelpFormatter`) unless told otherwise."""
     kw.setdefault("formatter_class", HelpFormatter)
     return subparsers.add_parser(name, **kw)
 
 
 def add_data(p: argparse.ArgumentParser) -> None:
+    """`--data DIR`, the data folder every command reads (None: the bundled data)."""
     p.add_argument("--data", metavar="DIR", type=Path, default=None,
                    help="data folder (default: the bundled data)")
 
 
 def add_csv(p: argparse.ArgumentParser, what: str = "rows") -> None:
+    """`--csv`: print `what` as CSV on stdout instead of an aligned table."""
     p.add_argument("--csv", action="store_true", help=f"print the {what} as CSV on stdout")
 
 

@@ -8,6 +8,8 @@ import sys
 
 
 def register(subparsers) -> None:
+    """Add `fastmonet data {check,summary,sources,ranges}` (validate a data folder, national totals,
+    value counts by status, the uncertainty ranges) to the parser."""
     parser = subparsers.add_parser(
         "data", help="validate and summarise a data folder",
         description="Validate a fastmonet data folder (default: the bundled data/) and print its "

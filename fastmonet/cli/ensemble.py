@@ -15,6 +15,7 @@ from fastmonet.cli.common import say
 
 
 def register(subparsers) -> None:
+    """Add `fastmonet ensemble {run,report}` (run or resume an ensemble store, report it) to the parser."""
     p = subparsers.add_parser(
         "ensemble", help="uncertainty ensembles: run members drawn from the ranges, report them",
         description="Draw members from the ranges file, solve them on dask.distributed into one "
@@ -96,8 +97,8 @@ def _report(args: argparse.Namespace) -> int:
 
     from fastmonet import ensemble
     from fastmonet.ensemble import report
-    from fastmonet.report import ensemble_analysis as report_analysis
     from fastmonet.errors import InputError
+    from fastmonet.report import ensemble_analysis as report_analysis
     if args.cnc_threshold is not None and not math.isfinite(args.cnc_threshold):
         raise InputError(f"--cnc-threshold: a finite number of US$2018/tCO2, got {args.cnc_threshold}")
     resamples = report_analysis.RESAMPLES if args.resamples is None else args.resamples

@@ -18,6 +18,7 @@ from fastmonet.errors import InputError
 
 
 def register(subparsers) -> None:
+    """Add `fastmonet info STORE` (provenance and checksum status of any fastmonet store) to the parser."""
     p = subparsers.add_parser(
         "info", help="provenance and status of a store (results, run, ensemble, coefficients)",
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -171,6 +172,8 @@ def _short(h) -> str:
 
 
 def run(args) -> int:
+    """Print a store's description as text or JSON; exit status 1 when a group is neither verified
+    nor complete (damaged or unfinished), so scripts can check a store before using it."""
     info = describe(args.store, verify=not args.no_verify)
     if args.json:
         sys.stdout.write(json.dumps(info, indent=1, sort_keys=True) + "\n")

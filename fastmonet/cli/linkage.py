@@ -20,6 +20,7 @@ HEADER = ["region_a", "region_b", "metric", "value", "unit"]
 
 
 def register(subparsers) -> None:
+    """Add `fastmonet linkage` (pairwise links, the greedy join order, or a blocs file) to the parser."""
     p = common.add_parser(
         subparsers, "linkage",
         help="pairwise links of regions and the greedy join order (trading blocs)",
@@ -39,6 +40,8 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Solve ISOLATION and every linkage structure (pairs and join path, or those of --blocs-file),
+    print the table (or CSV) and optionally write it; returns the exit status (0)."""
     from fastmonet import api, scenarios
     from fastmonet.blocs.blocs_file import load_blocs_file
     from fastmonet.dimensions import REGIONS

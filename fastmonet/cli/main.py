@@ -29,6 +29,7 @@ COMMANDS = [
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The `fastmonet` argument parser with every subcommand of `COMMANDS` registered and styled."""
     parser = argparse.ArgumentParser(
         prog="fastmonet",
         description="Least-cost CO2 removal (AR, BECCS, DACCS) across 169 subregions, 2020-2100.",
@@ -45,6 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line `argv` (default: sys.argv) and return its exit status.
+
+    Bad input or an unsolvable model is one line on stderr and status 2, a closed stdout 141;
+    any other exception is a bug and propagates with its traceback."""
     parser = build_parser()
     args = parser.parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)   # as typed, for provenance

@@ -19,6 +19,7 @@ from fastmonet.cli import common
 
 
 def register(subparsers) -> None:
+    """Add `fastmonet oat` (each uncertain input at its range's ends, ranked by effect) to the parser."""
     p = common.add_parser(
         subparsers, "oat", help="one-at-a-time sweep: each uncertain input at its range's ends",
         description=__doc__)
@@ -37,6 +38,8 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Check the options, run the one-at-a-time sweep and print its ranking (and the CSV when
+    asked); returns the exit status (0)."""
     from fastmonet import data, scenarios
     from fastmonet.errors import InputError
     from fastmonet.workflows import oat

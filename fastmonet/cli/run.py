@@ -31,6 +31,7 @@ FILES = ("results.zarr", "summary.csv", "timeseries.csv", "solver.csv", "iamc.cs
 
 
 def register(subparsers) -> None:
+    """Add `fastmonet run` (scenario set -> results folder with store, CSVs and report) to the parser."""
     p = common.add_parser(
         subparsers, "run", help="the main job: solve a scenario set, write results and a report",
         description=__doc__.split("\n\n", 1)[1])
@@ -244,6 +245,9 @@ def _report(out: Path, ds, rows, results, failed, coeffs, scs, args, started,
 
 
 def run(args: argparse.Namespace) -> int:
+    """The main job: solve the scenario set into OUT/results.zarr, write the CSVs, IAMC file and
+    report; returns 0, or raises SolveError naming the scenarios that could not be solved (after
+    the others are written)."""
     from fastmonet import scenario_dataset
     from fastmonet.report import table
     t0 = time.perf_counter()

@@ -22,6 +22,7 @@ from fastmonet.scenarios import METHODS, STORAGE_CASES, TARGET_CASES
 
 
 def register(subparsers) -> None:
+    """Add `fastmonet solve` (solve scenarios into a store, print summaries) to the parser."""
     p = subparsers.add_parser(
         "solve",
         help="solve policy scenarios (formulation §6, §7) and report their metrics (formulation §8)",
@@ -176,6 +177,8 @@ def _write_model(args, sc, coeffs, say) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Solve the scenarios asked for (or write one scenario's LP file) and print what was asked;
+    returns the exit status (0, or 141 when stdout closed early)."""
     from fastmonet import api
     from fastmonet import summary_table as st
     from fastmonet.store import names

@@ -16,6 +16,7 @@ CSV_HEADER = ("zone", "forest_type", "growing_period_yr", "fire_penalty", "max_c
 
 
 def register(subparsers) -> None:
+    """Add `fastmonet stand` (the stand model for every zone and forest type of Table 2) to the parser."""
     p = subparsers.add_parser(
         "stand",
         help="stand model per ecological zone and forest type (Table 2)",
@@ -109,6 +110,8 @@ def _forest_dir(data: Path | None) -> Path | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run the stand model over the forest tables, print the table (or CSV) and optionally plot
+    the trajectories; returns the exit status (0)."""
     if args.plot is not None:
         _plot_format(args.plot)
         if args.plot.parent and not args.plot.parent.exists():

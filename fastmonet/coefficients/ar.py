@@ -120,6 +120,11 @@ def _stand_params(inputs: xr.Dataset, ez: np.ndarray, ft: np.ndarray) -> stand.S
 
 
 def ar_cells(inputs: xr.Dataset, tech: Technology, horizon: int = 100, stand_adjust=None) -> ARCells:
+    """The AR cells (subregion, ecozone, forest type allowed and with LRP or overlap land), their
+    stand trajectories (the stand model run once per stand type) and their operation flows.
+
+    `stand_adjust` maps the `StandParams` before the run (an ensemble member's growth, fire and
+    thinning); InputError when the inputs lack `forest_type_allowed`."""
     allowed = np.asarray(inputs["forest_type_allowed"].transpose("subregion", "ecozone", "forest_type").values,
                          bool) if "forest_type_allowed" in inputs.variables else None
     if allowed is None:
@@ -168,6 +173,8 @@ def horizon_totals(cells: ARCells, transition: EnergyTransition, years: int = 10
 
 def build_ar(inputs: xr.Dataset, tech: Technology, transition: EnergyTransition,
              horizon: int = 100, stand_adjust=None) -> tuple[xr.Dataset, ARCells]:
+    """The AR coefficients Dataset (`ar_removal`, `ar_cost` per cell, vintage and period; NaN off
+    the cells; `ar_allowed`; 100-year totals) and the cells they came from (formulation §2.6-2.8)."""
     cells = ar_cells(inputs, tech, horizon, stand_adjust)
     window = PERIOD_YEARS * N_PERIODS
     factors_em = np.stack([transition.fossil_share(FIRST_YEAR + np.arange(window, dtype=np.float64)),

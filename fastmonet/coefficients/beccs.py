@@ -140,6 +140,9 @@ def source_terms(inputs: xr.Dataset, tech: Technology, transition: EnergyTransit
 
 
 def chain_inputs(inputs: xr.Dataset, tech: Technology, transition: EnergyTransition) -> ChainInputs:
+    """Every array the chain kernel reads, from the inputs, the technology and the energy transition:
+    per-source terms of the nine biomass-land combinations, plant terms, transport legs between
+    every pair of subregions and the period factors (formulation §3)."""
     codes, region = subregion_regions(inputs)
     lat = require(inputs, "lat", ("subregion",), nonneg=False)
     lon = require(inputs, "lon", ("subregion",), nonneg=False)

@@ -37,6 +37,8 @@ def _row(region, option, metric, year, values, unit):
 
 
 def summary(inputs: xr.Dataset, coeffs: xr.Dataset, tech: Technology) -> pd.DataFrame:
+    """Per-region min/median/max of the AR, DACCS and BECCS coefficients as a DataFrame with
+    `COLUMNS` (the metrics listed in the module docstring), for `fastmonet coefficients summary`."""
     transition = EnergyTransition.from_inputs(inputs, tech)
     sr_region = np.asarray(coeffs["subregion_region"].values).astype(str)
     dac = dac_at_years(inputs, tech, transition, [2020, 2060])

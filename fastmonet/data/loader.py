@@ -21,6 +21,8 @@ SRC = "data/SOURCES.md: "
 
 
 def resolve(path: str | Path | None) -> Path:
+    """The data folder to read: `path` as a Path, or the bundled data when None; InputError for
+    anything but a str or Path, or when the bundled folder is missing (a broken install)."""
     if path is not None and not isinstance(path, (str, Path)):
         raise InputError(f"data folder: path must be a folder path (str or Path) or None, got "
                          f"{type(path).__name__}")

@@ -180,11 +180,13 @@ def report(directory: str | Path) -> list[tuple]:
 
 
 def to_csv(rows: list[tuple]) -> str:
+    """The status rows as CSV text with `HEADER` (file, field, one count per status, total)."""
     lines = [",".join(HEADER)] + [",".join(str(c) for c in r) for r in rows]
     return "\n".join(lines) + "\n"
 
 
 def to_text(rows: list[tuple]) -> str:
+    """The status rows as an aligned text table (names left-aligned, counts right-aligned)."""
     widths = [max(len(str(r[i])) for r in [HEADER, *rows]) for i in range(len(HEADER))]
     def line(r):
         return "  ".join(str(c).ljust(w) if i < 2 else str(c).rjust(w)

@@ -40,6 +40,8 @@ def _done(ds: xr.Dataset, scenario: str) -> np.ndarray:
 
 
 def summarise(ds: xr.Dataset) -> pd.DataFrame:
+    """The ensemble's percentiles of every output per scenario, region and option, with member counts
+    (done, failed) and bootstrap intervals, as a long DataFrame with `COLUMNS`."""
     ds = ds.load()
     rows = []
     outs = outputs(ds)
@@ -181,6 +183,8 @@ def sobol_indices(ds: xr.Dataset) -> dict:
 
 # ----------------------------------------------------------------------------------- figures
 def figures(ds: xr.Dataset, out_dir: str | Path) -> list[Path]:
+    """Write the fan chart, the CNC histograms and (when the design allows) the Sobol bars as PNGs
+    into `out_dir`; returns their paths."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

@@ -44,6 +44,8 @@ class SampleInfo:
 
 
 def saltelli_size(d: int, base_n: int, second_order: bool = SECOND_ORDER) -> int:
+    """Members of a Saltelli design of base size `base_n` over `d` dimensions: N (d + 2), or
+    N (2 d + 2) with second-order indices."""
     return base_n * (2 * d + 2 if second_order else d + 2)
 
 
@@ -100,6 +102,8 @@ def values_table(ranges, u: np.ndarray) -> tuple[list[dict], np.ndarray]:
 
 
 def numeric_table(ranges, draws: list[dict]) -> np.ndarray:
+    """The draws as a (members, dimensions) float array for sensitivity analysis: a discrete
+    parameter as the index of its case, a missing entry at its central value."""
     names = ranges.dimension_names()
     params = [p for p, _ in ranges.dimensions()]
     out = np.empty((len(draws), len(names)))

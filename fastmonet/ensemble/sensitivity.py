@@ -59,7 +59,8 @@ def pawn_indices(x: pd.DataFrame, y, *, slices: int = SLICES, num_resamples: int
 
     Columns: input, pawn, pawn_low and pawn_high (the `conf_level` bootstrap interval),
     above_dummy (the index exceeds the dummy's in all but the `conf_level` tail of the
-    resamples; False for the dummy itself and without one).  Same seed, same numbers; the global numpy random state is left as it was."""
+    resamples; False for the dummy itself and without one).  Same seed, same numbers; the global
+    numpy random state is left as it was."""
     from SALib.analyze import pawn as salib_pawn
     x = pd.DataFrame(x)
     y = np.asarray(y, np.float64)

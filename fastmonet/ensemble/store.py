@@ -235,6 +235,7 @@ def require(path, action: str = "ensemble") -> None:
 
 
 def attrs(path) -> dict:
+    """The root attributes of an ensemble store; InputError when it cannot be opened as one."""
     try:
         return dict(_zarr().open_group(str(path), mode="r").attrs)
     except Exception as exc:  # noqa: BLE001 - any unreadable store is bad input
@@ -242,6 +243,7 @@ def attrs(path) -> dict:
 
 
 def exists(path) -> bool:
+    """Whether `path` holds a zarr group (a store to resume, not a new one to create)."""
     return Path(path).is_dir() and (Path(path) / "zarr.json").is_file()
 
 
@@ -252,10 +254,12 @@ def is_partial_layout(path) -> bool:
 
 
 def status(path) -> np.ndarray:
+    """The (member, scenario) solve status array: PENDING, DONE or FAILED."""
     return np.asarray(_zarr().open_group(str(path), mode="r")["status"][...])
 
 
 def coef_status(path) -> np.ndarray:
+    """The per-member status of the stored coefficients: PENDING, DONE or FAILED."""
     return np.asarray(_zarr().open_group(str(path), mode="r", path="coefficients")["coef_status"][...])
 
 
@@ -298,6 +302,7 @@ async def _write_async(path: str, where: slice, arrays: dict[str, np.ndarray], s
 
 
 def read_member_coefficients(path, member: int, names) -> dict[str, np.ndarray]:
+    """One member's stored coefficient arrays `names` (the AR and DAC blocks), read back to solve it."""
     g = _zarr().open_group(str(path), mode="r", path="coefficients")
     return {n: np.asarray(g[n][member]) for n in names}
 
@@ -482,6 +487,7 @@ def mark_coefficients_pending(path, members, block: int) -> list[int]:
 
 
 def mark_pending(path, members) -> None:
+    """Set every scenario of `members` back to PENDING, so the next run solves them again."""
     root = _zarr().open_group(str(path), mode="r+")
     for i in members:
         root["status"][int(i)] = np.full(root["status"].shape[1], PENDING, np.int8)
@@ -511,4 +517,5 @@ def open_dataset(path, group: str | None = None) -> xr.Dataset:
 
 
 def attrs_group(path, group: str) -> dict:
+    """The attributes of one group of the store (e.g. 'coefficients'), as a plain dict."""
     return dict(_zarr().open_group(str(path), mode="r", path=group).attrs)

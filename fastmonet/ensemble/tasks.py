@@ -124,6 +124,8 @@ def reference_task(ctx: Context) -> dict:
 
 
 def is_central(ctx: Context, draw: dict) -> bool:
+    """Whether `draw` is the ranges' central draw (compared as strings, so 3 and 3.0 of a case match):
+    the central member is solved cold and is the warm-start reference of the others."""
     central = ctx.ranges.central()
     return {k: str(v) for k, v in draw.items()} == {k: str(v) for k, v in central.items()}
 

@@ -146,6 +146,8 @@ def _dac_candidates(ds, inst: Instance):
 
 
 def candidates(ds, inst: Instance, merge_overlap: bool = True) -> Candidates:
+    """The columns of the LP that can be non-zero: AR cells with removal, BECCS chains (the overlap
+    chains merged into their `mal` column when `merge_overlap`) and DAC with storage."""
     rem, xa = _ar_candidates(ds, inst)
     return Candidates(rem=rem, xa=xa, **_beccs_candidates(ds, inst, merge_overlap),
                        **_dac_candidates(ds, inst))

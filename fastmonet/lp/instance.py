@@ -41,6 +41,8 @@ class Instance:
 
 
 def make_instance(ds: xr.Dataset, scenario: Scenario) -> Instance:
+    """What every row family and column block reads for `scenario`: sizes, the target groups and
+    allowed trade per reporting year, land and storage capacities (natural units)."""
     f64 = np.float64
     regions = [str(r) for r in ds["region"].values]
     sr_region = np.array([regions.index(str(r)) for r in ds["subregion_region"].values],

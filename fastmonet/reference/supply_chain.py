@@ -8,6 +8,8 @@ R_EARTH = 6371.0088
 
 
 def great_circle_km(lat1, lon1, lat2, lon2):
+    """Great-circle distance in km between two points given in degrees (haversine, sphere of radius
+    `R_EARTH`): the reference the chain kernel's road distances are checked against."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
     h = (math.sin((p2 - p1) / 2) ** 2
          + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)

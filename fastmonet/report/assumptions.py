@@ -44,6 +44,9 @@ class Assumed:
 
 
 def summary(folder) -> Assumed:
+    """How much of the data folder is assumed or derived rather than cited, and the fields that are
+    mostly assumed (at least `LISTED_SHARE`), for the report; an unreadable folder is an
+    `Assumed` carrying its first error line instead of failing the report."""
     from fastmonet.data import status
     folder = Path(folder)
     try:

@@ -14,6 +14,8 @@ FORMATS = ("html", "md")
 
 def make(ds: xr.Dataset, summary_rows, detail: dict, provenance: dict, inputs=None, coeffs=None,
          tables=None, failed=(), extra_figures=()) -> Report:
+    """The run report: summary table and notes, one paragraph per scenario, the figures, the
+    provenance, the scenarios that failed and the assumed-data summary."""
     price = shortfall.pricing(ds)
     lines = table.lines(summary_rows, shortfall.world_cnc_priced(ds, price))
     data_path = (inputs.attrs.get("data_path") if inputs is not None else None) \

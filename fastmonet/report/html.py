@@ -102,6 +102,7 @@ def _provenance(p: dict) -> str:
 
 
 def write(report: Report, path: str | Path) -> Path:
+    """Write the report as one self-contained HTML file (figures embedded as base64 PNG); returns its path."""
     path = Path(path)
     parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
              f"<title>{html.escape(report.title)}</title><style>{CSS}</style></head><body>",

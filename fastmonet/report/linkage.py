@@ -25,6 +25,8 @@ def _by_pair(rows, metrics) -> dict:
 
 
 def gain_matrix(rows) -> Figure | None:
+    """Heat map of what each linked pair gains over ISOLATION (one column per metric, each on its own
+    symmetric scale); None when the rows hold no pair."""
     pairs = _by_pair(rows, {m for m, _, _ in MATRIX})
     if not pairs:
         return None
@@ -50,6 +52,7 @@ def gain_matrix(rows) -> Figure | None:
 
 
 def join_path(rows) -> Figure | None:
+    """World cost and shortfall along the greedy join path; None when the rows hold no join path."""
     steps = [(a, b, v) for a, b, m, v, _ in rows if m == "join_world_cost"]
     short = [v for a, b, m, v, _ in rows if m == "join_shortfall"]
     if not steps:
@@ -71,4 +74,5 @@ def join_path(rows) -> Figure | None:
 
 
 def figures(rows) -> list[Figure]:
+    """The linkage figures the rows allow (gain matrix, join path), for the run report."""
     return [f for f in (gain_matrix(rows), join_path(rows)) if f is not None]

@@ -29,6 +29,7 @@ def _assumed(report: Report) -> list[str]:
 
 
 def write(report: Report, path: str | Path, figure_dir: str = "figures") -> Path:
+    """Write the report as Markdown with its figures as PNGs in `figure_dir` beside it; returns its path."""
     path = Path(path)
     (path.parent / figure_dir).mkdir(parents=True, exist_ok=True)
     md = [f"# {report.title}", "", "## Summary by 2100", "", *_table(report), ""]

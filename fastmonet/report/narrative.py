@@ -111,6 +111,7 @@ def _unequal(ds: xr.Dataset, name: str, price, short: float) -> str:
 
 
 def paragraphs(ds: xr.Dataset, price=None) -> list[tuple[str, str]]:
+    """(scenario, paragraph) for every scenario of the run, all priced with the same rule."""
     from fastmonet.report import shortfall as sf
     price = price or sf.pricing(ds)
     return [(str(n), paragraph(ds, str(n), price)) for n in ds["scenario"].values]

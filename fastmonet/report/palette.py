@@ -25,6 +25,7 @@ _SWITCH_YEARS = (2020, 2100)
 
 
 def option_colour(option: str) -> str:
+    """The colour of a removal option in every figure (the total's colour for an unknown one)."""
     return OPTION_COLOURS.get(option, TOTAL_COLOUR)
 
 

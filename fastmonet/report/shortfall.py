@@ -88,6 +88,9 @@ def missed(ds: xr.Dataset) -> list[str]:
 
 
 def pricing(ds: xr.Dataset) -> Pricing:
+    """The rule that prices a shortfall in the report: the highest 2100 marginal net cost of a region
+    with a real share of removal, over the scenarios that meet their targets (all scenarios when
+    none does)."""
     y = _last(ds)
     regions = _regions(ds)
     mnc = ds["mnc"].sel(year=y, option="all", region=regions)                  # (scenario, region)
@@ -127,6 +130,8 @@ def priced_cnc(ds: xr.Dataset, p: Pricing) -> xr.DataArray:
 
 
 def world_cnc_priced(ds: xr.Dataset, p: Pricing | None = None) -> dict[str, float]:
+    """{scenario: world CNC by 2100 with its shortfall priced by `p` (default: `pricing(ds)`)}, US$/tCO2
+    of target, for the summary table."""
     p = p or pricing(ds)
     v = priced_cnc(ds, p).sel(region=WORLD)
     return {str(n): float(x) for n, x in zip(ds["scenario"].values, v.values)}

@@ -80,6 +80,7 @@ def cells(line: Line) -> tuple[str, ...]:
 
 
 def text(lines_: list[Line]) -> str:
+    """The summary table as aligned plain text: header, units row, a rule, one line per scenario."""
     body = [cells(x) for x in lines_]
     widths = [max(len(r[i]) for r in (HEAD, UNITS, *body)) for i in range(len(HEAD))]
 

@@ -25,6 +25,8 @@ from fastmonet.store.errors import StoreError
 
 
 def digest(values) -> str:
+    """A sha256 of an array's dtype kind, shape and values (text by its characters, whatever the
+    string dtype zarr returns), stored so a damaged array is found when read."""
     a = np.asarray(values)
     h = hashlib.sha256()
     if a.dtype.kind in "OUTST":     # T: numpy StringDType, as zarr 3 reads text
@@ -50,6 +52,7 @@ def open_dataset(path: str | Path, group: str | None) -> xr.Dataset:
 
 
 def where(path, group: str | None, name: str | None = None) -> str:
+    """'store PATH, group G, variable V': the place a checksum message names."""
     out = f"store {path}"
     if group:
         out += f", group {group!r}"

@@ -17,6 +17,7 @@ class StoreError(InputError):
 
 
 def store_where(path, group: str | None = None) -> str:
+    """'store PATH, group G': the place a store error message names."""
     return f"store {path}" + (f", group {group!r}" if group else "")
 
 

@@ -43,6 +43,7 @@ def _holder(fh) -> str:
 
 
 def lock_path(path: str | Path) -> Path:
+    """The lock file beside a store (`<name>` + `LOCK_SUFFIX`), outside it so writes never touch it."""
     path = Path(path)
     return path.with_name(path.name + LOCK_SUFFIX)
 

@@ -30,6 +30,7 @@ _IGNORED = {".DS_Store", "Thumbs.db"}
 
 
 def hash_bytes(data: bytes) -> str:
+    """'sha256:<hex>' of `data`, the form every input hash in the provenance takes."""
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
@@ -68,6 +69,7 @@ def hash_tree(folder: str | Path, suffixes: tuple[str, ...] = (".csv", ".toml"))
 
 
 def canonical_json(obj) -> str:
+    """`obj` as JSON with sorted keys and no spaces, so equal definitions hash equal."""
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), default=str)
 
 
@@ -110,6 +112,7 @@ def fastmonet_version() -> str:
 
 
 def highs_version() -> str:
+    """The HiGHS version the solves run with, for the provenance."""
     from fastmonet.highs_process import highs_version as version
     return version()
 
@@ -127,6 +130,7 @@ def environment() -> dict[str, str]:
 
 # ----------------------------------------------------------------------------- content keys
 def now() -> str:
+    """The current UTC time as ISO 8601 ('2026-01-31T12:00:00Z'), for the provenance."""
     import time
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 

@@ -60,6 +60,8 @@ _TECH_SECTIONS = {
 
 
 def split(target: str, where: str) -> tuple[str, str]:
+    """(kind, field) of a range's target '<kind>:<field>'; InputError naming `where` for a target
+    without a colon, an unknown kind or an empty field."""
     if not isinstance(target, str) or ":" not in target:
         raise InputError(f"{where}: target {target!r} must be '<kind>:<field>' with kind one of "
                          f"{', '.join(KINDS)}")

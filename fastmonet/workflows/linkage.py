@@ -117,11 +117,13 @@ class Solver:
 
 
 def pair_structure(a: str, b: str, biomass_trade: str = "within_bloc") -> Structure:
+    """Regions `a` and `b` in one bloc, every other region alone: the structure of one pairwise link."""
     rest = [(r,) for r in REGIONS if r not in (a, b)]
     return Structure(tuple(rest) + ((a, b),), biomass_trade)
 
 
 def pairwise(solver: Solver) -> dict[tuple[str, str], Outcome]:
+    """The outcome of linking each of the ten pairs of regions, solved on `solver`."""
     pairs = list(itertools.combinations(REGIONS, 2))
     return dict(zip(pairs, solver.solve([pair_structure(a, b) for a, b in pairs])))
 
