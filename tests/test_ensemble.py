@@ -229,6 +229,11 @@ def test_a_grouped_store_records_its_sampled_columns_and_the_report_analyses_the
     ds = content(out)
     assert report.sampled_names(ds) == ["beccs_cost", "rate_ar"]
     assert report.correlated(ds) == {"beccs_cost": ["capex", "fom"]}
+    from fastmonet.ensemble import sampled
+    x = sampled.inputs(ds)                     # one column per sampled column, the first entry's values
+    assert list(x.columns) == ["beccs_cost", "rate_ar"]
+    np.testing.assert_array_equal(x["beccs_cost"], ds["sample"].sel(parameter="capex").values)
+    assert [c.parameters for c in sampled.columns(ds)] == [("capex", "fom"), ("rate_ar",)]
     sample = ds["sample"].values
     np.testing.assert_array_equal(_ranks(sample[:, 0]), _ranks(sample[:, 1]))
     res = report.sobol_indices(ds)[("isolation", "cnc_2100")]

@@ -127,9 +127,10 @@ def prim_box(x: pd.DataFrame, cases, *, density: float = DENSITY, peel_alpha: fl
         if isinstance(lo, (set, frozenset)):
             if set(lo) == set(lo0):
                 continue
-            order = list(x[name].cat.categories)
+            order = list(x[name].cat.categories)          # the cases in their file's order
             kept = tuple(c for c in order if c in lo)
-            rows.append((str(name), np.nan, np.nan, kept, np.nan, np.nan, tuple(order), q[0], q[1]))
+            drawn = tuple(c for c in order if c in lo0)
+            rows.append((str(name), np.nan, np.nan, kept, np.nan, np.nan, drawn, q[0], q[1]))
         elif float(lo) != float(lo0) or float(hi) != float(hi0):
             rows.append((str(name), float(lo), float(hi), (), float(lo0), float(hi0), (), q[0], q[1]))
     row = traj.loc[i]

@@ -104,7 +104,8 @@ def markdown(ds: xr.Dataset, a: Analysis) -> str:
             t = a.sensitivity[(a.sensitivity["scenario"] == s) & (a.sensitivity["output"] == out)]
             if t.empty:
                 continue
-            ranked = t[t["input"] != sensitivity.DUMMY].sort_values("pawn", ascending=False)
+            ranked = t[t["input"] != sensitivity.DUMMY].sort_values("pawn", ascending=False,
+                                                                     kind="stable")
             shown = pd.concat([ranked.head(TOP), t[t["input"] == sensitivity.DUMMY]])
             lines += [f"{title} (top {min(TOP, len(ranked))} of {len(ranked)} inputs):", "",
                       "| input | PAWN | 95 % interval |", "|---|---|---|"]
