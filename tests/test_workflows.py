@@ -190,3 +190,24 @@ def test_the_oat_plan_has_the_central_solve_and_each_moving_end():
 def test_an_unknown_role_is_named_in_the_failure():
     sc = dataclasses.replace(scenarios.make("switch_2050"), name="s")
     assert scenario_solve.role_label("isolation", sc.isolation_base()) == "ISOLATION"
+
+
+def test_stored_results_through_the_plan_equal_the_solves_chained_by_hand(coeffs, tmp_path):
+    """The scheduler changes who calls the solver, not what is solved or stored."""
+    from fastmonet.results import Results
+    names = ("cooperation", "isolation", "switch_2050")
+    api.solve_many([scenarios.make(n) for n in names], out=tmp_path / "s.zarr", coefficients=coeffs)
+    iso = scenario_solve.solve(coeffs, scenarios.make("isolation"))
+    by_hand = {"cooperation": scenario_solve.solve(coeffs, scenarios.make("cooperation")),
+               "isolation": iso,
+               "switch_2050": scenario_solve.solve(coeffs, scenarios.make("switch_2050"),
+                                                   {"isolation": iso})}
+    for n in names:
+        stored = Results.from_zarr(tmp_path / "s.zarr", f"{n}-p3-medium")
+        for part in ("solution", "metrics"):
+            a, b = getattr(stored, part), getattr(by_hand[n], part)
+            assert sorted(a.data_vars) == sorted(b.data_vars)
+            for v in a.data_vars:
+                if b[v].dtype.kind not in "UOT":     # zarr stores text as its own string type
+                    assert a[v].dtype == b[v].dtype, (n, v)
+                np.testing.assert_array_equal(a[v].values, b[v].values, err_msg=f"{n} {v}")
