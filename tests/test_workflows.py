@@ -211,3 +211,48 @@ def test_stored_results_through_the_plan_equal_the_solves_chained_by_hand(coeffs
                 if b[v].dtype.kind not in "UOT":     # zarr stores text as its own string type
                     assert a[v].dtype == b[v].dtype, (n, v)
                 np.testing.assert_array_equal(a[v].values, b[v].values, err_msg=f"{n} {v}")
+
+
+# ------------------------------------------------------------------------------- warm chains
+def test_a_warm_chain_starts_each_scenario_from_a_solve_of_the_set_only():
+    scs = [scenarios.make(p) for p in ("cooperation", "current_policy", "isolation", "switch_2050")]
+    p = scenario_set.plan(scs, warm_chain=True)
+    assert [s.key for s in p.steps] == ["cooperation-p3-medium", "isolation-p3-medium",
+                                        "current_policy-p3-medium", "switch_2050-p3-medium"]
+    assert dict(p["current_policy-p3-medium"].needs) == {"warm": "isolation-p3-medium"}
+    assert dict(p["switch_2050-p3-medium"].needs) == {"isolation": "isolation-p3-medium",
+                                                      "warm": "cooperation-p3-medium"}
+    assert p["cooperation-p3-medium"].payload.keep_reference
+    assert p["isolation-p3-medium"].payload.keep_reference
+    alone = scenario_set.plan([scenarios.make("current_policy")], warm_chain=True)
+    assert len(alone) == 1 and dict(alone.steps[0].needs) == {}     # no solve added for a warm start
+    assert all(not s.needs for s in scenario_set.plan(scs).steps[:3])  # off by default
+
+
+def test_a_warm_chain_reaches_the_cold_optimum_and_records_its_path(coeffs):
+    scs = [scenarios.make(p) for p in ("cooperation", "isolation", "current_policy", "switch_2050")]
+    cold = api.solve_many(scs, coefficients=coeffs)
+    warm = api.solve_many(scs, coefficients=coeffs, warm_chain=True)
+    for c, w in zip(cold, warm):
+        for key in ("cost_musd", "shortfall_mt"):
+            assert w.solution.attrs[key] == pytest.approx(c.solution.attrs[key], rel=1e-9, abs=1e-6)
+    assert warm[2].provenance["warm_start_from"] == "isolation-p3-medium"
+    assert warm[3].provenance["warm_start_from"] == "cooperation-p3-medium"
+    assert "warm_start_from" not in warm[0].provenance and "warm_start_from" not in cold[2].provenance
+
+
+def test_a_failed_warm_source_leaves_its_dependant_cold_not_failed(coeffs, monkeypatch):
+    real = scenario_solve.solve
+
+    def solve(c, scenario, given=None, **kw):
+        if scenario.policy == "isolation":
+            raise SolveError("HiGHS says no (test)")
+        return real(c, scenario, given, **kw)
+    monkeypatch.setattr(scenario_solve, "solve", solve)
+    failed = []
+    out = api.solve_many([scenarios.make("isolation"), scenarios.make("current_policy")],
+                         coefficients=coeffs, warm_chain=True,
+                         on_failure=lambda sc, e: failed.append(sc.name))
+    assert failed == ["isolation-p3-medium"]
+    assert [r.scenario.name for r in out] == ["current_policy-p3-medium"]
+    assert "warm_start_from" not in out[0].provenance

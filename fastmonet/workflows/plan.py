@@ -21,9 +21,10 @@ class Step:
     """One task of a plan.
 
     `key`: unique in the plan; `payload`: what the task works on (a Scenario, a draw, ...);
-    `needs`: role -> key of an earlier step whose result this one takes; `shown`: asked for by
-    the user (announced and counted), not only a dependency; `priority`: higher runs first where
-    the executor orders its queue.
+    `needs`: role -> key of an earlier step whose result this one takes; `optional`: the roles
+    the step can do without (a failed one is left out of its `given`, e.g. a warm start);
+    `shown`: asked for by the user (announced and counted), not only a dependency; `priority`:
+    higher runs first where the executor orders its queue.
     """
 
     key: str
@@ -31,6 +32,7 @@ class Step:
     needs: Mapping[str, str] = field(default_factory=dict)
     shown: bool = True
     priority: int = 0
+    optional: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ member go through it.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -38,12 +39,32 @@ class Solve:
         return (self.scenario.targets, self.scenario.storage)
 
 
+#: Role of the step whose optimal basis a step's cost stage starts from (`warm_chain`).
+WARM = "warm"
+
+
+def warm_source(sc: Scenario) -> Scenario | None:
+    """The solve whose basis `sc` starts from in a warm chain, or None (cold).
+
+    The rule is fixed, so a plan's path is too (and each result records it): CURRENT_POLICY
+    starts from ISOLATION of the same case (0.50x its cold solve on the bundled P3 data) and
+    SWITCH_Y from COOPERATION (0.42x for 2030, 0.57x for 2050; docs/performance.md).
+    """
+    if sc.policy == "current_policy" and sc.burden.rule == "responsibility":
+        return dataclasses.replace(sc, policy="isolation", name="")
+    if sc.policy == "switch" and sc.burden.rule == "responsibility":
+        return dataclasses.replace(sc, policy="cooperation", switch_year=None, name="")
+    return None
+
+
 def plan(scs: list[Scenario], *, warm: dict[str, Any] | None = None,
-         keep_reference: bool = False) -> Plan:
+         keep_reference: bool = False, warm_chain: bool = False) -> Plan:
     """The steps that solve `scs` (keyed by scenario name) and everything they need.
 
     `warm`: scenario name -> Reference its cost stage starts from; `keep_reference`: the
-    requested solves keep their own.
+    requested solves keep their own.  `warm_chain`: a scenario whose `warm_source` is in the
+    set (requested or needed) starts from that solve's basis, solved before it (role ``warm``);
+    no solve is added for it.
 
     Examples
     --------
@@ -66,9 +87,17 @@ def plan(scs: list[Scenario], *, warm: dict[str, Any] | None = None,
         if not shown and ident in requested:          # a need the user asked for too
             return place(requested[ident], True)
         needs = {role: place(base, False) for role, base in scenario_solve.needs(sc).items()}
+        source = warm_source(sc) if warm_chain and not (shown and sc.name in warm) else None
+        if source is not None:
+            ident_source = scenario_solve.identity(source)
+            if ident_source in requested or ident_source in placed:
+                needs[WARM] = place(requested.get(ident_source, source), ident_source in requested)
+                k = next(i for i, st in enumerate(steps) if st.key == needs[WARM])
+                steps[k] = dataclasses.replace(
+                    steps[k], payload=dataclasses.replace(steps[k].payload, keep_reference=True))
         key = sc.name if shown else _hidden_key(sc, {s.key for s in steps})
         payload = Solve(sc, warm.get(sc.name) if shown else None, keep_reference and shown)
-        steps.append(Step(key, payload, needs, shown))
+        steps.append(Step(key, payload, needs, shown, optional=(WARM,) if WARM in needs else ()))
         placed.setdefault(ident, key)
         return key
 
@@ -95,15 +124,22 @@ def _solve_step(context: dict, step: Step, given: dict[str, Results]) -> Results
     """The task: one scenario on its case's coefficients (runs on the executor)."""
     job: Solve = step.payload
     coeffs, inputs = context[job.case]
-    return scenario_solve.solve(coeffs, job.scenario, given, inputs=inputs, warm=job.warm,
-                                keep_reference=job.keep_reference)
+    given = dict(given)
+    source = given.pop(WARM, None)
+    warm = job.warm if job.warm is not None or source is None else source.reference
+    res = scenario_solve.solve(coeffs, job.scenario, given, inputs=inputs, warm=warm,
+                               keep_reference=job.keep_reference)
+    if source is not None and job.warm is None:
+        # The path is part of the answer where the LP is degenerate: recorded, never compared.
+        res.provenance["warm_start_from"] = step.needs[WARM]
+    return res
 
 
 def solve(scs: list[Scenario], coeffs_for: Callable[[Scenario], xr.Dataset],
           inputs_for: Callable[[Scenario], dict] | None = None, *,
           reuse: dict[str, Results] | None = None, given: dict[str, Results] | None = None,
           warm: dict[str, Any] | None = None, keep_reference: bool = False,
-          executor=None, carry=None,
+          warm_chain: bool = False, executor=None, carry=None,
           on_start: Callable[[Scenario], None] | None = None,
           on_result: Callable[[Results, bool], None] | None = None,
           on_failure: Callable[[Scenario, Exception], None] | None = None) -> list[Results]:
@@ -111,13 +147,13 @@ def solve(scs: list[Scenario], coeffs_for: Callable[[Scenario], xr.Dataset],
 
     `reuse`: scenario name -> Results already at hand (not solved again; they feed the
     scenarios that need them); `given`: role -> Results for the hidden needs (e.g. the ISOLATION
-    solution a caller has).  `executor`: from `fastmonet.workflows.executor.open` (default: this
+    solution a caller has).  `warm_chain`: see `plan`.  `executor`: from `fastmonet.workflows.executor.open` (default: this
     process).  `on_start(scenario)` before each requested solve, `on_result(results, reused)`
     after it (or for a reused one), `on_failure(scenario, error)` for one that failed (also for
     one whose need failed).  Without `on_failure`, the first failure is raised as a
     `SolveError` once the others are done.
     """
-    p = plan(scs, warm=warm, keep_reference=keep_reference)
+    p = plan(scs, warm=warm, keep_reference=keep_reference, warm_chain=warm_chain)
     done = dict(reuse or {})
     for step in p.steps:
         if not step.shown and given:

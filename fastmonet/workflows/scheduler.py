@@ -76,7 +76,7 @@ def run(plan: Plan, task: Callable[[Any, Step, dict], Any], executor, *, context
     def ready(step: Step) -> bool | None:
         """True: its needs are done; None: a need failed; False: not yet."""
         for role, key in step.needs.items():
-            if isinstance(results.get(key), Failure):
+            if isinstance(results.get(key), Failure) and role not in step.optional:
                 finish(step, Failure(step.key, _need_failed(step, role, results[key], label)))
                 return None
             if key not in results:
@@ -96,7 +96,8 @@ def run(plan: Plan, task: Callable[[Any, Step, dict], Any], executor, *, context
                 waiting.remove(step)
             elif state:
                 waiting.remove(step)
-                given = {role: need(key) for role, key in step.needs.items()}
+                given = {role: need(key) for role, key in step.needs.items()
+                         if not isinstance(results[key], Failure)}
                 if on_start is not None:
                     on_start(step)
                 running[executor.submit(task, context, step, given, priority=step.priority)] = step
