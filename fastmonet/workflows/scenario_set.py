@@ -148,8 +148,8 @@ def solve(scs: list[Scenario], coeffs_for: Callable[[Scenario], xr.Dataset],
     `reuse`: scenario name -> Results already at hand (not solved again; they feed the
     scenarios that need them); `given`: role -> Results for the hidden needs (e.g. the ISOLATION
     solution a caller has).  `warm_chain`: see `plan`.  `executor`: from
-    `fastmonet.workflows.executor.open` (default: this process).  `on_start(scenario)` before each requested solve, `on_result(results, reused)`
-    after it (or for a reused one), `on_failure(scenario, error)` for one that failed (also for
+    `fastmonet.workflows.executor.open` (default: this process).  `on_start(scenario)` before
+    each requested solve, `on_result(results, reused)` after it (or for a reused one), `on_failure(scenario, error)` for one that failed (also for
     one whose need failed).  Without `on_failure`, the first failure is raised as a
     `SolveError` once the others are done.
     """
