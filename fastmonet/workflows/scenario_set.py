@@ -149,9 +149,9 @@ def solve(scs: list[Scenario], coeffs_for: Callable[[Scenario], xr.Dataset],
     scenarios that need them); `given`: role -> Results for the hidden needs (e.g. the ISOLATION
     solution a caller has).  `warm_chain`: see `plan`.  `executor`: from
     `fastmonet.workflows.executor.open` (default: this process).  `on_start(scenario)` before
-    each requested solve, `on_result(results, reused)` after it (or for a reused one), `on_failure(scenario, error)` for one that failed (also for
-    one whose need failed).  Without `on_failure`, the first failure is raised as a
-    `SolveError` once the others are done.
+    each requested solve, `on_result(results, reused)` after it (or for a reused one),
+    `on_failure(scenario, error)` for one that failed (also for one whose need failed).
+    Without `on_failure`, the first failure is raised once the others are done.
     """
     p = plan(scs, warm=warm, keep_reference=keep_reference, warm_chain=warm_chain)
     done = dict(reuse or {})
