@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -105,3 +106,16 @@ def test_import_fastmonet_does_not_import_pyam():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
     assert np.isfinite(1.0)
+
+
+def test_the_csv_is_byte_for_byte_what_pyam_writes(written):
+    ds, (csv, _) = written
+    assert csv.read_text() == pyam.IamDataFrame(iamc.frame(ds)).to_csv()
+
+
+def test_writing_the_csv_does_not_import_pyam(tmp_path):
+    code = ("import sys; from test_report_comparisons import fake_run; from fastmonet import iamc; "
+            f"iamc.write(fake_run(), {str(tmp_path / 'x.csv')!r}); print('pyam' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).parent)
+    assert out.stdout.strip() == "False"
