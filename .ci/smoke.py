@@ -69,6 +69,7 @@ def ensemble_after_a_solve(folder: Path) -> None:
 
 
 def analyses() -> None:
+    """PRIM (ema_workbench) finds a planted box and PAWN (SALib) ranks the driving input first."""
     import numpy as np
     import pandas as pd
 
