@@ -78,6 +78,13 @@ def test_prim_peels_a_discrete_input_as_a_set_of_cases():
     assert box["coverage"] == 1.0 and box["density"] == 1.0
 
 
+def test_prim_skips_a_discrete_input_drawn_at_one_case():
+    x = uniform(100, 2, seed=3)
+    x["storage"] = pd.Categorical(["medium"] * 100, categories=["low", "medium", "high"])
+    box = discovery.prim_box(x, (x["x2"] > 0.7).to_numpy())
+    assert list(box["limits"]["input"]) == ["x2"]
+
+
 def test_the_box_chosen_is_the_widest_that_reaches_the_density():
     t = pd.DataFrame({"coverage": [1.0, 0.95, 0.9, 0.8, 0.5], "density": [0.3, 0.6, 0.82, 0.9, 1.0],
                       "mass": [1.0, 0.5, 0.3, 0.25, 0.1], "res_dim": [0, 1, 2, 2, 3]})

@@ -122,6 +122,8 @@ def prim_box(x: pd.DataFrame, cases, *, density: float = DENSITY, peel_alpha: fl
     qp = box.qp[i]
     rows = []
     for name in x.columns:
+        if name not in lims.columns:          # a category with one value drawn: PRIM drops it
+            continue
         lo, hi, lo0, hi0 = lims.loc[0, name], lims.loc[1, name], init.loc[0, name], init.loc[1, name]
         q = [np.nan if v is None or v < 0 else float(v) for v in qp.get(name, [np.nan, np.nan])]
         if isinstance(lo, (set, frozenset)):
