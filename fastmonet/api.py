@@ -2,7 +2,7 @@
 
     import fastmonet
     res = fastmonet.solve(scenario="cooperation", targets="p3", storage="medium")
-    res.metrics["cum_removal"].sel(region="world", option="all")
+    res.metrics["cum_removal"].sum(("region", "option"))     # world, all options
     res.summary()                       # the rows of `fastmonet solve --summary-csv`
 
 `solve_coefficients(coeffs, scenario)` skips the data and coefficient stages (tests, ensembles,

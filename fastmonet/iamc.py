@@ -40,6 +40,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from fastmonet.partition import labelled
+
 COLUMNS = ["model", "scenario", "region", "variable", "unit", "year", "value"]
 WORLD = "World"
 MT, BN = 1e6, 1e9
@@ -92,6 +94,7 @@ def _rows(da: xr.DataArray, scenario: str, variable: str, unit: str, model: str)
 def frame(ds: xr.Dataset, model: str | None = None) -> pd.DataFrame:
     """The long IAMC table (COLUMNS) of a combined run Dataset (`scenario_dataset.combine`)."""
     from fastmonet.report import shortfall
+    ds = labelled(ds)       # World rows and the all-options trees (fastmonet.partition)
     model = model or model_name()
     rows = []
     last = int(ds["year"].values[-1])

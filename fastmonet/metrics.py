@@ -1,9 +1,13 @@
 """The metrics of formulation §8 from a labelled solution and its coefficients (no LP internals
 needed).
 
-Dimensions of the metrics Dataset: `region` (the coefficient regions then "world"), `option`
-(ar, beccs, daccs, all), `year` (reporting years), `subregion`, and `config` (one per deployed
-configuration = LP column with activity, for the cost-supply curves).
+Dimensions of the metrics Dataset: `region` (the coefficient regions), `option` (ar, beccs,
+daccs), `year` (reporting years), `subregion`, and `config` (one per deployed configuration = LP
+column with activity, for the cost-supply curves).  `region` and `option` partition: the world's
+and all options' values of cum_removal, removal_rate, ctnc, target, shortfall, surplus, deficit,
+sold and bought are their sums; the ratios' totals are variables of their own (cnc_all_options,
+cnc_world, cnc_world_all_options, the same for mnc, cnc_trading_2100_world; see
+`fastmonet.partition`).
 
 - cum_removal(t)   AR sum_a cRCO2(t, a) xA; BECCS / DACCS 10 x the rates of periods ending <= t,
                    counted at the plant's subregion (formulation §6.3)
@@ -27,8 +31,9 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
-OPTIONS = ("ar", "beccs", "daccs", "all")
-WORLD = "world"
+from fastmonet.partition import OPTION_TOTAL, OPTIONS, REGION_TOTAL, total_name
+
+WORLD = "world"                 # the target group of a world target (never a region)
 
 
 def _region_sum(a_sr: np.ndarray, sr_region: np.ndarray, n_reg: int) -> np.ndarray:
@@ -124,7 +129,9 @@ def _shortfall(fr: _Frame, solution: xr.Dataset, tgt, rem_rg) -> np.ndarray:
     A group (a bloc: a region, "world", or e.g. "EU+USA") shares its shortfall among its regions
     in proportion to their own deficits (target minus removal): the deficits are what trading
     inside the group has to cover, and what cannot be covered is the shortfall.  A single-region
-    group's shortfall is its region's; the world row is the sum over groups.
+    group's shortfall is its region's; the world row is the sum over groups.  A shortfall within
+    solver noise of a group without deficit is shared by the regions' targets, so the regions'
+    shortfalls always add up to the world's.
     """
     n_reg = fr.n_reg
     s = np.asarray(solution["shortfall"].values, np.float64)              # (group, t)
@@ -139,6 +146,10 @@ def _shortfall(fr: _Frame, solution: xr.Dataset, tgt, rem_rg) -> np.ndarray:
                 short[idx, t] += s[g, t]
             elif d.sum() > 0:
                 short[idx, t] += s[g, t] * d / d.sum()
+            else:
+                w = np.maximum(tgt[idx, t], 0.0)
+                w = w if w.sum() > 0 else np.ones(idx.size)
+                short[idx, t] += s[g, t] * w / w.sum()
             short[n_reg, t] += s[g, t]
     return short
 
@@ -197,7 +208,6 @@ def compute(coeffs: xr.Dataset, solution: xr.Dataset) -> xr.Dataset:
     cnc = _safe_div(cost_rg, rem_rg)
     mnc = _safe_div(d_cost, d_rem)
     tgt = np.asarray(coeffs["target"].values, f64)
-    tgt_rg = np.concatenate([tgt, tgt.sum(axis=0, keepdims=True)], axis=0)
     short = _shortfall(fr, solution, tgt, rem_rg)
 
     # Configurations, NEP, trading (2100).
@@ -208,27 +218,35 @@ def compute(coeffs: xr.Dataset, solution: xr.Dataset) -> xr.Dataset:
                  short[:n_reg, -1])
     order = tr["order"]
     c_reg, c_opt, c_rem, c_cost = (a[order] for a in (c_reg, c_opt, c_rem, c_cost))
-    cnc_trading = np.append(tr["cnc_trading"], cnc[n_reg, 3, -1])
 
     data, beccs_trade = _flows(fr, coeffs, ch)
     land = _land_and_storage(fr, area, ch, d_rate, d_stor_c)
     u_t = {"units": "tCO2"}
+    # region and option partition (fastmonet.partition): the additive variables hold the
+    # regions and options only (their totals are sums); a ratio's totals are its own variables.
+    rg, op = slice(0, n_reg), slice(0, 3)
     data.update({
-        "cum_removal": (("region", "option", "year"), rem_rg, {**u_t, "long_name": "cumulative CDR"}),
-        "cum_removal_subregion": (("subregion", "option", "year"), rem_sr, u_t),
-        "removal_rate": (("region", "option", "year"), d_rem / 10.0,
+        "cum_removal": (("region", "option", "year"), rem_rg[rg, op],
+                        {**u_t, "long_name": "cumulative CDR"}),
+        "cum_removal_subregion": (("subregion", "option", "year"), rem_sr[:, op], u_t),
+        "removal_rate": (("region", "option", "year"), d_rem[rg, op] / 10.0,
                          {"units": "tCO2/yr", "long_name": "mean CDR rate in the decade ending in year"}),
-        "ctnc": (("region", "option", "year"), cost_rg, {"units": "US$"}),
-        "cnc": (("region", "option", "year"), cnc, {"units": "US$/tCO2"}),
-        "mnc": (("region", "option", "year"), mnc, {"units": "US$/tCO2"}),
-        "target": (("region", "year"), tgt_rg, u_t),
-        "shortfall": (("region", "year"), short, u_t),
-        "surplus_2100": ("region", tr["surplus"], u_t),
-        "deficit_2100": ("region", tr["deficit"], u_t),
-        "sold_2100": ("region", tr["sold"], u_t),
-        "bought_2100": ("region", tr["bought"], u_t),
-        "cnc_trading_2100": ("region", cnc_trading,
+        "ctnc": (("region", "option", "year"), cost_rg[rg, op], {"units": "US$"}),
+        **_ratio("cnc", cnc, n_reg, "cumulative net cost per tCO2 removed"),
+        **_ratio("mnc", mnc, n_reg, "marginal net cost over the decade ending in year"),
+        "target": (("region", "year"), tgt, u_t),
+        "shortfall": (("region", "year"), short[rg], u_t),
+        "surplus_2100": ("region", tr["surplus"][rg], u_t),
+        "deficit_2100": ("region", tr["deficit"][rg], u_t),
+        "sold_2100": ("region", tr["sold"][rg], u_t),
+        "bought_2100": ("region", tr["bought"][rg], u_t),
+        "cnc_trading_2100": ("region", tr["cnc_trading"],
                              {"units": "US$/tCO2", "long_name": "CNC by 2100 with NE trading"}),
+        # Trading moves tonnes and money between regions only: the world's CNC with trading is
+        # its CNC.
+        "cnc_trading_2100_world": ((), cnc[n_reg, 3, -1],
+                                   {"units": "US$/tCO2",
+                                    "long_name": "CNC by 2100 with NE trading (world)"}),
         "nep": ((), tr["nep"], {"units": "US$/tCO2", "long_name": "negative emissions price"}),
         "beccs_trade": beccs_trade,
         "land_ar": (("subregion", "year"), land["land_ar"], {"units": "ha"}),
@@ -242,7 +260,7 @@ def compute(coeffs: xr.Dataset, solution: xr.Dataset) -> xr.Dataset:
     })
     ds = xr.Dataset(
         data,
-        coords={"region": fr.regions + [WORLD], "option": list(OPTIONS), "year": fr.years,
+        coords={"region": fr.regions, "option": list(OPTIONS), "year": fr.years,
                 "subregion": [str(x) for x in coeffs["subregion"].values],
                 "source_region": fr.regions, "plant_region": fr.regions,
                 "group": solution["group"].values, "config": np.arange(c_rem.size)},
@@ -251,13 +269,28 @@ def compute(coeffs: xr.Dataset, solution: xr.Dataset) -> xr.Dataset:
     return ds
 
 
+def _ratio(name: str, a: np.ndarray, n_reg: int, long_name: str) -> dict:
+    """A ratio on (region + world, option + all, year) as four variables: per region and option,
+    and its totals `<name>_all_options`, `<name>_world`, `<name>_world_all_options`."""
+    u = {"units": "US$/tCO2"}
+    return {
+        name: (("region", "option", "year"), a[:n_reg, :3], {**u, "long_name": long_name}),
+        total_name(name, False, True): (("region", "year"), a[:n_reg, 3],
+                                        {**u, "long_name": f"{long_name} (all options)"}),
+        total_name(name, True, False): (("option", "year"), a[n_reg, :3],
+                                        {**u, "long_name": f"{long_name} (world)"}),
+        total_name(name, True, True): ("year", a[n_reg, 3],
+                                       {**u, "long_name": f"{long_name} (world, all options)"}),
+    }
+
+
 def _config_vars(fr: _Frame, c_reg, c_opt, c_rem, c_cost, tr) -> dict:
     """The cost-supply curve: one entry per deployed configuration, in trading order."""
     u_t = {"units": "tCO2"}
     return {
         "config_region": ("config", np.array(fr.regions, dtype=object)[c_reg].astype(str)
                           if c_reg.size else np.array([], dtype=str)),
-        "config_option": ("config", np.array(OPTIONS[:3], dtype=object)[c_opt].astype(str)
+        "config_option": ("config", np.array(OPTIONS, dtype=object)[c_opt].astype(str)
                           if c_opt.size else np.array([], dtype=str)),
         "config_removal": ("config", c_rem, u_t),
         "config_cost": ("config", c_cost, {"units": "US$"}),
@@ -350,5 +383,5 @@ def summary_rows(res) -> list[tuple]:
     st = res.stats
     for key, unit in (("columns", "-"), ("rows", "-"), ("nonzeros", "-"), ("build_s", "s"),
                       ("solve_s", "s"), ("max_violation", "-")):
-        rows.append((name, "world", "all", key, float(st.get(key, np.nan)), unit))
+        rows.append((name, REGION_TOTAL, OPTION_TOTAL, key, float(st.get(key, np.nan)), unit))
     return rows

@@ -28,6 +28,7 @@ import xarray as xr
 from fastmonet.blocs import Burden, Structure
 from fastmonet.errors import InputError
 from fastmonet.lp import Fixings, LPModel
+from fastmonet.partition import is_labelled, partitioned
 from fastmonet.scenarios import Rates, Scenario, SolverOptions
 from fastmonet.solver import LPSolution
 
@@ -132,14 +133,14 @@ def solution_dataset(coeffs: xr.Dataset, model: LPModel, sol: LPSolution) -> xr.
 CF_ATTRS = {
     "subregion": ("1", "subregion code"),
     "subregion_region": ("1", "region code of the subregion"),
-    "region": ("1", "region code (world: all regions)"),
+    "region": ("1", "region code"),
     "source_region": ("1", "region where the biomass is grown"),
     "plant_region": ("1", "region of the BECCS plant"),
     "group": ("1", "target group: a region, or world"),
     "ecozone": ("1", "ecological zone"),
     "forest_type": ("1", "forest type"),
     "tech": ("1", "DAC technology (ce: electric, cw: heat from waste)"),
-    "option": ("1", "CDR option (ar, beccs, daccs, all)"),
+    "option": ("1", "CDR option (ar, beccs, daccs)"),
     "vintage": ("year", "first planting year of the decade"),
     "period": ("year", "first year of the decade"),
     "year": ("year", "reporting year (end of the decade)"),
@@ -150,7 +151,15 @@ CF_ATTRS = {
     "cum_removal_subregion": ("tCO2", "cumulative CDR by subregion"),
     "ctnc": ("US$", "cumulative total net cost"),
     "cnc": ("US$/tCO2", "cumulative net cost per tCO2 removed"),
+    "cnc_all_options": ("US$/tCO2", "cumulative net cost per tCO2 removed (all options)"),
+    "cnc_world": ("US$/tCO2", "cumulative net cost per tCO2 removed (world)"),
+    "cnc_world_all_options": ("US$/tCO2",
+                              "cumulative net cost per tCO2 removed (world, all options)"),
     "mnc": ("US$/tCO2", "marginal net cost"),
+    "mnc_all_options": ("US$/tCO2", "marginal net cost (all options)"),
+    "mnc_world": ("US$/tCO2", "marginal net cost (world)"),
+    "mnc_world_all_options": ("US$/tCO2", "marginal net cost (world, all options)"),
+    "cnc_trading_2100_world": ("US$/tCO2", "CNC by 2100 with NE trading (world)"),
     "target": ("tCO2", "cumulative removal target"),
     "shortfall": ("tCO2", "target shortfall"),
     "surplus_2100": ("tCO2", "removal above the target by 2100"),
@@ -241,10 +250,11 @@ class Results:
 
     def __repr__(self) -> str:
         m = self.metrics
-        w = m["cum_removal"].sel(region="world", year=m["year"].values[-1])
+        last = m["year"].values[-1]
+        w = m["cum_removal"].sel(year=last).sum("region")
         opts = ", ".join(f"{o} {float(w.sel(option=o)) / 1e9:.1f}" for o in ("ar", "beccs", "daccs"))
-        sf = float(m["shortfall"].sel(region="world", year=m["year"].values[-1])) / 1e9
-        cnc = float(m["cnc"].sel(region="world", option="all", year=m["year"].values[-1]))
+        sf = float(m["shortfall"].sel(year=last).sum("region")) / 1e9
+        cnc = float(m["cnc_world_all_options"].sel(year=last))
         nep = float(m["nep"])
         st = self.stats
         return (
@@ -279,6 +289,8 @@ class Results:
         with lock.writer(path, wait=wait):
             kind = kinds.require(path, kinds.RESULTS, accept=(kinds.RUN,), action="scenario results")
             kinds.check_names(path, [group], kind.name if kind is not None else kinds.RESULTS)
+            if kind is not None and kind.layout < kinds.PARTITIONED[kind.name]:
+                upgrade_store(path, kind.name)      # never a store of two layouts
             if kind is None or not kind.recorded:
                 kinds.stamp(path, kind.name if kind is not None else kinds.RESULTS)
             prov["written"] = _now()
@@ -305,6 +317,7 @@ class Results:
             raise StoreError(f"store {path}, group {group!r}: not a scenario result (needs "
                              "solution, metrics and scenario_json)")
         stats = {k: v for k, v in attrs.items() if k not in _GROUP_KEYS}
+        met = partitioned(met)          # a store of layout 1: "world" / "all" inside the dims
         return cls(scenario=scenario_from_attrs(sol.attrs), solution=sol, metrics=met,
                    stats=stats, provenance=dict(attrs["provenance"]))
 
@@ -366,6 +379,43 @@ def _version() -> str:
 def _now() -> str:
     from fastmonet.store.provenance import now
     return now()
+
+
+def upgrade_store(path: str | Path, kind: str) -> list[str]:
+    """Convert a results or run store of layout 1 ("world" / "all" inside `region` / `option`)
+    to the current layout in place (`fastmonet.partition`), then stamp that layout; the caller
+    holds the store's writer lock.  Every complete scenario group whose metrics are of the old
+    layout is rewritten (values unchanged, checksums recomputed, provenance kept), and a run
+    store's combined view at the root; an incomplete group is left to be solved again.  A group
+    is converted whole or not at all, and each one is recognised by its content, so a conversion
+    that stops midway is finished by the next write.  Returns the groups converted."""
+    import zarr
+
+    from fastmonet.store import groups, kinds
+    p = Path(path)
+    done = []
+    for child in sorted(c for c in p.iterdir() if c.is_dir() and not c.name.startswith(".")):
+        st = groups.state(p, child.name)
+        if not st.complete or "metrics" not in st.attrs.get("parts", ()):
+            continue
+        parts, attrs = groups.read(p, child.name)
+        if not is_labelled(parts["metrics"]):
+            continue
+        parts = {k: v.load() for k, v in parts.items()}     # the group is deleted before writing
+        parts["metrics"] = partitioned(parts["metrics"])
+        parts = {k: with_cf(_zarr_ready(v)) for k, v in parts.items()}
+        keep = {k: v for k, v in attrs.items() if k not in groups.RESERVED}
+        groups.write(p, child.name, parts, keep, dict(attrs["provenance"]))
+        done.append(child.name)
+    root = zarr.open_group(str(p), mode="r")
+    if kind == kinds.RUN and "region" in set(root.array_keys()):
+        from fastmonet import scenario_dataset
+        view = xr.open_zarr(str(p), consolidated=False).load()
+        if is_labelled(view):
+            attrs = {k: v for k, v in view.attrs.items() if k not in groups.STORE_ATTRS}
+            scenario_dataset._write(partitioned(view).assign_attrs(attrs), p, zarr)
+    kinds.stamp(p, kind)
+    return done
 
 
 def is_complete(path: str | Path, group: str) -> bool:

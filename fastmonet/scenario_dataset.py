@@ -5,7 +5,8 @@
     xr.open_zarr("results/results.zarr")                      # the same Dataset, nothing else needed
 
 The combined Dataset holds the metrics of every scenario (`fastmonet.metrics`) that share their
-dimensions across scenarios (region, option, year, subregion, ...); the per-configuration
+dimensions across scenarios (region, option, year, subregion, ...; `region` and `option`
+partition: `ds.cum_removal.sum("region")` is the world's, see `fastmonet.partition`); the per-configuration
 cost-supply data (`config_*`, whose length differs per scenario) and the decisions stay in each
 scenario's own groups `<name>/metrics` and `<name>/solution` of the same store.  The scenario
 definition is carried as coordinates on `scenario` (policy, targets, storage, rate multipliers).
@@ -48,7 +49,9 @@ ROOT_NAMES = (
     # metrics (fastmonet.metrics.compute, fastmonet.blocs.metrics.bloc_metrics)
     "cum_removal", "cum_removal_subregion", "removal_rate", "ctnc", "cnc", "mnc", "target",
     "shortfall", "surplus_2100", "deficit_2100", "sold_2100", "bought_2100",
-    "cnc_trading_2100", "nep", "beccs_trade", "biomass_flow", "land_ar", "land_crops",
+    "cnc_trading_2100", "cnc_trading_2100_world", "cnc_all_options", "cnc_world",
+    "cnc_world_all_options", "mnc_all_options", "mnc_world", "mnc_world_all_options", "nep",
+    "beccs_trade", "biomass_flow", "land_ar", "land_crops",
     "land_straw", "storage_used", "storage_capacity", "target_dual", "config_region",
     "config_option", "config_removal", "config_cost", "config_mnc", "config_cum_removal",
     "config_surplus", "bloc_nep", "bloc_cost", "bloc_saving", "region_bloc",
@@ -118,7 +121,10 @@ def write(ds: xr.Dataset, path: str | Path) -> None:
     from fastmonet.store import kinds
     from fastmonet.store.errors import StoreError
     with _writer_lock(path):
-        kinds.require(path, kinds.RUN, accept=(kinds.RESULTS,), action="combined results")
+        kind = kinds.require(path, kinds.RUN, accept=(kinds.RESULTS,), action="combined results")
+        if kind is not None and kind.layout < kinds.PARTITIONED[kind.name]:
+            from fastmonet.results import upgrade_store
+            upgrade_store(path, kind.name)      # its groups too: never a store of two layouts
         p = Path(path)
         taken = sorted(n for n in ds.variables if (p / str(n)).is_dir()
                        and json_node_type(p / str(n)) == "group")
@@ -161,5 +167,7 @@ def _write(ds, path, zarr) -> None:
 
 
 def open(path: str | Path) -> xr.Dataset:  # noqa: A001 - mirrors xr.open_zarr
-    """The combined results Dataset of a run store (lazy, as `xr.open_zarr` gives it)."""
-    return xr.open_zarr(str(path))
+    """The combined results Dataset of a run store (lazy, as `xr.open_zarr` gives it); a store of
+    layout 1 ("world" / "all" inside `region` / `option`) converted (`fastmonet.partition`)."""
+    from fastmonet.partition import partitioned
+    return partitioned(xr.open_zarr(str(path)))

@@ -160,7 +160,6 @@ def solve(coeffs: xr.Dataset, scenario: Scenario | str, given: dict[str, Results
         last = int(met["year"].values[-1])
         met = met.merge(bloc_metrics(met, sc.structure_at(last)), join="left",
                         combine_attrs="override")
-        met["region_bloc"] = met["region_bloc"].fillna("")   # the world row is in no bloc
     results.with_cf(met)
     prov = provenance.request(requested, inputs)
     prov.update(started=started, finished=provenance.now())

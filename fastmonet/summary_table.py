@@ -11,7 +11,9 @@ script that reads one reads the other.
 - solver rows    one row per scenario: LP size, timings, worst violation, status.
 
 The summary rows are computed from a metrics Dataset (one scenario's, or one `scenario` of the
-combined Dataset), so the numbers in the CSV are those of the store.
+combined Dataset), so the numbers in the CSV are those of the store.  Like IAMC tables they
+hold "world" rows and an "all" option: sums over the store's regions / options, and the ratios'
+stored totals (`fastmonet.partition.labelled`).
 """
 
 from __future__ import annotations
@@ -23,7 +25,10 @@ from typing import IO, Iterable
 import numpy as np
 import xarray as xr
 
-OPTIONS = ("ar", "beccs", "daccs", "all")
+from fastmonet.partition import OPTION_TOTAL, REGION_TOTAL, labelled
+from fastmonet.partition import OPTIONS as PARTITION_OPTIONS
+
+OPTIONS = (*PARTITION_OPTIONS, OPTION_TOTAL)          # the long tables' option labels
 SUMMARY_COLUMNS = ("scenario", "region", "option", "metric", "value", "unit")
 TIMESERIES_COLUMNS = ("scenario", "region", "option", "metric", "year", "value", "unit")
 # Decadal metrics of the timeseries: (metric, has an option dimension).
@@ -36,7 +41,7 @@ GT = 1e9
 
 def summary_rows(metrics: xr.Dataset, name: str) -> list[tuple]:
     """The science rows of one scenario (no solver diagnostics)."""
-    m = metrics
+    m = labelled(metrics)
     regions = [str(r) for r in m["region"].values]
     last = m["year"].values[-1]
     cum = m["cum_removal"].sel(year=last)
@@ -47,7 +52,7 @@ def summary_rows(metrics: xr.Dataset, name: str) -> list[tuple]:
              for r in regions]
     rows += [(name, r, "all", "cnc_2100", float(m["cnc_trading_2100"].sel(region=r)), "US$/tCO2")
              for r in regions]
-    rows.append((name, "world", "all", "nep", float(m["nep"]), "US$/tCO2"))
+    rows.append((name, REGION_TOTAL, OPTION_TOTAL, "nep", float(m["nep"]), "US$/tCO2"))
     return rows
 
 
@@ -65,6 +70,7 @@ def solver_row(name: str, stats: dict, attrs: dict | None = None, resumed: bool 
 
 def timeseries_rows(metrics: xr.Dataset, name: str) -> Iterable[tuple]:
     """Tidy rows of the decadal metrics; `target` and `shortfall` carry option 'all'."""
+    metrics = labelled(metrics)
     years = [int(y) for y in metrics["year"].values]
     regions = [str(r) for r in metrics["region"].values]
     for metric, has_option in TIMESERIES_METRICS:

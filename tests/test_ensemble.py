@@ -478,7 +478,7 @@ def test_a_failing_member_is_recorded_and_the_others_complete(tmp_path, inputs, 
     msg = str(ds["message"].sel(member=1, scenario="isolation").values)
     assert "coefficients failed" in msg and "StandParams.B" in msg
     assert np.isnan(ds["cnc"].sel(member=1).values).all()
-    assert np.isfinite(ds["cnc"].sel(member=2, region="world", option="all", year=2100).values)
+    assert np.isfinite(ds["cnc_world_all_options"].sel(member=2, year=2100).values)
 
 
 def test_the_cli_exits_non_zero_only_when_every_member_failed(tmp_path, inputs, tech, ranges):
@@ -554,7 +554,7 @@ def test_report_cli_gives_percentiles_probabilities_sobol_and_figures(tmp_path, 
     cnc = table[(table.metric == "cnc_2100") & (table.region == "world")].set_index("stat")["value"]
     assert cnc["p5"] <= cnc["p50"] <= cnc["p95"]
     ds = content(out)
-    world = ds["cnc"].sel(scenario="isolation", region="world", option="all", year=2100).values
+    world = ds["cnc_world_all_options"].sel(scenario="isolation", year=2100).values
     assert cnc["p50"] == pytest.approx(np.percentile(world, 50))
     prob = table[table.metric == "target_met_2100"]["value"]
     assert len(prob) == 6 and prob.between(0, 1).all()
@@ -594,7 +594,7 @@ def test_value_of_cooperation_is_each_members_cnc_ratio(central_run):
     out, _ = central_run
     ds = content(out)
     table = report.value_of_cooperation(ds)
-    cnc = ds["cnc"].sel(region="world", option="all", year=2100)
+    cnc = ds["cnc_world_all_options"].sel(year=2100)
     want = float(cnc.sel(member=0, scenario="isolation") / cnc.sel(member=0, scenario="cooperation"))
     assert table["cnc_isolation_over_cooperation"].tolist() == [want]
     assert np.isfinite(want) and want > 0

@@ -61,10 +61,10 @@ def test_removal_and_costs_match_loops(ds, coop):
     got_cost = m.ctnc.sel(region=regions, option=opts).values
     np.testing.assert_allclose(got_rem, rem, rtol=1e-10, atol=1e-3)
     np.testing.assert_allclose(got_cost, cost, rtol=1e-10, atol=1e-3)
-    w = m.cum_removal.sel(region="world", option="all").values
+    w = m.cum_removal.sum(("region", "option")).values
     np.testing.assert_allclose(w, rem.sum(axis=(0, 1)), rtol=1e-10)
     # The LP's cost objective is CTNC(2100).
-    assert float(m.ctnc.sel(region="world", option="all", year=2100)) == \
+    assert float(m.ctnc.sel(year=2100).sum()) == \
         pytest.approx(coop.solution.attrs["cost_musd"] * 1e6, rel=1e-9)
     # No shortfall: the world removal by 2100 equals the target (formulation §6.3 equality).
     assert w[-1] == pytest.approx(float(ds.target[:, -1].sum()), rel=1e-7)
@@ -72,12 +72,12 @@ def test_removal_and_costs_match_loops(ds, coop):
 
 def test_cnc_mnc_definitions(coop):
     m = coop.metrics
-    c = m.ctnc.sel(region="world", option="all").values
-    r = m.cum_removal.sel(region="world", option="all").values
-    np.testing.assert_allclose(m.cnc.sel(region="world", option="all").values, c / r, rtol=1e-12)
+    c = m.ctnc.sum(("region", "option")).values
+    r = m.cum_removal.sum(("region", "option")).values
+    np.testing.assert_allclose(m.cnc_world_all_options.values, c / r, rtol=1e-12)
     dc, dr = np.diff(c, prepend=0.0), np.diff(r, prepend=0.0)
-    np.testing.assert_allclose(m.mnc.sel(region="world", option="all").values, dc / dr, rtol=1e-9)
-    np.testing.assert_allclose(m.removal_rate.sel(region="world", option="all").values, dr / 10)
+    np.testing.assert_allclose(m.mnc_world_all_options.values, dc / dr, rtol=1e-9)
+    np.testing.assert_allclose(m.removal_rate.sum(("region", "option")).values, dr / 10)
 
 
 def test_land_and_storage_use_within_capacity(ds, coop):
@@ -120,14 +120,13 @@ def test_nep_hand_case():
 
 def test_nep_and_trading_consistent_on_solution(coop):
     m = coop.metrics
-    sold, bought = m.sold_2100.values, m.bought_2100.values
-    assert sold[-1] == pytest.approx(bought[-1], rel=1e-6, abs=1e3)
+    sold, bought = float(m.sold_2100.sum()), float(m.bought_2100.sum())
+    assert sold == pytest.approx(bought, rel=1e-6, abs=1e3)
     # Trading moves money between regions but not in total: sum of regional net costs = CTNC.
-    tgt = m.target.sel(year=2100).values[:-1]
-    regional = (m.cnc_trading_2100.values[:-1] * tgt).sum()
-    assert regional == pytest.approx(float(m.ctnc.sel(region="world", option="all", year=2100)),
-                                     rel=1e-6)
-    if sold[-1] > 0:
+    tgt = m.target.sel(year=2100).values
+    regional = (m.cnc_trading_2100.values * tgt).sum()
+    assert regional == pytest.approx(float(m.ctnc.sel(year=2100).sum()), rel=1e-6)
+    if sold > 0:
         surplus_cfg = m.config_surplus.values > 0
         lo, hi = m.config_mnc.values[surplus_cfg].min(), m.config_mnc.values[surplus_cfg].max()
         assert lo - 1e-9 <= float(m.nep) <= hi + 1e-9
@@ -149,19 +148,18 @@ def test_shortfall_allocated_to_deficit_regions():
                             target_gt_per_subregion=15.0)
     res = api.solve_coefficients(ds, "cooperation")
     m = res.metrics
-    world = m.shortfall.sel(region="world").values
+    # The world's shortfall is the LP's (one world group), shared by the regions.
+    world = res.solution.shortfall.sel(group="world").values
     assert world[-1] > 0
     assert np.all(m.shortfall.sel(region=["BRA", "CHN"], year=2100).values > 0)
-    np.testing.assert_allclose(m.shortfall.sel(region=["BRA", "CHN"]).sum("region").values, world,
-                               rtol=1e-9)
+    np.testing.assert_allclose(m.shortfall.sum("region").values, world, rtol=1e-9)
     iso = api.solve_coefficients(ds, "isolation").metrics
     s = iso.shortfall.sel(year=2100).values
-    assert s[-1] == pytest.approx(s[:-1].sum())
-    assert s[-1] >= world[-1] * (1 - 1e-9)
+    assert s.sum() >= world[-1] * (1 - 1e-9)
     # Regional targets are met exactly (or missed): no surplus, hence no NEP and no trading.
-    assert np.isnan(float(iso.nep)) and float(iso.surplus_2100.sel(region="world")) == 0.0
-    np.testing.assert_allclose(iso.cnc_trading_2100.values[:-1],
-                               iso.cnc.sel(option="all", year=2100).values[:-1], rtol=1e-12)
+    assert np.isnan(float(iso.nep)) and float(iso.surplus_2100.sum()) == 0.0
+    np.testing.assert_allclose(iso.cnc_trading_2100.values,
+                               iso.cnc_all_options.sel(year=2100).values, rtol=1e-12)
 
 
 def test_summary_rows(coop):

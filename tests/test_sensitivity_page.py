@@ -27,18 +27,21 @@ def store_like(sampler="sobol", base=128):
     u = salib_sobol.sample({"num_vars": 3, "names": names, "bounds": [[0.0, 1.0]] * 3}, base,
                            calc_second_order=False, seed=4)
     m, scen = u.shape[0], ["cooperation", "isolation"]
-    regions, options, years = ["IND", "world"], ["ar", "beccs", "daccs", "all"], [2090, 2100]
-    cnc = np.zeros((m, 2, 2, 4, 2))
-    cnc[..., 1, 3, 1] = (50.0 + 100.0 * u[:, 0] + 300.0 * u[:, 1])[:, None]   # world, all, 2100
-    cum = np.zeros((m, 2, 2, 4, 2))
+    # Partitioned like a store (layout 3): the world is the sum over regions and options.
+    regions, options, years = ["IND", "CHN"], ["ar", "beccs", "daccs"], [2090, 2100]
+    cnc_world = np.zeros((m, 2, 2))
+    cnc_world[..., 1] = (50.0 + 100.0 * u[:, 0] + 300.0 * u[:, 1])[:, None]   # world, 2100
+    cum = np.zeros((m, 2, 2, 3, 2))
     total = 250e9
-    cum[..., 1, 3, 1] = total
-    cum[..., 1, 0, 1] = (total * (0.1 + 0.3 * u[:, 2]))[:, None]            # AR share 10-40 %
-    cum[..., 1, 2, 1] = (total * 0.2 * u[:, 0])[:, None]                    # DACCS 0-20 %
+    ar = (total * (0.1 + 0.3 * u[:, 2]))[:, None]                           # AR share 10-40 %
+    daccs = (total * 0.2 * u[:, 0])[:, None]                                # DACCS 0-20 %
+    cum[..., 1, 0, 1], cum[..., 1, 2, 1] = ar, daccs
+    cum[..., 1, 1, 1] = total - ar - daccs
     short = np.zeros((m, 2, 2, 2))
     short[:, 1, 0, 1] = 10e9 + 10e9 * u[:, 1]                               # India, isolation
     ds = xr.Dataset(
-        {"cnc": (("member", "scenario", "region", "option", "year"), cnc),
+        {"cnc": (("member", "scenario", "region", "option", "year"), np.zeros_like(cum)),
+         "cnc_world_all_options": (("member", "scenario", "year"), cnc_world),
          "cum_removal": (("member", "scenario", "region", "option", "year"), cum),
          "shortfall": (("member", "scenario", "region", "year"), short),
          "status": (("member", "scenario"), np.ones((m, 2), np.int8))},

@@ -109,7 +109,7 @@ def test_every_store_records_its_kind_and_layout(stores, ensemble):
         got = kinds.kind_of(stores[key])
         assert (got.name, got.recorded, got.layout) == (kind, True, kinds.LAYOUTS[kind])
     got = kinds.kind_of(ensemble)
-    assert (got.name, got.recorded, got.layout) == ("ensemble", True, 2)
+    assert (got.name, got.recorded, got.layout) == ("ensemble", True, kinds.LAYOUTS["ensemble"])
     # What readers give back does not carry the store's own attributes.
     assert kinds.KIND_ATTR not in coefficients.open_store(stores["coefficients"]).attrs
 

@@ -188,11 +188,11 @@ def results_rows() -> list[tuple]:
         res = api.solve_coefficients(coeffs, name.lower())
         m = res.metrics
         last = m["year"].values[-1]
-        w = m["cum_removal"].sel(region="world", year=last) / 1e9
-        model = {"cnc": float(m["cnc"].sel(region="world", option="all", year=last)),
+        w = m["cum_removal"].sel(year=last).sum("region") / 1e9
+        model = {"cnc": float(m["cnc_world_all_options"].sel(year=last)),
                  "beccs": float(w.sel(option="beccs")), "ar": float(w.sel(option="ar")),
                  "daccs": float(w.sel(option="daccs")),
-                 "shortfall": float(m["shortfall"].sel(region="world", year=last)) / 1e9,
+                 "shortfall": float(m["shortfall"].sel(year=last).sum("region")) / 1e9,
                  "nep": float(m["nep"])}
         for key, unit in (("cnc", "US$/tCO2"), ("beccs", "GtCO2"), ("ar", "GtCO2"),
                           ("daccs", "GtCO2"), ("shortfall", "GtCO2"), ("nep", "US$/tCO2")):

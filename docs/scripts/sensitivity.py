@@ -49,12 +49,13 @@ def outputs(ds, scenario: str) -> tuple[dict[str, np.ndarray], np.ndarray]:
     from fastmonet.ensemble import store
     ok = np.asarray(ds["status"].sel(scenario=scenario).values) == store.DONE
     y = int(ds["year"].values[-1])
-    cum = ds["cum_removal"].sel(scenario=scenario, region="world", year=y)
-    total = np.asarray(cum.sel(option="all").values, np.float64)
+    # region and option partition: the world is their sum (NaN for a member that failed)
+    cum = ds["cum_removal"].sel(scenario=scenario, year=y).sum("region", skipna=False)
+    total = np.asarray(cum.sum("option", skipna=False).values, np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
         out = {
-            "cnc": np.asarray(ds["cnc"].sel(scenario=scenario, region="world", option="all",
-                                            year=y).values, np.float64),
+            "cnc": np.asarray(ds["cnc_world_all_options"].sel(scenario=scenario, year=y).values,
+                              np.float64),
             "daccs_share": 100.0 * np.asarray(cum.sel(option="daccs").values, np.float64) / total,
             "ar_share": 100.0 * np.asarray(cum.sel(option="ar").values, np.float64) / total,
             "india_shortfall": np.asarray(ds["shortfall"].sel(scenario=scenario, region="IND",

@@ -162,10 +162,10 @@ def equal_cost_shares(metrics: xr.Dataset, tol: float = 1e-10, max_iter: int = 2
     """
     from fastmonet.metrics import trading
 
-    regions = [str(r) for r in metrics["region"].values if str(r) != "world"]
+    regions = [str(r) for r in metrics["region"].values]
     last = metrics["year"].values[-1]
-    world_short = float(metrics["shortfall"].sel(region="world", year=last))
-    t_world = float(metrics["target"].sel(region="world", year=last))
+    world_short = float(metrics["shortfall"].sel(year=last).sum("region"))
+    t_world = float(metrics["target"].sel(year=last).sum("region"))
     if world_short > 1e-6 * t_world:
         raise InputError(f"burden equal_cost: the solution misses the world target by "
                          f"{world_short / 1e9:.3g} GtCO2; equal costs are defined for a met target")
@@ -173,8 +173,8 @@ def equal_cost_shares(metrics: xr.Dataset, tol: float = 1e-10, max_iter: int = 2
     c_reg = np.array([index[str(r)] for r in metrics["config_region"].values], dtype=np.int64)
     c_rem = np.asarray(metrics["config_removal"].values, np.float64)
     c_cost = np.asarray(metrics["config_cost"].values, np.float64)
-    removal = metrics["cum_removal"].sel(region=regions, option="all", year=last).values
-    cost = metrics["ctnc"].sel(region=regions, option="all", year=last).values
+    removal = metrics["cum_removal"].sel(region=regions, year=last).sum("option").values
+    cost = metrics["ctnc"].sel(region=regions, year=last).sum("option").values
     no_short = np.zeros(len(regions))
     target = metrics["target"].sel(region=regions, year=last).values.astype(np.float64)
     for _ in range(max_iter):

@@ -23,11 +23,11 @@ def bloc_metrics(metrics: xr.Dataset, structure: Structure,
     """NEP per bloc; each region's CNC with trading inside its bloc, surplus sold and deficit
     bought; each bloc's cost and, given the ISOLATION metrics, its saving against its members
     in isolation."""
-    regions = [str(r) for r in metrics["region"].values if str(r) != "world"]
+    regions = [str(r) for r in metrics["region"].values]
     last = metrics["year"].values[-1]
     pick = lambda v, **kw: metrics[v].sel(region=regions, **kw).values.astype(np.float64)  # noqa: E731
-    removal = pick("cum_removal", option="all", year=last)
-    cost = pick("ctnc", option="all", year=last)
+    removal = metrics["cum_removal"].sel(region=regions, year=last).sum("option").values
+    cost = metrics["ctnc"].sel(region=regions, year=last).sum("option").values
     target = pick("target", year=last)
     short = pick("shortfall", year=last)
     index = {r: i for i, r in enumerate(regions)}
@@ -61,7 +61,7 @@ def bloc_metrics(metrics: xr.Dataset, structure: Structure,
         "deficit_bought": ("region", bought, {**T, "long_name": "deficit bought inside the bloc by 2100"}),
     }
     if isolation is not None:
-        iso_cost = isolation["ctnc"].sel(region=regions, option="all", year=last).values
+        iso_cost = isolation["ctnc"].sel(region=regions, year=last).sum("option").values
         saving = np.array([iso_cost[[index[r] for r in m]].sum() for m in structure.blocs]) - bloc_cost
         data["bloc_saving"] = ("bloc", saving, {"units": "US$", "long_name":
                                                 "cost of the bloc's members in ISOLATION minus "

@@ -291,7 +291,7 @@ def run(args: argparse.Namespace) -> int:
         for f in (*FILES, *(p.name for p in iamc_files[1:]), report.name):
             print(f"wrote {out / f}", file=stream)
         print(f"open in Python: import xarray as xr; ds = xr.open_zarr('{store}')  "
-              f"# e.g. ds.cum_removal.sel(region='world', option='all', year=2100)", file=stream)
+              f"# e.g. ds.cum_removal.sel(year=2100).sum(('region', 'option'))", file=stream)
         print(f"took {time.perf_counter() - t0:.0f} s", file=stream)
     if failed:
         raise SolveError(f"{len(failed)} of {len(scs)} scenarios could not be solved (the others "

@@ -39,6 +39,7 @@ import xarray as xr
 
 from fastmonet.ensemble import outcomes, sampled, store
 from fastmonet.errors import InputError
+from fastmonet.partition import labelled
 
 QUESTIONS = {
     "target_missed": "the world misses its 2100 removal target",
@@ -169,6 +170,7 @@ def choose(trajectory: pd.DataFrame, density: float = DENSITY) -> int:
 def outcome(ds: xr.Dataset, question: str, scenario: str,
             cnc_threshold: float | None = None) -> tuple[pd.Series, str]:
     """(cases: bool per finished member, indexed by member; the question in words)."""
+    ds = labelled(ds)   # world rows and the all option (fastmonet.partition)
     if question not in QUESTIONS:
         raise InputError(f"question: unknown question {question!r}; expected one of {', '.join(QUESTIONS)}")
     names = [str(s) for s in ds["scenario"].values]

@@ -32,7 +32,7 @@ from fastmonet.ensemble.progress import Progress
 from fastmonet.ensemble.stand_coefficients import Cells
 from fastmonet.ensemble.tasks import Context, coefficient_task, member_task, reference_task
 from fastmonet.errors import InputError
-from fastmonet.metrics import OPTIONS, WORLD
+from fastmonet.metrics import OPTIONS
 from fastmonet.store import provenance
 from fastmonet.technology import DAC_TECHS
 from fastmonet.workflows import executor as executors
@@ -195,7 +195,7 @@ def _prepare(n, scenarios, ranges, sampler, seed, targets, storage, data_path, i
             raise InputError("--n: give the number of members")
         unit, info = sampling.ranges_sample(ranges, n, sampler, seed)
         draws, sample = sampling.values_table(ranges, unit)
-    regions = [str(r) for r in inputs["region"].values] + [WORLD]
+    regions = [str(r) for r in inputs["region"].values]
     # ISOLATION before any SWITCH_Y of the member; otherwise the user's order.
     order = sorted(range(len(bases)), key=lambda k: (bases[k].policy == "switch", k))
     ctx = Context(inputs=inputs, tech=tech, ranges=ranges, bases=bases, cells=Cells.from_inputs(inputs),
@@ -293,6 +293,14 @@ def _open_or_create(out, ctx, run_attrs, keys, sample, unit, m, block, workers) 
         have = store.attrs(out)
         if have.get("title") != store.TITLE:
             raise InputError(f"--out {out}: a zarr store, but not a fastmonet ensemble")
+        from fastmonet.store import kinds
+        kind = kinds.kind_of(out)
+        if kind is not None and kind.layout < kinds.PARTITIONED[kinds.ENSEMBLE]:
+            raise InputError(
+                f"--out {out}: an ensemble store of layout {kind.layout} (\"world\" and \"all\" "
+                f"inside region and option); this fastmonet writes layout "
+                f"{kinds.LAYOUTS[kinds.ENSEMBLE]} and adds no members to an older one (reading it "
+                "converts it): use a new --out")
         if have.get("run_key") != run_attrs["run_key"]:
             what = [k for k in ("input_hash", "technology_hash", "ranges_hash", "scenarios_json",
                                 "sampler", "seed", "n_members", "fastmonet_version", "warm_start")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import xarray as xr
 
+from fastmonet.partition import labelled
+
 MET_TOL = 1e-6
 
 
@@ -18,6 +20,7 @@ def _last(ds: xr.Dataset) -> int:
 
 def outputs(ds: xr.Dataset) -> dict[str, xr.DataArray]:
     """Per-member scalars of the report, (member, scenario[, region][, option]), 2100 values."""
+    ds = labelled(ds)   # world rows and the all option (fastmonet.partition)
     y = _last(ds)
     return {
         "cum_removal_2100": ds["cum_removal"].sel(year=y) / 1e9,
@@ -33,6 +36,7 @@ UNITS = {"cum_removal_2100": "GtCO2", "cnc_2100": "US$2018/tCO2", "shortfall_210
 
 def target_met(ds: xr.Dataset, scenario: str) -> xr.DataArray:
     """(member, region) bool: the 2100 shortfall is within MET_TOL of the 2100 target."""
+    ds = labelled(ds)   # world rows and the all option (fastmonet.partition)
     y = _last(ds)
     short = ds["shortfall"].sel(scenario=scenario, year=y)
     target = ds["target"].sel(scenario=scenario, year=y)

@@ -26,6 +26,7 @@ import xarray as xr
 from fastmonet.ensemble import store
 from fastmonet.ensemble.outcomes import MET_TOL, UNITS, _last, outputs, target_met  # noqa: F401 (report API)
 from fastmonet.ensemble.sampled import correlated, sampled_names  # noqa: F401 (report API)
+from fastmonet.partition import labelled
 
 PERCENTILES = (5, 50, 95)
 TAIL_MEMBERS = 2           # members beyond a tail percentile for it to be more than one member
@@ -42,6 +43,7 @@ def _done(ds: xr.Dataset, scenario: str) -> np.ndarray:
 def summarise(ds: xr.Dataset) -> pd.DataFrame:
     """The ensemble's percentiles of every output per scenario, region and option, with member counts
     (done, failed) and bootstrap intervals, as a long DataFrame with `COLUMNS`."""
+    ds = labelled(ds)   # world rows and the all option (fastmonet.partition)
     ds = ds.load()
     rows = []
     outs = outputs(ds)
@@ -126,6 +128,7 @@ def _target_rows(ds, s, ok):
 
 def value_of_cooperation(ds: xr.Dataset) -> pd.DataFrame | None:
     """Per member: world CNC by 2100 of each other scenario over COOPERATION's (None without it)."""
+    ds = labelled(ds)   # world rows and the all option (fastmonet.partition)
     names = [str(x) for x in ds["scenario"].values]
     if "cooperation" not in names or len(names) < 2:
         return None
@@ -155,6 +158,7 @@ def _cooperation_rows(ds):
 
 def sobol_indices(ds: xr.Dataset) -> dict:
     """{(scenario, output): {"names", "S1", "ST", "S1_conf", "ST_conf"} or why not computed}."""
+    ds = labelled(ds)   # world rows and the all option (fastmonet.partition)
     if ds.attrs.get("sampler") != "sobol":
         return {}
     from SALib.analyze import sobol
@@ -185,6 +189,7 @@ def sobol_indices(ds: xr.Dataset) -> dict:
 def figures(ds: xr.Dataset, out_dir: str | Path) -> list[Path]:
     """Write the fan chart, the CNC histograms and (when the design allows) the Sobol bars as PNGs
     into `out_dir`; returns their paths."""
+    ds = labelled(ds)   # world rows and the all option (fastmonet.partition)
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -208,6 +213,7 @@ def _save(fig, path: Path, plt) -> Path:
 def fan_figure(ds):
     """World cumulative removal per option: median and the 5-95 % band, one panel a scenario
     (option colours of the run report; a member count too small for p5/p95 is said in red)."""
+    ds = labelled(ds)   # world rows and the all option (fastmonet.partition)
     import matplotlib.pyplot as plt
 
     from fastmonet.report.palette import OPTION_NAMES, SHORTFALL_COLOUR, option_colour
@@ -240,6 +246,7 @@ def fan_figure(ds):
 def histogram_figure(ds):
     """World CNC by 2100 across members, one histogram a scenario (scenario colours of the run
     report; the count axis in whole members)."""
+    ds = labelled(ds)   # world rows and the all option (fastmonet.partition)
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 

@@ -40,6 +40,7 @@ import xarray as xr
 
 from fastmonet.ensemble import outcomes, sampled, store
 from fastmonet.errors import InputError
+from fastmonet.partition import labelled
 
 #: The outputs `pawn` analyses (2100 values; cum_removal_2100 of every option together).
 OUTPUTS = {"cnc_2100": "US$2018/tCO2", "shortfall_2100": "GtCO2", "cum_removal_2100": "GtCO2",
@@ -119,6 +120,7 @@ def pawn_indices(x: pd.DataFrame, y, *, slices: int = SLICES, num_resamples: int
 
 def output_values(ds: xr.Dataset, output: str, scenario: str, region: str = "world") -> pd.Series:
     """The output of each member whose (member, scenario) solve finished, indexed by member."""
+    ds = labelled(ds)   # world rows and the all option (fastmonet.partition)
     if output not in OUTPUTS:
         raise InputError(f"output: unknown output {output!r}; expected one of {', '.join(OUTPUTS)}")
     names = [str(s) for s in ds["scenario"].values]

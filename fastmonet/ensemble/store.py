@@ -3,9 +3,12 @@
 Root group (dims member, scenario, region, option, year, parameter):
 
     cum_removal, removal_rate, ctnc, cnc   (member, scenario, region, option, year)
+    cnc_all_options                        (member, scenario, region, year)
+    cnc_world                              (member, scenario, option, year)
+    cnc_world_all_options                  (member, scenario, year)
     target, shortfall                      (member, scenario, region, year)
     cnc_trading_2100                       (member, scenario, region)
-    nep, total_cost, simplex_iterations    (member, scenario)
+    nep, total_cost, simplex_iterations, cnc_trading_2100_world   (member, scenario)
     status (int8: 0 pending, 1 done, 2 failed), message   (member, scenario)
     sample (value; discrete: case index), sample_unit (hypercube)   (member, parameter)
     member_key                             (member)   content hash of what the member solves
@@ -20,6 +23,11 @@ Group ``integrity`` (layout 2): ``result_checksum`` (member, result_variable) an
 of each member's values of each variable, its status included, written before the status.
 `result_damage` / `coefficient_damage` check them: a missing chunk (read back as fill values),
 a garbage chunk or an altered value is found, never read as data.
+
+Layout 3: `region` holds the regions and `option` the options only, so sums over them are the
+world's and all options' values (`skipna=False`: a failed member is NaN); the CNC's totals are
+their own variables (`fastmonet.partition`).  Stores of layouts 1 and 2 held "world" and "all"
+inside those dimensions: `open_dataset` converts them; a run does not add members to them.
 
 Every array is chunked by one member (the `coefficients` group, its status included, by the member block), so two
 workers never write the same chunk; zarr's local store writes each chunk atomically, and a
@@ -53,9 +61,16 @@ RESULT_VARS = {
     "removal_rate": (("region", "option", "year"), "tCO2/yr", "mean CO2 removal rate in the decade ending in year"),
     "ctnc": (("region", "option", "year"), "US$2018", "cumulative total net cost"),
     "cnc": (("region", "option", "year"), "US$2018/tCO2", "cumulative net cost per tonne removed"),
+    "cnc_all_options": (("region", "year"), "US$2018/tCO2",
+                        "cumulative net cost per tonne removed (all options)"),
+    "cnc_world": (("option", "year"), "US$2018/tCO2", "cumulative net cost per tonne removed (world)"),
+    "cnc_world_all_options": (("year",), "US$2018/tCO2",
+                              "cumulative net cost per tonne removed (world, all options)"),
     "target": (("region", "year"), "tCO2", "cumulative removal target"),
     "shortfall": (("region", "year"), "tCO2", "cumulative removal short of the target"),
     "cnc_trading_2100": (("region",), "US$2018/tCO2", "cumulative net cost per tonne by 2100 with trading"),
+    "cnc_trading_2100_world": ((), "US$2018/tCO2",
+                               "cumulative net cost per tonne by 2100 with trading (world)"),
     "nep": ((), "US$2018/tCO2", "negative emissions price"),
     "total_cost": ((), "US$2018", "LP cost objective"),
     "simplex_iterations": ((), "1", "simplex iterations of the scenario's solve, every stage and sifting round"),
@@ -413,9 +428,17 @@ def result_damage(path) -> dict[int, tuple[str, str]]:
         members = [i for i in members if i not in bad]
         if sums is None:
             sums = {i: np.asarray(integ["result_checksum"][i]) for i in members}
-    names = RESULT_CHECKED if sums is not None else (*RESULT_VARS, "message")
+    names = _checked_names(path) if sums is not None else \
+        (*(n for n in RESULT_VARS if n in set(root.array_keys())), "message")
     bad.update(_member_checks(root, names, members, sums))
     return dict(sorted(bad.items()))
+
+
+def _checked_names(path) -> tuple[str, ...]:
+    """The result variables the store's checksums are over (its own list: older layouts had
+    fewer)."""
+    integ = _zarr().open_group(str(path), mode="r", path="integrity")
+    return tuple(str(x) for x in np.asarray(integ["result_variable"][...]).tolist())
 
 
 def coefficient_damage(path) -> dict[int, tuple[str, str]]:
@@ -513,6 +536,9 @@ def open_dataset(path, group: str | None = None) -> xr.Dataset:
         var = ds.variables[name]
         if var.dtype.kind == "T" and name in ds.coords:
             ds = ds.assign_coords({name: (var.dims, np.asarray(var.values).astype(object).astype(str))})
+    if group is None:
+        from fastmonet.partition import partitioned
+        ds = partitioned(ds)            # layouts 1 and 2: "world" / "all" inside the dims
     return ds
 
 

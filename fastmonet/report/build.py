@@ -6,6 +6,7 @@ from pathlib import Path
 
 import xarray as xr
 
+from fastmonet.partition import labelled
 from fastmonet.report import assumptions, figures, html, markdown, narrative, shortfall, table
 from fastmonet.report.content import Report
 
@@ -16,6 +17,7 @@ def make(ds: xr.Dataset, summary_rows, detail: dict, provenance: dict, inputs=No
          tables=None, failed=(), extra_figures=()) -> Report:
     """The run report: summary table and notes, one paragraph per scenario, the figures, the
     provenance, the scenarios that failed and the assumed-data summary."""
+    ds = labelled(ds)   # long labels: world and all options (fastmonet.partition)
     price = shortfall.pricing(ds)
     lines = table.lines(summary_rows, shortfall.world_cnc_priced(ds, price))
     data_path = (inputs.attrs.get("data_path") if inputs is not None else None) \

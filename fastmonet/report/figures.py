@@ -20,6 +20,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import xarray as xr  # noqa: E402
 
+from fastmonet.partition import labelled  # noqa: E402
 from fastmonet.report import shortfall as sf  # noqa: E402
 from fastmonet.report.palette import OPTION_COLOURS, OPTION_NAMES, SHORTFALL_COLOUR, scenario_styles  # noqa: E402
 
@@ -55,6 +56,7 @@ def _policy(ds, name) -> str:
 def headline(ds, limit: int = 3) -> list[str]:
     """The scenarios drawn panel by panel: the first COOPERATION, CURRENT_POLICY and ISOLATION,
     else the first `limit` scenarios of the run."""
+    ds = labelled(ds)   # long labels: world and all options (fastmonet.partition)
     names = _names(ds)
     picked = []
     for pol in ("COOPERATION", "CURRENT_POLICY", "ISOLATION"):
@@ -103,6 +105,7 @@ def _stacked_bars(ax, x, parts: dict, width: float) -> None:
 
 def cumulative_removal(ds) -> Figure:
     """Fig. 2A/B: cumulative removal by decade and option, world and per region, vs targets."""
+    ds = labelled(ds)   # long labels: world and all options (fastmonet.partition)
     rows = headline(ds)
     cols = ["world"] + _regions(ds)
     years = ds["year"].values
@@ -139,6 +142,7 @@ def cumulative_removal(ds) -> Figure:
 
 def annual_removal(ds) -> Figure:
     """Fig. 2C: world removal rate by option per decade, with the rate the targets imply."""
+    ds = labelled(ds)   # long labels: world and all options (fastmonet.partition)
     names = headline(ds)
     years = ds["year"].values
     fig, axes = plt.subplots(1, len(names), figsize=(4.2 * len(names), 3.6), sharey=True,
@@ -195,6 +199,7 @@ def biomass_flows(ds) -> Figure:
 def cost_supply(ds, detail: dict) -> Figure | None:
     """Fig. 4: regional cost-supply curves (MNC of each configuration against cumulative removal
     within the region by 2100), with the regions' 2100 targets."""
+    ds = labelled(ds)   # long labels: world and all options (fastmonet.partition)
     names = [n for n in headline(ds) if n in detail]
     if not names:
         return None
@@ -248,6 +253,7 @@ def cnc_trading(ds) -> Figure:
     """Fig. 5: each region's cumulative net cost by 2100 with negative-emissions trading; a bar
     whose region misses its target is outlined in red with the GtCO2 missing above it, and a
     diamond marks its CNC with the shortfall priced (`shortfall.Pricing`)."""
+    ds = labelled(ds)   # long labels: world and all options (fastmonet.partition)
     names = _names(ds)
     regions = _regions(ds) + ["world"]
     price = sf.pricing(ds)
@@ -306,6 +312,7 @@ def ctnc_over_time(ds) -> Figure:
     """Fig. 6: world CTNC over time for every scenario of the first headline scenario's case
     (targets, storage, rates); a scenario that misses its targets also gets a dashed line, its
     CTNC with the shortfall priced, and the GtCO2 it misses at the end of its line."""
+    ds = labelled(ds)   # long labels: world and all options (fastmonet.partition)
     first = headline(ds)[0]
     # One case only (the first headline scenario's targets, storage and rates): sensitivities
     # of other cases would mix in curves that answer another question.
@@ -434,6 +441,7 @@ def _span(v, lo: float, hi: float, pad: float = 5.0) -> tuple[float, float]:
 
 def removal_map(ds, inputs) -> Figure | None:
     """Where removal happens: subregion centroids, size by 2100 removal, colour by main option."""
+    ds = labelled(ds)   # long labels: world and all options (fastmonet.partition)
     if inputs is None or "lat" not in inputs or "lon" not in inputs:
         return None
     subs = [str(s) for s in ds["subregion"].values]
@@ -482,6 +490,7 @@ def removal_map(ds, inputs) -> Figure | None:
 
 def all_figures(ds: xr.Dataset, detail: dict, inputs=None, coeffs=None, tables=None):
     """Every figure of the report, in order (None entries dropped)."""
+    ds = labelled(ds)   # long labels: world and all options (fastmonet.partition)
     makers = [lambda: cumulative_removal(ds), lambda: annual_removal(ds),
               lambda: biomass_flows(ds), lambda: cost_supply(ds, detail),
               lambda: cnc_trading(ds), lambda: ctnc_over_time(ds),

@@ -7,6 +7,7 @@ import math
 import numpy as np
 import xarray as xr
 
+from fastmonet.partition import labelled
 from fastmonet.report.table import SHORTFALL_EPS_GT
 
 GT = 1e9
@@ -39,6 +40,7 @@ def _first_year(d: xr.Dataset, option: str) -> tuple[int, str] | None:
 
 def paragraph(ds: xr.Dataset, name: str, price=None) -> str:
     """`price`: the `shortfall.Pricing` of the run (computed from `ds` when None)."""
+    ds = labelled(ds)   # long labels: world and all options (fastmonet.partition)
     from fastmonet.report import shortfall as sf
     price = price or sf.pricing(ds)
     d = ds.sel(scenario=name)
@@ -112,6 +114,7 @@ def _unequal(ds: xr.Dataset, name: str, price, short: float) -> str:
 
 def paragraphs(ds: xr.Dataset, price=None) -> list[tuple[str, str]]:
     """(scenario, paragraph) for every scenario of the run, all priced with the same rule."""
+    ds = labelled(ds)   # long labels: world and all options (fastmonet.partition)
     from fastmonet.report import shortfall as sf
     price = price or sf.pricing(ds)
     return [(str(n), paragraph(ds, str(n), price)) for n in ds["scenario"].values]

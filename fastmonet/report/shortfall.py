@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
+from fastmonet.partition import labelled
 from fastmonet.report.table import SHORTFALL_EPS_GT
 
 GT = 1e9
@@ -77,12 +78,14 @@ def _regions(ds) -> list[str]:
 
 def shortfall_gt(ds: xr.Dataset) -> xr.DataArray:
     """(scenario, region) 2100 shortfall in GtCO2, 0 where it is solver noise."""
+    ds = labelled(ds)   # long labels: world and all options (fastmonet.partition)
     s = ds["shortfall"].sel(year=_last(ds)) / GT
     return s.where(s > SHORTFALL_EPS_GT, 0.0)
 
 
 def missed(ds: xr.Dataset) -> list[str]:
     """The scenarios that miss their 2100 targets (world shortfall above noise)."""
+    ds = labelled(ds)   # long labels: world and all options (fastmonet.partition)
     s = shortfall_gt(ds).sel(region=WORLD)
     return [str(n) for n, v in zip(ds["scenario"].values, s.values) if v > 0]
 
@@ -91,6 +94,7 @@ def pricing(ds: xr.Dataset) -> Pricing:
     """The rule that prices a shortfall in the report: the highest 2100 marginal net cost of a region
     with a real share of removal, over the scenarios that meet their targets (all scenarios when
     none does)."""
+    ds = labelled(ds)   # long labels: world and all options (fastmonet.partition)
     y = _last(ds)
     regions = _regions(ds)
     mnc = ds["mnc"].sel(year=y, option="all", region=regions)                  # (scenario, region)
@@ -113,12 +117,14 @@ def pricing(ds: xr.Dataset) -> Pricing:
 
 def priced_ctnc(ds: xr.Dataset, p: Pricing) -> xr.DataArray:
     """(scenario, region, year) CTNC of all options + price x shortfall, US$."""
+    ds = labelled(ds)   # long labels: world and all options (fastmonet.partition)
     out = ds["ctnc"].sel(option="all") + (p.price if p.defined else np.nan) * ds["shortfall"]
     return out.assign_attrs(units="US$", long_name="cumulative total net cost, shortfall priced")
 
 
 def priced_cnc(ds: xr.Dataset, p: Pricing) -> xr.DataArray:
     """(scenario, region) CNC by 2100 with trading and the shortfall priced, US$/tCO2 of target."""
+    ds = labelled(ds)   # long labels: world and all options (fastmonet.partition)
     y = _last(ds)
     removed = ds["cum_removal"].sel(option="all", year=y)
     credited = removed - ds["sold_2100"].fillna(0.0) + ds["bought_2100"].fillna(0.0)
@@ -132,6 +138,7 @@ def priced_cnc(ds: xr.Dataset, p: Pricing) -> xr.DataArray:
 def world_cnc_priced(ds: xr.Dataset, p: Pricing | None = None) -> dict[str, float]:
     """{scenario: world CNC by 2100 with its shortfall priced by `p` (default: `pricing(ds)`)}, US$/tCO2
     of target, for the summary table."""
+    ds = labelled(ds)   # long labels: world and all options (fastmonet.partition)
     p = p or pricing(ds)
     v = priced_cnc(ds, p).sel(region=WORLD)
     return {str(n): float(x) for n, x in zip(ds["scenario"].values, v.values)}

@@ -30,7 +30,13 @@ LAYOUT_ATTR = "fastmonet_store_layout"
 RESULTS, RUN, ENSEMBLE, COEFFICIENTS = "results", "run", "ensemble", "coefficients"
 # The layout each kind is written with now; a store with a higher one is from a newer fastmonet.
 # Ensemble layout 2: member and coefficient checksums (group `integrity`); 1: without.
-LAYOUTS = {RESULTS: 1, RUN: 1, ENSEMBLE: 2, COEFFICIENTS: 1}
+# Results and run layout 2, ensemble layout 3: `region` holds the regions and `option` the
+# options only (world and all-option values are sums, or variables of their own: see
+# fastmonet.partition); earlier layouts held "world" and "all" inside those dimensions and are
+# converted when read (results and run stores also in place, before anything is added to them).
+LAYOUTS = {RESULTS: 2, RUN: 2, ENSEMBLE: 3, COEFFICIENTS: 1}
+#: The first layout of each kind whose `region` / `option` partition (fastmonet.partition).
+PARTITIONED = {RESULTS: 2, RUN: 2, ENSEMBLE: 3}
 DESCRIPTIONS = {
     RESULTS: "a results store (fastmonet solve: one group per scenario)",
     RUN: "a run's results store (fastmonet run: every scenario combined at its root)",

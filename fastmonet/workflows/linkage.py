@@ -52,7 +52,7 @@ class Outcome:
 def outcome(res, structure: Structure, iso_metrics: xr.Dataset | None) -> Outcome:
     year = res.metrics["year"].values[-1]
     return Outcome(structure, (res.solution.attrs["shortfall_mt"], res.solution.attrs["cost_musd"]),
-                   float(res.metrics["shortfall"].sel(region="world", year=year)),
+                   float(res.metrics["shortfall"].sel(year=year).sum("region")),
                    res.solution.attrs["cost_musd"] * 1e6,
                    bloc_metrics(res.metrics, structure, isolation=iso_metrics))
 

@@ -33,9 +33,9 @@ PATCHABLE = {"mal", "lhw", "lrp", "ovl", "target", "target_2100_by_case"}
 def _metrics(res) -> dict:
     m = res.metrics
     last = m["year"].values[-1]
-    w = m["cum_removal"].sel(region="world", year=last) / 1e9
-    return {"cnc": float(m["cnc"].sel(region="world", option="all", year=last)),
-            "shortfall": float(m["shortfall"].sel(region="world", year=last)) / 1e9,
+    w = m["cum_removal"].sel(year=last).sum("region") / 1e9
+    return {"cnc": float(m["cnc_world_all_options"].sel(year=last)),
+            "shortfall": float(m["shortfall"].sel(year=last).sum("region")) / 1e9,
             **{o: float(w.sel(option=o)) for o in ("ar", "beccs", "daccs")}}
 
 
