@@ -182,7 +182,8 @@ CF_ATTRS = {
 
 def with_cf(ds: xr.Dataset) -> xr.Dataset:
     """`ds` with CF `units` / `long_name` set where missing (from CF_ATTRS; in place)."""
-    for name, var in ds.variables.items():
+    for key, var in ds.variables.items():
+        name = str(key)                 # xarray's names are Hashable; fastmonet's are str
         units, long_name = CF_ATTRS.get(name, (None, None))
         if units is not None:
             var.attrs.setdefault("units", units)

@@ -98,7 +98,7 @@ def combine(results) -> xr.Dataset:
                    data_vars="all", coords="minimal", compat="override")
     ds = ds.assign_coords(scenario=("scenario", np.array(names, dtype=object)),
                           **_scenario_coords(results))
-    for v in ds.data_vars:
+    for v in map(str, ds.data_vars):    # xarray's names are Hashable; these are str
         ds[v].attrs.setdefault("long_name", LONG_NAMES.get(v, v.replace("_", " ")))
     ds["scenario"].attrs["long_name"] = "scenario name (the group holding its detail)"
     ds.attrs = {}
@@ -126,7 +126,7 @@ def write(ds: xr.Dataset, path: str | Path) -> None:
             from fastmonet.results import upgrade_store
             upgrade_store(path, kind.name)      # its groups too: never a store of two layouts
         p = Path(path)
-        taken = sorted(n for n in ds.variables if (p / str(n)).is_dir()
+        taken = sorted(str(n) for n in ds.variables if (p / str(n)).is_dir()
                        and json_node_type(p / str(n)) == "group")
         if taken:
             raise StoreError(f"store {path}: group {taken[0]!r} has the name of an array of the "

@@ -155,7 +155,9 @@ class Scenario:
         if self.policy == "switch":
             return named("isolation" if before else "cooperation", regions)
         if self.policy == BLOCS:
-            return self.from_blocs if before else self.blocs
+            st = self.from_blocs if before else self.blocs
+            assert st is not None, "validate: blocs are given, and from_blocs with a switch year"
+            return st
         return named(self.policy, regions)
 
     def isolation_base(self) -> "Scenario":
@@ -176,8 +178,10 @@ def default_name(s: Scenario) -> str:
     structure, targets, storage, then any non-default rates or burden rule."""
     name = f"{s.label.lower()}-{s.targets}-{s.storage}"
     if s.policy == BLOCS:
+        assert s.blocs is not None, "validate: policy 'blocs' has its blocs"
         name = f"{_structure_name(s.blocs)}-{s.targets}-{s.storage}"
         if s.switch_year is not None:
+            assert s.from_blocs is not None, "validate: a switch year comes with from_blocs"
             name = f"{_structure_name(s.from_blocs)}-to-{name.removeprefix('blocs-')}"
             name = f"switch{s.switch_year}-{name}"
     if not s.rates.is_default():
@@ -226,7 +230,7 @@ def make(policy: str | None = None, targets: str = "p3", storage: str = "medium"
     if blocs is not None or str(policy).lower() == BLOCS:
         pol, year = BLOCS, switch_year
     else:
-        pol, year = parse_policy(policy, where=f"{where}: policy")
+        pol, year = parse_policy(str(policy), where=f"{where}: policy")   # it reads str(text) anyway
     try:
         return Scenario(policy=pol, switch_year=year, targets=str(targets).lower(),
                         storage=str(storage).lower(), rates=rates or Rates(),

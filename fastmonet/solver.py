@@ -21,12 +21,16 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from fastmonet import highs_process, solution_check
 from fastmonet.errors import SolveError
 from fastmonet.lp import LPModel
+
+if TYPE_CHECKING:
+    import highspy
 
 
 @dataclass
@@ -177,14 +181,14 @@ def _initial_chains(m: LPModel) -> np.ndarray:
 class _Session:
     """One HiGHS instance holding the model, or with sifting a working set of its columns."""
 
-    h: object
+    h: highspy.Highs
     m: LPModel
     where: str
     deadline: float | None
     sift: bool
     work: np.ndarray                   # full column index of each HiGHS column
     pos_of: np.ndarray                 # full column -> position in HiGHS (-1: priced out)
-    AT: object = None                  # A^T (CSR) for pricing, with sifting
+    AT: Any = None                     # A^T (scipy CSR) for pricing, with sifting; else None
     warm: Basis | None = None          # where the cost stage starts (a neighbour's basis)
     rounds: dict = field(default_factory=lambda: {"columns_added": 0, "sift_rounds": 0,
                                                   "infeasible_rounds": 0,
@@ -193,7 +197,7 @@ class _Session:
                                                   "ipm_iterations_total": 0,
                                                   "columns_dropped": 0})
     #: full column -> True if sifting priced it in (not in the first working set)
-    priced_in: np.ndarray | None = None
+    priced_in: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
 
     def left(self) -> float | None:
         return None if self.deadline is None else self.deadline - time.perf_counter()
@@ -257,6 +261,7 @@ class _Session:
     def reduced_costs(self, objective: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """c - A^T y of the columns `cols` from HiGHS's current row duals."""
         y = np.asarray(self.h.getSolution().row_dual, np.float64)[: self.m.n_row]
+        assert self.AT is not None, "reduced costs are priced with sifting only (A^T built)"
         return objective[cols] - (self.AT @ y)[cols]
 
     def add_columns(self, add: np.ndarray, objective: np.ndarray) -> None:

@@ -76,12 +76,13 @@ class StandParams:
     R2: np.ndarray
     Cf: np.ndarray
     rfire: np.ndarray
-    thin_share: np.ndarray = field(default=0.1)
-    yr_e_end: np.ndarray = field(default=5)
-    yr_i_end: np.ndarray = field(default=15)
-    fv_interval: np.ndarray = field(default=5)
-    mature_interval: np.ndarray = field(default=10)
-    old_interval: np.ndarray = field(default=15)
+    # Defaults are 0-d arrays (a scalar, broadcast to every cell by `validate` like any scalar).
+    thin_share: np.ndarray = field(default_factory=lambda: np.asarray(0.1))
+    yr_e_end: np.ndarray = field(default_factory=lambda: np.asarray(5))
+    yr_i_end: np.ndarray = field(default_factory=lambda: np.asarray(15))
+    fv_interval: np.ndarray = field(default_factory=lambda: np.asarray(5))
+    mature_interval: np.ndarray = field(default_factory=lambda: np.asarray(10))
+    old_interval: np.ndarray = field(default_factory=lambda: np.asarray(15))
 
     def __post_init__(self) -> None:
         self.validate()

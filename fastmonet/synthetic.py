@@ -125,8 +125,8 @@ def instance(
 
     # BECCS chains over (source, plant, biomass, land, period).
     if plants_per_source is None or plants_per_source >= n_sr:
-        src, plant = np.meshgrid(np.arange(n_sr), np.arange(n_sr), indexing="ij")
-        src, plant = src.ravel(), plant.ravel()
+        src_grid, plant_grid = np.meshgrid(np.arange(n_sr), np.arange(n_sr), indexing="ij")
+        src, plant = src_grid.ravel(), plant_grid.ravel()
     else:
         src = np.repeat(np.arange(n_sr), plants_per_source)
         plant = np.concatenate([

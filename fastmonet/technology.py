@@ -266,7 +266,8 @@ class Technology:
     def sea_distance_km(self, a: str, b: str) -> float:
         if a == b:
             return 0.0
-        return self.sea_km[tuple(sorted((a, b)))]
+        lo, hi = sorted((a, b))
+        return self.sea_km[(lo, hi)]
 
 
 def _number(entry, where: str, bound: Bound) -> tuple[float, str, str]:
@@ -476,10 +477,12 @@ def load(path: str | Path | None = None) -> Technology:
             raise InputError(f"{f} [ports.{region}] {extra[0]}: unknown key (expected name, lat, lon)")
         lat_v = p["lat"].get("value") if isinstance(p.get("lat"), dict) else None
         lon_v = p["lon"].get("value") if isinstance(p.get("lon"), dict) else None
+        coords = {}
         for key, v, lim in (("lat", lat_v, 90.0), ("lon", lon_v, 180.0)):
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not abs(v) <= lim:
                 raise InputError(f"{f} [ports.{region}] {key}: expected a value in [-{lim}, {lim}], got {v!r}")
-        ports[region] = Port(str(p["name"]), float(lat_v), float(lon_v))
+            coords[key] = float(v)
+        ports[region] = Port(str(p["name"]), coords["lat"], coords["lon"])
     sea_nm = t.get("sea_distance_nm") or {}
     sea_km = {}
     for i, a in enumerate(REGIONS):

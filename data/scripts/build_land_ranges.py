@@ -130,12 +130,12 @@ def build(data: Path = DATA) -> None:
         rows.append(row(reg, "reforestation_potential_total", "mha", (low[0], high[0]), rp,
                         (low[1], high[1])))
     for reg in REGIONS:
-        low, high = wheat_bounds(series, reg)
+        low_kha, high_kha = wheat_bounds(series, reg)
         # the EU declares no national total: its central is the sum of its 2018 country areas
         central = national.get((reg, "wheat_area_total")) or (
             sum(float(r["wheat_area_harvested_ha"]) for r in series
                 if r["area"] in WHEAT_AREAS[reg] and r["year"] == "2018") / 1000.0, "derived")
-        rows.append(row(reg, "wheat_area_total", "kha", ((low, "derived"), (high, "derived")),
+        rows.append(row(reg, "wheat_area_total", "kha", ((low_kha, "derived"), (high_kha, "derived")),
                         central, ("FAOSTAT_QCL min 2014-2023", "FAOSTAT_QCL max 2014-2023")))
     yields = read(data / "sources" / "faostat_wheat_yield.csv")
     for reg in REGIONS:

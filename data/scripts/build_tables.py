@@ -22,6 +22,7 @@ import csv
 import sys
 from collections import defaultdict
 from pathlib import Path
+from typing import Literal, Sequence
 
 DATA = Path(__file__).resolve().parents[1]
 
@@ -72,14 +73,14 @@ def write(path: Path, header: list[str], rows: list[list[object]]) -> None:
 
 
 def write_status(path: Path, keys: list[str], values: list[str],
-                 rows: list[tuple[list[object], list[tuple[object, str]]]]) -> None:
+                 rows: Sequence[tuple[Sequence[object], Sequence[tuple[object, str]]]]) -> None:
     """A derived table: key columns, value columns, `status_<value>` columns and `status`.
     Each row is (key cells, [(value cell, status), ...])."""
     header = keys + values + [f"status_{v}" for v in values] + ["status"]
     out = []
     for key, cells in rows:
         statuses = [s for _, s in cells]
-        out.append(key + [v for v, _ in cells] + statuses + [max(statuses, key=STATUSES.index)])
+        out.append([*key, *(v for v, _ in cells), *statuses, max(statuses, key=STATUSES.index)])
     write(path, header, out)
 
 
@@ -201,7 +202,7 @@ def build(data: Path = DATA) -> None:
     build_crop_yield(data, inp)
 
 
-def _split_status(inp: Inputs, reg: str, total: str, weight: int) -> str:
+def _split_status(inp: Inputs, reg: str, total: str, weight: Literal[2, 3]) -> str:
     """Status of a national total split over a region by land area x zone share x zone weight
     (`weight` 2: rp_weight's status, 3: mal_weight's)."""
     parts = [inp.national[(reg, total)][2]]

@@ -35,7 +35,7 @@ class TargetGroups:
         return out
 
 
-def target_groups(scenario, regions: Sequence[str], years: Sequence[int]) -> TargetGroups:
+def target_groups(scenario, regions: Sequence[str], years: Sequence[int] | np.ndarray) -> TargetGroups:
     """The target group of every region in every reporting year under `scenario`'s structure at
     that year: one group per region, then the world, then each other bloc in order of first use."""
     labels = list(regions) + [WORLD]
@@ -52,7 +52,7 @@ def target_groups(scenario, regions: Sequence[str], years: Sequence[int]) -> Tar
     return TargetGroups(labels, of_region, members)
 
 
-def trade_allowed(scenario, regions: Sequence[str], years: Sequence[int]) -> np.ndarray:
+def trade_allowed(scenario, regions: Sequence[str], years: Sequence[int] | np.ndarray) -> np.ndarray:
     """(period, source region, plant region): may a BECCS chain of that period be offered."""
     return np.stack([scenario.structure_at(int(y), regions).trade_allowed(regions)
                      for y in years])

@@ -37,7 +37,6 @@ class Structure:
 
     def __post_init__(self):
         object.__setattr__(self, "blocs", _canonical(self.blocs))
-        object.__setattr__(self, "_regions", frozenset(r for b in self.blocs for r in b))
         if self.biomass_trade not in TRADE_MODES:
             raise InputError(f"biomass_trade: {self.biomass_trade!r} must be one of "
                              f"{', '.join(TRADE_MODES)}")
@@ -75,7 +74,8 @@ class Structure:
     @property
     def labels(self) -> list[str]:
         """"world" for a bloc of every region of the structure, else "EU+USA"-style joins."""
-        return [WORLD if set(b) == self._regions else bloc_label(b) for b in self.blocs]
+        every = {r for b in self.blocs for r in b}
+        return [WORLD if set(b) == every else bloc_label(b) for b in self.blocs]
 
     def bloc_index(self, regions: Sequence[str]) -> np.ndarray:
         """For each region (in the given order) the index of its bloc in `self.blocs`."""

@@ -138,6 +138,7 @@ def ar_cells(inputs: xr.Dataset, tech: Technology, horizon: int = 100, stand_adj
     if stand_adjust is not None:   # ensembles: growth, fire and thinning of one member
         params = stand_adjust(params)
     res = stand.simulate(params, horizon=horizon, trajectories=True)
+    assert res.Th is not None and res.CO2seq is not None      # asked for with trajectories=True
     th = np.ascontiguousarray(res.Th[cell_stand])
     co2seq = np.ascontiguousarray(res.CO2seq[cell_stand])
 

@@ -52,7 +52,7 @@ class DataSummary:
 
 def totals_table(ds: xr.Dataset) -> pd.DataFrame:
     """National totals of an input Dataset (see `DataSummary.totals`)."""
-    rows = []
+    rows: list[tuple] = []
     by = ds["subregion_region"]
     for region in ds["region"].values:
         mask = (by == region).values

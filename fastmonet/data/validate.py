@@ -197,7 +197,7 @@ def read_all(directory: str | Path) -> dict[str, pd.DataFrame]:
     _check_land_fits(frames)
     _check_storage_totals(frames)
     status.check_folder(directory, {t.file: t.key for t in TABLES.values()})
-    frames["forest"] = forest  # type: ignore[assignment]
+    frames["forest"] = forest   # read_all returns the forest tables under "forest" too
     return frames
 
 

@@ -9,14 +9,14 @@ import numpy as np
 import xarray as xr
 
 from fastmonet.blocs.groups import TargetGroups, target_groups, trade_allowed
-from fastmonet.scenarios import Scenario
+from fastmonet.scenarios import Rates, Scenario
 
 
 @dataclass
 class Instance:
     """What every family reads: sizes, policy switches per period, and capacities (natural units)."""
 
-    rates: object
+    rates: Rates
     regions: list[str]
     sr_region: np.ndarray            # (sr,) region index
     n_sr: int

@@ -3,7 +3,7 @@ bounds and records the row id of every cell, which the column blocks read."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -46,24 +46,30 @@ class Rows:
         return ids
 
 
+def _not_built() -> np.ndarray:
+    """A family's ids before its builder ran: empty (every builder runs before any reader)."""
+    return np.empty(0, np.int64)
+
+
 @dataclass
 class RowIds:
     """Row id arrays (-1: no row) of every family, indexed by the family's own dims."""
 
-    target: np.ndarray = None        # (group, t)
-    target_of_region: np.ndarray = None   # (region, t): the target row a region's removal enters
-    removal_agg: np.ndarray = None   # (region, p)
-    agg_mask: np.ndarray = None
-    storage: np.ndarray = None       # (sr,)
-    land_ar: np.ndarray = None       # (sr, ez)        row (35)
-    land_crop_agg: np.ndarray = None  # (sr, p)        defines u; row (36) is u's bound
-    u_mask: np.ndarray = None
-    land_total: np.ndarray = None    # (sr, p)         row (37)
-    land_straw: np.ndarray = None    # (sr, p)         row (38)
-    beccs_build: np.ndarray = None   # (sr, p)
-    dac_build: np.ndarray = None     # (tk, sr, p)
-    dac_rate: np.ndarray = None      # (sr, q)
-    ar_rate: np.ndarray = None       # (sr, a)
+    target: np.ndarray = field(default_factory=_not_built)            # (group, t)
+    # (region, t): the target row a region's removal enters
+    target_of_region: np.ndarray = field(default_factory=_not_built)
+    removal_agg: np.ndarray = field(default_factory=_not_built)       # (region, p)
+    agg_mask: np.ndarray = field(default_factory=_not_built)
+    storage: np.ndarray = field(default_factory=_not_built)           # (sr,)
+    land_ar: np.ndarray = field(default_factory=_not_built)           # (sr, ez)  row (35)
+    land_crop_agg: np.ndarray = field(default_factory=_not_built)     # (sr, p)   defines u; row (36) is u's bound
+    u_mask: np.ndarray = field(default_factory=_not_built)
+    land_total: np.ndarray = field(default_factory=_not_built)        # (sr, p)   row (37)
+    land_straw: np.ndarray = field(default_factory=_not_built)        # (sr, p)   row (38)
+    beccs_build: np.ndarray = field(default_factory=_not_built)       # (sr, p)
+    dac_build: np.ndarray = field(default_factory=_not_built)         # (tk, sr, p)
+    dac_rate: np.ndarray = field(default_factory=_not_built)          # (sr, q)
+    ar_rate: np.ndarray = field(default_factory=_not_built)           # (sr, a)
 
 
 def target_rows(inst: Instance, cand: Candidates, rows: Rows, ids: RowIds) -> None:

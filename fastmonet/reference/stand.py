@@ -95,9 +95,9 @@ def thinning_years(yr_mmag: int, yr_half: float, horizon: int, yr_e_end: int = 5
 def simulate_cell(B: float, G: float, R1: float, R2: float, Cf: float, rfire: float,
                   thin_share: float = 0.1, yr_e_end: int = 5, yr_i_end: int = 15,
                   fv_interval: int = 5, mature_interval: int = 10, old_interval: int = 15,
-                  horizon: int = 100) -> dict[str, np.ndarray]:
+                  horizon: int = 100) -> dict[str, np.ndarray | float]:
     """Annual trajectories by age 0..H of one stand (formulation §2.3-2.5): BT, AT, Th, BG, CO2,
-    CO2thin, CO2seq, plus the phase markers yr_mmag and yr_half."""
+    CO2thin, CO2seq (arrays), plus the phase markers yr_mmag and yr_half (numbers)."""
     curve = ReferenceCurve(B, G)
     _, yr_mmag, yr_half = growth_phases(curve, horizon)
     thin_at = set(thinning_years(yr_mmag, yr_half, horizon, yr_e_end, yr_i_end, fv_interval,
@@ -132,9 +132,10 @@ def simulate_cell(B: float, G: float, R1: float, R2: float, Cf: float, rfire: fl
         CO2[yr] = (AT[yr] + BG[yr]) * Cf * CO2_PER_C
         CO2thin[yr] = (CO2thin[yr - 1] if yr > 0 else 0.0) + Th[yr] * Cf * CO2_PER_C
         CO2seq[yr] = CO2[yr] * (1.0 - rfire)
-    out = {name: np.array(v) for name, v in
-           (("BT", BT), ("AT", AT), ("Th", Th), ("BG", BG), ("CO2", CO2), ("CO2thin", CO2thin),
-            ("CO2seq", CO2seq))}
+    out: dict[str, np.ndarray | float] = {
+        name: np.array(v) for name, v in
+        (("BT", BT), ("AT", AT), ("Th", Th), ("BG", BG), ("CO2", CO2), ("CO2thin", CO2thin),
+         ("CO2seq", CO2seq))}
     out["yr_mmag"] = yr_mmag
     out["yr_half"] = yr_half
     return out
@@ -151,7 +152,10 @@ def vintage_coefficients(stock: np.ndarray, flows: np.ndarray | None = None,
     with a zero term where t - y <= 0."""
     stock = np.asarray(stock, dtype=float)
     n_cells = stock.shape[0]
-    K = 0 if flows is None else flows.shape[1]
+    if flows is None:                        # the stock alone: no flow term (K = 0)
+        flows, factors = np.zeros((n_cells, 0, 1)), np.zeros((0, 1))
+    assert factors is not None, "flows need their factors"
+    K = flows.shape[1]
     coef = np.zeros((n_cells, n_periods, n_periods))
     for c in range(n_cells):
         for a in range(n_periods):

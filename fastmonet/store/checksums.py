@@ -72,13 +72,14 @@ def read_verified(path: str | Path, group: str | None, expected: dict[str, str],
     try:
         lazy = open_dataset(path, group)
     except Exception as exc:  # noqa: BLE001 - any failure to open means the group is damaged
-        name = _first_unreadable_array(path, group)
-        raise StoreError(f"{where(path, group, name)}: cannot be opened ({_short(exc)})") from None
+        bad = _first_unreadable_array(path, group)
+        raise StoreError(f"{where(path, group, bad)}: cannot be opened ({_short(exc)})") from None
     want = {k[len(prefix):]: v for k, v in expected.items() if k.startswith(prefix)}
     missing = sorted(set(want) - set(lazy.variables))
     if missing:
         raise StoreError(f"{where(path, group, missing[0])}: missing from the store")
-    for name, var in lazy.variables.items():
+    for key, var in lazy.variables.items():
+        name = str(key)                 # xarray's names are Hashable; a zarr store's are str
         if name not in want:
             raise StoreError(f"{where(path, group, name)}: no recorded checksum (not written "
                              "by fastmonet's guarded writer, or altered)")

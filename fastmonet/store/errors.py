@@ -38,5 +38,5 @@ def writing(what: str) -> Iterator[None]:
         if exc.filename:
             why += f" ({exc.filename})"
         new = OSError(exc.errno, f"{why}: writing {what}")
-        new.fastmonet_where = what
+        setattr(new, "fastmonet_where", what)     # a marker on the instance (OSError keeps its errno subclass)
         raise new from exc

@@ -14,7 +14,7 @@ draw take their central value; unknown keys are an error.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Mapping
+from typing import Any, Mapping
 
 import numpy as np
 import xarray as xr
@@ -343,7 +343,7 @@ class _TechEdits:
             new = fn(self._get(("ar", section), attr))
             self._set(("ar", section), attr, new)
             for region in tech.ar_region:
-                path = ("ar_region", region, section)
+                path: tuple[str, ...] = ("ar_region", region, section)
                 own = f"ar_operations.region.{region}.{section}.{attr}" in tech.provenance
                 self._set(path, attr, fn(self._get(path, attr)) if own else new)
         elif file == "biomass" and section in tech.crops:
@@ -357,12 +357,13 @@ class _TechEdits:
     def technology(self) -> Technology:
         if not self.changes:
             return self.tech
-        tech, top = self.tech, {}
+        tech = self.tech
+        top: dict[str, Any] = {}          # Technology field -> its replacement (of any type)
         new = {path: replace(self._object(path), **attrs) for path, attrs in self.changes.items()}
         ar = {p[1]: obj for p, obj in new.items() if p[0] == "ar"}
         if ar:
             top["ar"] = replace(tech.ar, **ar)
-        regional = {}
+        regional: dict[str, dict[str, Any]] = {}   # region -> {section: its operations}
         for (kind, *rest), obj in new.items():
             if kind == "ar_region":
                 regional.setdefault(rest[0], {})[rest[1]] = obj

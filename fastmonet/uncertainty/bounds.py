@@ -235,4 +235,5 @@ def _check_rfire(p, inputs, target, where) -> None:
     pen = pen[np.isfinite(pen)]
     if pen.size:
         b = bound(target, None, where)
+        assert b is not None, "a forest target always has a bound (FOREST_BOUNDS)"
         _check_data_span(p, target, b, where, None, float(pen.min()), float(pen.max()))

@@ -37,7 +37,7 @@ INPUT_UNITS: dict[str, str] = {
 }
 
 #: Scenario fields: unit and the bundled (default) value.
-SCENARIO_FIELDS: dict[str, tuple[str, object]] = {
+SCENARIO_FIELDS: dict[str, tuple[str, float]] = {
     "rates.ar": ("-", 1.0), "rates.beccs": ("-", 1.0), "rates.dac": ("-", 1.0),
     "rates.build_factor": ("yr", 5.5),
 }

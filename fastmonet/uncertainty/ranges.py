@@ -40,6 +40,7 @@ import tomllib
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -121,6 +122,7 @@ class Parameter:
         if self.distribution == "uniform":
             return lo + u * (hi - lo)
         if self.distribution == "triangular":
+            assert not isinstance(self.central, str), "a case (str) is the central of a discrete entry only"
             return stats.triang.ppf(u, (self.central - lo) / (hi - lo), loc=lo, scale=hi - lo)
         mu = 0.5 * (math.log(lo) + math.log(hi))
         sigma = (math.log(hi) - math.log(lo)) / (2.0 * Z95)
@@ -435,9 +437,9 @@ def _parameter(t, tech: technology.Technology, where: str) -> Parameter:
     group = t.get("group", "")
     if not isinstance(group, str):
         raise InputError(f"{where}: group must be a string, got {group!r}")
-    common = dict(name=name, targets=targets, units=units, apply=apply, per=per,
-                  distribution=dist, select=dict(select), note=str(t.get("note", "")),
-                  group=group.strip(), **sources, **statuses)
+    common: dict[str, Any] = dict(name=name, targets=targets, units=units, apply=apply, per=per,
+                                  distribution=dist, select=dict(select), note=str(t.get("note", "")),
+                                  group=group.strip(), **sources, **statuses)
     bundled_value = _bundled(kind, targets, apply, tech)
     if dist == "discrete":
         return _discrete(t, common, bundled_value, where)
