@@ -256,3 +256,14 @@ def test_a_failed_warm_source_leaves_its_dependant_cold_not_failed(coeffs, monke
     assert failed == ["isolation-p3-medium"]
     assert [r.scenario.name for r in out] == ["current_policy-p3-medium"]
     assert "warm_start_from" not in out[0].provenance
+
+
+@pytest.mark.slow
+def test_oat_on_worker_processes_gives_the_serial_rows():
+    """The ends rebuild coefficients with Numba's parallel kernels: a forked child would abort
+    (GNU OpenMP); on the LocalCluster the rows equal the serial sweep's."""
+    from fastmonet.workflows import oat
+    serial = oat.sweep(names=["beccs_capex"], progress=lambda s: None, workers=1)
+    parallel = oat.sweep(names=["beccs_capex"], progress=lambda s: None, workers=2)
+    cols = ["parameter", "end", "value", "cnc", "shortfall", "ar", "beccs", "daccs"]
+    assert serial[cols].equals(parallel[cols])

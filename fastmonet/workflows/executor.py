@@ -6,7 +6,9 @@ decides what to submit when:
 
 - `Inline`: each task runs in this process when the scheduler waits for it (one at a time);
 - `Processes`: a pool of forked worker processes; objects `share`\\ d before the pool starts are
-  inherited by the workers (the coefficients are not copied per task);
+  inherited by the workers (the coefficients are not copied per task).  Only for tasks that run
+  no Numba parallel kernel (LP builds and solves): a child forked after its parent used GNU
+  OpenMP aborts when it starts a parallel region;
 - `Dask`: a ``distributed.Client`` (a LocalCluster of single-threaded workers, or an existing
   scheduler's cluster); shared objects are scattered once.
 

@@ -8,7 +8,7 @@ central solve; parameters are ranked by the larger of |dCNC| / CNC and |dShortfa
 Coefficients are rebuilt only where a draw changes what they are computed from: scenario entries
 reuse the central coefficients, and multipliers of the LP's land and target variables (which
 `coefficients.build` copies through) patch them.  Every solve is a step of one plan, run by the
-workflows' scheduler (in forked worker processes with `workers` > 1).
+workflows' scheduler (on a LocalCluster of `workers` processes when `workers` > 1).
 """
 
 from __future__ import annotations
@@ -131,7 +131,9 @@ def sweep(scenario: str = "cooperation", names=None, progress=print, workers: in
                      f"shortfall {row['shortfall']:.2f} ({row['seconds']:.1f} s)")
 
     p = plan(ranges, names)
-    with executors.open(workers, kind="fork") as ex:
+    # Each end rebuilds coefficients with Numba's parallel kernels: fresh worker processes (a
+    # LocalCluster), since a child forked after this process ran OpenMP must not start any.
+    with executors.open(workers if workers > 1 else 0, kind="dask") as ex:
         out = scheduler.run(p, _solve, ex, context=ex.share(ctx), on_result=show)
     failed = next((v for v in out.values() if isinstance(v, scheduler.Failure)), None)
     if failed is not None:
