@@ -286,3 +286,19 @@ def test_the_provenance_per_scenario_fits_the_page_and_the_share_of_assumed_inpu
     assert f"{assumed} of the {total} input values" in section
     assert "<code>mal_ha</code></td><td class=\"num\">169</td>" in section
     assert math.isclose(a.share, assumed / total)
+
+
+def test_no_biomass_crossing_a_border_reads_0_percent_not_minus_0():
+    """The solver leaves flows like -1e-12 where nothing moves: the share is 0%, never -0%."""
+    import numpy as np
+    import xarray as xr
+
+    from fastmonet.report import narrative
+    ds = fake_run()
+    flow = np.array([[1.0, -1e-12], [0.0, 2.0]])          # (source, plant): nothing crosses
+    flow = np.broadcast_to(flow[None, :, :, None], (ds.sizes["scenario"], 2, 2, 1))
+    ds = ds.assign(biomass_flow=xr.DataArray(
+        flow, dims=("scenario", "source_region", "plant_region", "year"),
+        coords={"source_region": ["BRA", "USA"], "plant_region": ["BRA", "USA"], "year": [2100]}))
+    text = narrative.paragraph(ds, str(ds["scenario"].values[0]))
+    assert "0% of the biomass" in text and "-0%" not in text

@@ -83,7 +83,7 @@ def paragraph(ds: xr.Dataset, name: str, price=None) -> str:
         out.append(_unequal(ds, name, price, short))
     if "biomass_flow" in d:
         f = d["biomass_flow"].sum("year").transpose("source_region", "plant_region").values * 10
-        moved = float(f.sum() - np.trace(f))
+        moved = max(0.0, float(f.sum() - np.trace(f)))    # not -0% from rounding
         if f.sum() > 0:
             out.append(f"{100 * moved / float(f.sum()):.0f}% of the biomass burnt in BECCS "
                        f"plants crosses a regional border.")
