@@ -1,6 +1,6 @@
 """The installed package, used as a user uses it: run from outside the source tree by `.ci/run`.
 
-1. every subpackage imports (a wheel once lacked `fastmonet.blocs`);
+1. every subpackage imports (a wheel once lacked `fastmonet.blocs`), and `py.typed` is there;
 2. `fastmonet solve --scenario isolation --summary-csv` on the bundled data: stdout is the summary
    table alone, read by pandas.read_csv with its six columns (HiGHS's banner once came first);
 3. a solve, then a 2-member ensemble in the same process: every member done (HiGHS 1.16's shared
@@ -41,6 +41,8 @@ def imports() -> None:
     for name in names:
         importlib.import_module(name)
     print(f"imports: {len(names)} modules of {here.parent}", flush=True)
+    if not (here.parent / "py.typed").is_file():   # PEP 561: type checkers read the annotations
+        sys.exit(f"smoke: {here.parent / 'py.typed'} is not installed")
 
 
 def summary_csv(folder: Path) -> None:

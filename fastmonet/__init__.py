@@ -17,9 +17,11 @@ _API = {
     "Results": ("fastmonet.results", "Results"),
     "Scenario": ("fastmonet.scenarios", "Scenario"),
 }
-_SUBPACKAGES = ("blocs", "coefficients", "data", "ensemble", "store", "uncertainty")
+# The subpackages and modules a user reaches from the front (`fastmonet.data.load()`, ...).
+_SUBMODULES = ("blocs", "coefficients", "data", "ensemble", "store", "uncertainty", "synthetic",
+               "warm_start")
 
-__all__ = ["__version__", *_API, *_SUBPACKAGES]
+__all__ = ["__version__", *_API, *_SUBMODULES]
 
 
 def __getattr__(name):
@@ -27,7 +29,7 @@ def __getattr__(name):
         import importlib
         module, attribute = _API[name]
         return getattr(importlib.import_module(module), attribute)
-    if name in _SUBPACKAGES:
+    if name in _SUBMODULES:
         import importlib
         return importlib.import_module(f"fastmonet.{name}")
     raise AttributeError(f"module 'fastmonet' has no attribute {name!r}")

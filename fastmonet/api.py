@@ -26,6 +26,10 @@ from fastmonet.results import Results
 from fastmonet.scenarios import Rates, Scenario, SolverOptions
 from fastmonet.store import kinds, provenance
 
+# What users import; the rest (check_results_store, ...) serves the command line.
+__all__ = ["solve", "solve_many", "solve_coefficients", "load_coefficients", "open_coefficients",
+           "write_model"]
+
 
 def solve_coefficients(coeffs: xr.Dataset, scenario: Scenario | str = "cooperation",
                        isolation: Results | None = None, inputs: dict | None = None, *,

@@ -1,5 +1,7 @@
 """Errors raised for bad user input: the message names the file, field or option at fault."""
 
+__all__ = ["InputError", "SolveError"]
+
 
 class InputError(ValueError):
     """Bad input data, parameters, configuration or scenario.

@@ -32,6 +32,9 @@ from fastmonet.partition import is_labelled, partitioned
 from fastmonet.scenarios import Rates, Scenario, SolverOptions
 from fastmonet.solver import LPSolution
 
+# What users import; the rest builds and stores results for the solver and the stores.
+__all__ = ["Results", "SUMMARY_COLUMNS", "is_complete"]
+
 SUMMARY_COLUMNS = ["scenario", "region", "option", "metric", "value", "unit"]
 
 

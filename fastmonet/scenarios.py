@@ -47,6 +47,10 @@ from fastmonet.dimensions import PERIOD_YEARS, REGIONS
 from fastmonet.errors import InputError
 from fastmonet.store import names as store_names
 
+# What users import to define scenarios; the rest parses and checks them.
+__all__ = ["Scenario", "Rates", "SolverOptions", "make", "load_scenario_file", "POLICIES",
+           "SWITCH_YEARS", "TARGET_CASES", "STORAGE_CASES"]
+
 POLICIES = ("cooperation", "current_policy", "isolation")
 BLOCS = "blocs"
 SWITCH_YEARS = tuple(range(2030, 2100, 10))  # a switch at the end of any period but the last

@@ -14,6 +14,9 @@ import xarray as xr
 
 from fastmonet.dimensions import DAC_TECHS, FOREST_TYPES, PERIOD_STARTS, REGIONS, REPORT_YEARS
 
+# What users import: small made-up coefficient Datasets (tests, examples, benchmarks).
+__all__ = ["instance", "full_size"]
+
 # Subregion counts per region (formulation §1.2).
 FULL_SUBREGIONS = {"BRA": 27, "CHN": 31, "EU": 28, "IND": 33, "USA": 50}
 ECOZONES = (

@@ -28,6 +28,9 @@ from fastmonet.lp import LPModel
 from fastmonet.lp_index import Block
 from fastmonet.solver import BASIC, Basis, LPSolution
 
+# What users import: the reference of a solve and how it lands on another model.
+__all__ = ["Reference", "LabelledBasis", "reference", "label", "onto"]
+
 LOWER = 0          # highspy.HighsBasisStatus.kLower
 
 #: xB's `chain` coordinate is a position in one member's chain list; these say what it is.

@@ -4,9 +4,12 @@ pyproject.toml's [tool.mypy] names folders and excludes the faces and the workfl
 a module added to the model must fall inside it, and a face or a workflow must not (their
 imports point down, so the model never needs them checked).  mypy itself runs in .ci/run."""
 
+import importlib
+import importlib.util
 import re
 import tomllib
 
+import pytest
 from test_layers import FACES, MODEL, MODULES, ROOT, layer
 
 
@@ -36,3 +39,26 @@ def test_the_selection_leaves_out_a_face_and_a_workflow():
     assert "fastmonet/workflows/scheduler.py" not in checked
     assert "fastmonet/lp/build.py" in checked and "kernels/stand.py" in checked
     assert layer("fastmonet.api") == FACES
+
+
+PUBLIC = ("fastmonet", "fastmonet.api", "fastmonet.results", "fastmonet.scenarios", "fastmonet.data",
+          "fastmonet.coefficients", "fastmonet.ensemble", "fastmonet.uncertainty", "fastmonet.blocs",
+          "fastmonet.warm_start", "fastmonet.store", "fastmonet.synthetic", "fastmonet.errors")
+
+
+@pytest.mark.parametrize("module", PUBLIC)
+def test_every_name_in_all_is_there(module):
+    mod = importlib.import_module(module)
+    assert mod.__all__, f"{module}: no __all__"
+    missing = [n for n in mod.__all__ if not hasattr(mod, n)
+               and importlib.util.find_spec(f"{module}.{n}") is None]
+    assert missing == []
+
+
+def test_the_front_lists_the_entry_points():
+    import fastmonet
+    for name in ("solve", "solve_many", "Results", "ensemble", "data", "coefficients", "blocs",
+                 "uncertainty", "warm_start"):
+        assert name in fastmonet.__all__
+        assert getattr(fastmonet, name) is not None
+    assert fastmonet.warm_start.reference is importlib.import_module("fastmonet.warm_start").reference

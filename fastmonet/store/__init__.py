@@ -8,3 +8,6 @@ Small pieces other writers reuse (see docs/architecture.md, "Contract: result st
 - `lock`: one writer per store (an advisory lock on `STORE/.lock`).
 - `names`: which group names are allowed.
 """
+
+# The pieces are modules, imported on use (`from fastmonet.store import provenance`).
+__all__ = ["checksums", "errors", "groups", "kinds", "lock", "names", "paths", "provenance"]
