@@ -126,24 +126,76 @@ def solve_many(
 ) -> list[Results]:
     """Solve several scenarios; with `out`, write each to its zarr group as it finishes.
 
-    A complete group of `out` is reused (re-verified from its checksums) only if its inputs and
-    scenario definition equal the request's; if any differs, nothing is solved and a
-    `StoreError` names the group and the difference, unless `overwrite=True` (then it is solved
-    again and replaced).  A damaged or incomplete group is solved again, with a message.  One
-    writer at a time per store: a second one waits (`wait=False`: `StoreError` instead).
-    `on_result(results, reused)` is called as each scenario finishes (or is reused);
-    `on_message(text)` receives the notes above (default: the `fastmonet.store` logger).
-    `on_start(scenario)` is called just before a scenario is solved (not for one reused), so
-    only after the store was checked: a refusal comes before any announced work.
-    `on_failure(scenario, error)`: a scenario that cannot be solved is reported there and the
-    others go on (a SWITCH_Y whose ISOLATION failed fails too, saying so); without it the
-    first failure is raised once the others are solved and written.
-    `workers`: solve independent scenarios in that many forked processes (0 or 1: this one).
-    `warm_chain`: CURRENT_POLICY starts from ISOLATION's basis and SWITCH_Y from COOPERATION's
-    where those are in the set (`fastmonet.workflows.scenario_set.warm_source`): about half the
-    solve time, the same optimum; where the LP is degenerate the solution reported may be
-    another optimal one than a cold solve's, so each result records its source in
-    `provenance["warm_start_from"]`.
+    What a scenario needs (the ISOLATION base of SWITCH_Y, the COOPERATION solve of an
+    equal_cost burden) is solved once, first, whether asked for or not.
+
+    Parameters
+    ----------
+    scenario_list : iterable of Scenario
+        The scenarios (`fastmonet.scenarios.make`, `Scenario(...)`, `load_scenario_file`).
+    out : str or Path, optional
+        A zarr store.  A complete group of `out` is reused (re-verified from its checksums) only
+        if its inputs and scenario definition equal the request's; a damaged or incomplete group
+        is solved again, with a message.
+    coefficients : xarray.Dataset, optional
+        The coefficients (default: built from `data_path` and `technology`).
+    data_path, technology : str or Path, optional
+        The data folder and technology folder (default: the bundled ones).
+    on_result : callable, optional
+        ``on_result(results, reused)``, called as each scenario finishes (or is reused).
+    overwrite : bool
+        Solve again and replace a group whose inputs or definition differ from the request's
+        (default: refuse, before anything is solved).
+    wait : bool
+        One writer at a time per store: wait for another (default), or raise at once.
+    on_message : callable, optional
+        ``on_message(text)`` receives the notes above (default: the `fastmonet.store` logger).
+    on_start : callable, optional
+        ``on_start(scenario)``, just before a scenario is solved (not for one reused), so only
+        after the store was checked: a refusal comes before any announced work.
+    on_failure : callable, optional
+        ``on_failure(scenario, error)``: a scenario that cannot be solved is reported there and
+        the others go on (a SWITCH_Y whose ISOLATION failed fails too, saying so).
+    workers : int
+        Solve independent scenarios in that many forked processes (0 or 1: this one).
+    warm_chain : bool
+        CURRENT_POLICY starts from ISOLATION's basis and SWITCH_Y from COOPERATION's where those
+        are in the set (`fastmonet.workflows.scenario_set.warm_source`): about half the solve
+        time, the same optimum; where the LP is degenerate the solution reported may be another
+        optimal one than a cold solve's, so each result records its source in
+        ``provenance["warm_start_from"]``.
+
+    Returns
+    -------
+    list of Results
+        One per scenario, in the order given (failed ones left out when `on_failure` is given).
+
+    Raises
+    ------
+    StoreError
+        `out` holds a group from other inputs or another definition (and not `overwrite`), or
+        another writer holds the store and `wait` is False.
+    InputError, SolveError
+        Without `on_failure`: the first failure, raised once the others are solved and written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from fastmonet import api, scenarios, synthetic
+    >>> coeffs = synthetic.instance(n_subregions=3, n_regions=2, n_ecozones=2, seed=0)
+    >>> out = Path(tempfile.mkdtemp()) / "runs.zarr"
+    >>> wanted = [scenarios.make("cooperation"), scenarios.make("switch_2050")]
+    >>> [r.scenario.name for r in api.solve_many(wanted, out=out, coefficients=coeffs)]
+    ['cooperation-p3-medium', 'switch_2050-p3-medium']
+
+    A second call reuses what the store holds:
+
+    >>> reused = []
+    >>> _ = api.solve_many(wanted, out=out, coefficients=coeffs,
+    ...                    on_result=lambda res, was_reused: reused.append(was_reused))
+    >>> reused
+    [True, True]
     """
     scs = _check_scenarios(scenario_list)
     if coefficients is not None and not isinstance(coefficients, xr.Dataset):
@@ -277,15 +329,56 @@ def solve(
     overwrite: bool = False,
     wait: bool = True,
 ) -> Results | list[Results]:
-    """Solve a scenario (or a list of them) end to end.
+    """Solve a scenario (or a list of them) end to end: data, coefficients, LP, results.
 
-    `scenario`: COOPERATION, CURRENT_POLICY, ISOLATION, SWITCH_2030/.../2090 (any case), a
-    `Scenario`, or a list of either (then a list of Results is returned).  `rates`: multipliers
-    such as `{"ar": 10, "beccs": 2.5, "dac": 2.5}`.  `coefficients`: a coefficients Dataset or the
-    path of a saved zarr store, instead of loading the data.  `out`: a zarr store to write to
-    (see `solve_many` for `overwrite` and `wait`).
-    `technology`: folder of technology TOMLs (default: `<data_path>/technology` if it exists,
-    else the bundled one).
+    Parameters
+    ----------
+    scenario : str, Scenario or list
+        COOPERATION, CURRENT_POLICY, ISOLATION, SWITCH_2030/.../2090 (any case), a `Scenario`,
+        or a list of either (then a list of Results is returned).
+    targets, storage : str
+        The target case (p3, p4) and the storage case (low, medium, high); formulation §6.8, §6.4.
+    rates : Rates or dict, optional
+        Multipliers of the build rates, such as ``{"ar": 10, "beccs": 2.5, "dac": 2.5}``
+        (formulation §6.6).
+    solver_options : SolverOptions or dict, optional
+        HiGHS method, time limit, ... (see `fastmonet.scenarios.SolverOptions`).
+    coefficients : xarray.Dataset, str or Path, optional
+        A coefficients Dataset or the path of a saved zarr store, instead of loading the data.
+    data_path : str or Path, optional
+        The data folder (default: the bundled data).
+    out : str or Path, optional
+        A zarr store to write each result to (see `solve_many` for `overwrite` and `wait`).
+    name : str
+        The result's name (its group in `out`); default: from the scenario's definition.
+    technology : str or Path, optional
+        Folder of technology TOMLs (default: ``<data_path>/technology`` if it exists, else the
+        bundled one); not with `coefficients`.
+
+    Returns
+    -------
+    Results or list of Results
+        One per scenario asked for, in that order.
+
+    Raises
+    ------
+    InputError
+        A bad option, data file or store, in one line naming it.
+    SolveError
+        HiGHS could not solve the LP (time limit, numerical trouble).
+
+    Examples
+    --------
+    >>> import fastmonet
+    >>> from fastmonet import synthetic
+    >>> coeffs = synthetic.instance(n_subregions=3, n_regions=2, n_ecozones=2, seed=0)
+    >>> res = fastmonet.solve("isolation", coefficients=coeffs)
+    >>> res.scenario.label, res.scenario.name
+    ('ISOLATION', 'isolation-p3-medium')
+    >>> res.metrics["cum_removal"].dims          # tCO2 removed by each option, cumulative
+    ('region', 'option', 'year')
+    >>> [r.scenario.label for r in fastmonet.solve(["cooperation", "switch_2050"], coefficients=coeffs)]
+    ['COOPERATION', 'SWITCH_2050']
     """
     if technology is not None and coefficients is not None:
         raise InputError("technology: not with coefficients (they were built with their own "

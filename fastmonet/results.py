@@ -20,6 +20,7 @@ import dataclasses
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -31,6 +32,9 @@ from fastmonet.lp import Fixings, LPModel
 from fastmonet.partition import is_labelled, partitioned
 from fastmonet.scenarios import Rates, Scenario, SolverOptions
 from fastmonet.solver import LPSolution
+
+if TYPE_CHECKING:
+    from fastmonet.warm_start import Reference
 
 # What users import; the rest builds and stores results for the solver and the stores.
 __all__ = ["Results", "SUMMARY_COLUMNS", "is_complete"]
@@ -237,7 +241,48 @@ def scenario_from_attrs(attrs: dict) -> Scenario:
 
 @dataclass
 class Results:
-    """One scenario's solution, metrics and solve figures."""
+    """One scenario's solution, metrics and solve figures (what `fastmonet.solve` returns).
+
+    Attributes
+    ----------
+    scenario : Scenario
+        The scenario solved (its `name` is the result's group in a store).
+    solution : xarray.Dataset
+        The decisions in natural units on the coefficients' dimensions (``ar_area``,
+        ``beccs_rate``, ``dac_rate``, plants and capacity built), the shortfall and the duals.
+    metrics : xarray.Dataset
+        What formulation §8 reports: removal, costs (CTNC, CNC, MNC), shortfall, trade, each
+        with CF ``units`` and ``long_name``.
+    stats : dict
+        LP size and solve figures (columns, rows, seconds, iterations, max violation).
+    provenance : dict
+        What the result was made from (`fastmonet.store.provenance`): versions, input hashes,
+        the scenario's hash, times.
+    reference : warm_start.Reference or None
+        The cost-stage basis keyed by meaning, when asked for (``keep_reference=True``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from fastmonet import api, synthetic
+    >>> from fastmonet.results import Results
+    >>> coeffs = synthetic.instance(n_subregions=3, n_regions=2, n_ecozones=2, seed=0)
+    >>> res = api.solve_coefficients(coeffs, "cooperation")
+    >>> res.metrics["cnc"].attrs["units"]
+    'US$/tCO2'
+    >>> list(res.summary().columns)
+    ['scenario', 'region', 'option', 'metric', 'value', 'unit']
+
+    A result written to a zarr store reads back checked against its checksums:
+
+    >>> store = Path(tempfile.mkdtemp()) / "results.zarr"
+    >>> res.to_zarr(store)
+    'cooperation-p3-medium'
+    >>> back = Results.from_zarr(store, "cooperation-p3-medium")
+    >>> back.scenario == res.scenario, bool(back.metrics["cnc"].equals(res.metrics["cnc"]))
+    (True, True)
+    """
 
     scenario: Scenario
     solution: xr.Dataset
@@ -245,8 +290,8 @@ class Results:
     stats: dict = field(default_factory=dict)
     # What the result was made from (fastmonet.store.provenance.request + solve times).
     provenance: dict = field(default_factory=dict)
-    # The cost-stage basis keyed by meaning (a fastmonet.warm_start.Reference), when asked for.
-    reference: object = None
+    # The cost-stage basis keyed by meaning, when asked for.
+    reference: Reference | None = None
 
     def summary(self) -> pd.DataFrame:
         from fastmonet.metrics import summary_rows

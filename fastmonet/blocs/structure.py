@@ -26,10 +26,41 @@ WORLD = "world"
 
 @dataclass(frozen=True)
 class Structure:
-    """A partition of the regions into blocs, plus the biomass-trade mode.
+    """A partition of the regions into trading blocs, plus the biomass-trade mode.
 
-    Blocs are kept in a canonical order (members in `REGIONS` order, blocs by their first member)
-    so that two spellings of one partition compare equal.
+    A bloc pools its members' targets and trades negative emissions inside it; biomass moves
+    between regions as `biomass_trade` says.  Blocs are kept in a canonical order (members in
+    `REGIONS` order, blocs by their first member) so that two spellings of one partition
+    compare equal.  `Structure.parse` checks user input (every region in exactly one bloc).
+
+    Parameters
+    ----------
+    blocs : tuple of tuple of str
+        The blocs, each a tuple of region codes (BRA, CHN, EU, IND, USA).
+    biomass_trade : {"all", "within_bloc", "none"}
+        Where biomass may be traded: anywhere, inside a bloc, or not between regions at all.
+
+    Raises
+    ------
+    InputError
+        An unknown trade mode (and, from `parse`, a region missing, unknown or in two blocs).
+
+    Examples
+    --------
+    >>> from fastmonet import blocs, scenarios
+    >>> eu_usa = blocs.Structure.parse([["USA", "EU"], ["BRA"], ["CHN"], ["IND"]])
+    >>> eu_usa.labels
+    ['BRA', 'CHN', 'EU+USA', 'IND']
+    >>> eu_usa == blocs.Structure((("EU", "USA"), ("BRA",), ("CHN",), ("IND",)))
+    True
+    >>> blocs.named("cooperation").labels
+    ['world']
+    >>> scenarios.make(blocs=eu_usa).name
+    'blocs-BRA_CHN_EU.USA_IND-within-p3-medium'
+    >>> blocs.Structure.parse([["EU"], ["USA"]])
+    Traceback (most recent call last):
+    ...
+    fastmonet.errors.InputError: blocs: region 'BRA' is in no bloc (a region alone is a bloc of one: ["BRA"])
     """
 
     blocs: tuple[tuple[str, ...], ...]

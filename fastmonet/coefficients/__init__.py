@@ -29,12 +29,45 @@ __all__ = ["build", "save", "open_store"]
 
 def build(inputs: xr.Dataset, tech: technology.Technology | str | Path | None = None, *,
           horizon: int = 100, timings: dict | None = None, stand_adjust=None) -> xr.Dataset:
-    """All LP coefficients (formulation §9.3). ``timings``, if given, receives seconds per stage;
-    ``stand_adjust`` (StandParams -> StandParams, e.g. ``fastmonet.uncertainty.ForestOverrides``)
-    changes the stand parameters before the kernel runs.
+    """All LP coefficients (formulation §9.3) of AR, BECCS and DACCS from the inputs.
 
-    ``tech``: a Technology, or the folder of its TOMLs; default: ``technology.resolve_dir`` of
-    the inputs' data folder (its ``technology/`` when it has one, else the bundled one).
+    Parameters
+    ----------
+    inputs : xarray.Dataset
+        The model inputs, `fastmonet.data.load()`.
+    tech : Technology, str or Path, optional
+        A Technology, or the folder of its TOMLs; default: ``technology.resolve_dir`` of the
+        inputs' data folder (its ``technology/`` when it has one, else the bundled one).
+    horizon : int
+        Years the stand model runs (formulation §2; at least the 80-year coefficient window).
+    timings : dict, optional
+        Receives the seconds each stage took.
+    stand_adjust : callable, optional
+        StandParams -> StandParams (e.g. `fastmonet.uncertainty.ForestOverrides`): changes the
+        stand parameters before the kernel runs.
+
+    Returns
+    -------
+    xarray.Dataset
+        AR coefficients per (subregion, ecozone, forest_type, vintage, year), BECCS ones per
+        chain, DACCS ones per (tech, subregion, period), and the capacities the LP reads, with
+        ``units`` and ``source``; what `fastmonet.solve` and `coefficients.save` take.
+
+    Raises
+    ------
+    InputError
+        Inputs lacking a variable or holding a value the kernels cannot use.
+
+    Examples
+    --------
+    >>> from fastmonet import coefficients, data
+    >>> coeffs = coefficients.build(data.load())
+    >>> coeffs["ar_removal"].dims
+    ('subregion', 'ecozone', 'forest_type', 'vintage', 'year')
+    >>> coeffs["ar_removal"].attrs["units"]
+    'tCO2/ha'
+    >>> int(coeffs.sizes["chain"]) > 0
+    True
     """
     t0 = time.perf_counter()
     if not isinstance(inputs, xr.Dataset):

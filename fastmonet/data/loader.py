@@ -35,9 +35,45 @@ def resolve(path: str | Path | None) -> Path:
 
 
 def load(path: str | Path | None = None, storage: str = "medium", targets: str = "p3") -> xr.Dataset:
-    """Validate the data folder at `path` (default: the repository's `data/`) and return the
-    input Dataset: `storage` selects the CO2 storage case (low, medium, high), `targets` the CDR
-    targets (p3, p4)."""
+    """Validate a data folder and return the model's input Dataset (formulation §9.2).
+
+    Every table is checked (columns, units, bounds, cross-table totals) before anything is
+    built, so bad data is one line naming the file, column and row, never a wrong answer.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The data folder (default: the bundled data, `fastmonet.data.DEFAULT_PATH`).
+    storage : {"low", "medium", "high"}
+        The CO2 storage case (formulation §6.4, Table 8).
+    targets : {"p3", "p4"}
+        The CDR target case (formulation §6.8).
+
+    Returns
+    -------
+    xarray.Dataset
+        The inputs on (region, subregion, ecozone, forest_type, biomass, year, ...), each
+        variable with ``units`` and its ``source``; ``attrs`` hold the data folder and the hash
+        of every file read (for provenance and resume keys).
+
+    Raises
+    ------
+    InputError
+        An unknown case, a missing folder or file, or a value the checks refuse.
+
+    Examples
+    --------
+    >>> from fastmonet import data
+    >>> inputs = data.load(storage="low")
+    >>> inputs.sizes["subregion"], inputs.attrs["storage_case"]
+    (169, 'low')
+    >>> inputs["lrp"].dims, inputs["lrp"].attrs["units"]
+    (('subregion', 'ecozone'), 'ha')
+    >>> data.load(storage="huge")
+    Traceback (most recent call last):
+    ...
+    fastmonet.errors.InputError: option storage='huge': expected one of low, medium, high
+    """
     for option, value in (("storage", storage), ("targets", targets)):
         if not isinstance(value, str):
             raise InputError(f"data.load: option {option} must be a string, got "

@@ -74,12 +74,72 @@ def run(n: int | None = None, scenarios=("cooperation",), out: str | Path = "ens
         warm_start: bool = True) -> RunSummary:
     """Run (or resume) an ensemble into the store `out`.
 
-    `n` members drawn by `sampler` (sobol | lhs | random) with `seed` from `ranges` (a path, a
-    `fastmonet.uncertainty.Ranges`, or None for the bundled file), or the explicit `draws`.
-    `workers`: processes of a LocalCluster (default: one per core); 0 runs every task in this
-    process (no cluster). `scheduler`: the address of an existing dask cluster instead.
-    `inputs` / `tech`: an inputs Dataset / Technology instead of loading `data_path`.
-    `warm_start`: start each member's cost stages from the central member's bases (see above).
+    Each member is a draw of the uncertain inputs (`fastmonet.uncertainty`): its coefficients
+    are built and every scenario solved, and its row of the store is written as it finishes, so
+    the same call after a crash resumes with the members not yet done.
+
+    Parameters
+    ----------
+    n : int, optional
+        Members to draw (sobol: at most `n`, the Saltelli design's size); not with `draws`.
+    scenarios : sequence of str
+        COOPERATION, CURRENT_POLICY, ISOLATION or SWITCH_<year>, each solved for every member.
+    out : str or Path
+        The ensemble's zarr store (created, or resumed when it holds the same request).
+    ranges : str, Path or Ranges, optional
+        The ranges file or a loaded `fastmonet.uncertainty.Ranges` (default: the bundled file).
+    sampler : {"sobol", "lhs", "random"}
+        How members are drawn from the ranges, with `seed` (the same seed, the same members).
+    seed : int
+        The sampler's seed.
+    workers : int, optional
+        Processes of a LocalCluster (default: one per core); 0 runs every task in this process.
+    scheduler : str, optional
+        The address of an existing dask cluster instead.
+    targets, storage : str
+        The target and storage cases (p3, p4; low, medium, high).
+    data_path : str or Path, optional
+        The data folder (default: the bundled data); or pass `inputs` and `tech`.
+    inputs : xarray.Dataset, optional
+        An inputs Dataset (`fastmonet.data.load`) instead of loading `data_path`.
+    tech : Technology, optional
+        The technology parameters instead of loading them.
+    draws : list of dict, optional
+        Explicit members ({parameter: value}) instead of `n` sampled ones.
+    block : int, optional
+        Members per coefficient task and store chunk.
+    solver : SolverOptions, optional
+        HiGHS options for every solve.
+    progress : bool
+        Show a progress bar on stderr.
+    warm_start : bool
+        Start each member's cost stages from the central member's bases (see above).
+
+    Returns
+    -------
+    RunSummary
+        The store, members done, failed and skipped per scenario, and the wall time.
+
+    Raises
+    ------
+    InputError
+        A bad option or ranges file, or a store holding another request.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import numpy as np
+    >>> from fastmonet import data, ensemble
+    >>> inputs = data.load()
+    >>> region = inputs["subregion_region"].values            # one subregion per region: fast
+    >>> small = inputs.isel(subregion=[int(np.flatnonzero(region == r)[0])
+    ...                                for r in ("BRA", "CHN", "EU", "IND", "USA")])
+    >>> out = Path(tempfile.mkdtemp()) / "ensemble.zarr"
+    >>> summary = ensemble.run(2, ["cooperation"], out, sampler="random", inputs=small,
+    ...                        workers=0, progress=False)
+    >>> summary.members, summary.done
+    (2, {'cooperation': 2})
     """
     t0 = time.perf_counter()
     if not isinstance(out, (str, Path)):

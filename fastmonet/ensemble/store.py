@@ -520,7 +520,45 @@ def open_dataset(path, group: str | None = None) -> xr.Dataset:
     """The store (or one of its groups) as a lazy Dataset with plain str labels.
 
     The root and the `coefficients` group are checked first (`result_damage`,
-    `coefficient_damage`): a damaged member is refused in one line, never read as values."""
+    `coefficient_damage`): a damaged member is refused in one line, never read as values.
+
+    Parameters
+    ----------
+    path : str or Path
+        An ensemble store written by `fastmonet.ensemble.run`.
+    group : str, optional
+        A group of the store (``"coefficients"``: each member's coefficients); default: the
+        results, one row per (member, scenario), with the drawn values as ``parameter`` columns.
+
+    Returns
+    -------
+    xarray.Dataset
+        Lazy (dask) arrays; ``status`` says which (member, scenario) solves are done.
+
+    Raises
+    ------
+    InputError
+        Not an ensemble store, or a damaged member (rerun the same command to compute it again).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import numpy as np
+    >>> from fastmonet import data, ensemble
+    >>> inputs = data.load()
+    >>> region = inputs["subregion_region"].values            # one subregion per region: fast
+    >>> small = inputs.isel(subregion=[int(np.flatnonzero(region == r)[0])
+    ...                                for r in ("BRA", "CHN", "EU", "IND", "USA")])
+    >>> out = Path(tempfile.mkdtemp()) / "ensemble.zarr"
+    >>> summary = ensemble.run(2, ["cooperation"], out, sampler="random", inputs=small,
+    ...                        workers=0, progress=False)
+    >>> ds = ensemble.open(out)
+    >>> dict(ds["status"].sizes)
+    {'member': 2, 'scenario': 1}
+    >>> ds["cum_removal"].dims
+    ('member', 'scenario', 'region', 'option', 'year')
+    """
     require(path, "ensemble")
     if group is not None and not isinstance(group, str):
         raise InputError(f"group: a group name of the ensemble store, got {type(group).__name__}")

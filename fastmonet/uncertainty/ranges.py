@@ -293,12 +293,43 @@ def _equal(a, b) -> bool:
 
 def load(path: str | Path | None = None, *, tech: technology.Technology | None = None,
          data_path: str | Path | None = None) -> Ranges:
-    """Read and validate a ranges file (default: `default_path(data_path)`).
+    """Read and validate a ranges file: the uncertain inputs an ensemble draws from.
 
-    `tech` (default: the bundled technology) gives the units and bundled values of technology
-    targets; `data_path` (default: bundled data) the subregions of per-subregion entries.
     Every value a draw can take is checked against the target's physical bounds
     (`fastmonet.uncertainty.bounds`); multipliers of inputs against the data in `check_inputs`.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The ranges TOML (default: `default_path(data_path)`, the bundled ``uncertainty.toml``).
+    tech : Technology, optional
+        Gives the units and bundled values of technology targets (default: the bundled one).
+    data_path : str or Path, optional
+        The data folder whose subregions per-subregion entries name (default: the bundled one).
+
+    Returns
+    -------
+    Ranges
+        The entries (`Parameter`: targets, distribution, low / central / high ends, sources),
+        in file order.
+
+    Raises
+    ------
+    InputError
+        A missing or malformed file, an unknown target or unit, or an end beyond the bounds,
+        naming the file and the entry.
+
+    Examples
+    --------
+    >>> from fastmonet import uncertainty
+    >>> ranges = uncertainty.load()
+    >>> p = ranges.parameters[0]
+    >>> p.name, p.targets, p.apply, p.distribution
+    ('mal', ('inputs:mal',), 'multiplier', 'triangular')
+    >>> p.central, p.low["CHN"] < 1.0 < p.high["CHN"]
+    (1.0, True)
+    >>> ranges.central()["mal[CHN]"]
+    1.0
     """
     path = Path(path) if path is not None else default_path(data_path)
     try:
