@@ -222,10 +222,9 @@ def test_finding_9_total_cost_does_not_depend_on_the_blas_thread_count():
     assert objective_value(c[perm], x[perm]) == objective_value(c, x)   # any order
 
 
-def test_finding_9_the_solution_cost_is_the_correctly_rounded_objective():
-    from fastmonet import api, lp, solution_check, solver, synthetic
-    ds = synthetic.instance(n_subregions=4, n_regions=2, n_ecozones=2, seed=21, chain_keep=0.5,
-                            target_gt_per_subregion=1.5, nonneg_cost=False)
+def test_finding_9_the_solution_cost_is_the_correctly_rounded_objective(small_coeffs):
+    from fastmonet import api, lp, solution_check, solver
+    ds = small_coeffs
     model = lp.build(ds, scenarios.make("cooperation"))
     sol = solver.solve_model(model)
     assert sol.cost == solution_check.objective_value(model.cost, sol.x)

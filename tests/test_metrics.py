@@ -11,19 +11,13 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from fastmonet import api, metrics, scenarios, synthetic
+from fastmonet import api, metrics, scenarios
 from fastmonet.results import Results, is_complete
 
 
 @pytest.fixture(scope="module")
-def ds():
-    return synthetic.instance(n_subregions=4, n_regions=2, n_ecozones=2, seed=21, chain_keep=0.5,
-                              target_gt_per_subregion=1.5, nonneg_cost=False)
-
-
-@pytest.fixture(scope="module")
-def coop(ds):
-    return api.solve_coefficients(ds, scenarios.make("cooperation"))
+def coop(small_coeffs):
+    return api.solve_coefficients(small_coeffs, scenarios.make("cooperation"))
 
 
 def loop_removal_cost(ds, sol):
@@ -52,10 +46,10 @@ def loop_removal_cost(ds, sol):
     return rem, cost
 
 
-def test_removal_and_costs_match_loops(ds, coop):
+def test_removal_and_costs_match_loops(small_coeffs, coop):
     m = coop.metrics
-    rem, cost = loop_removal_cost(ds, coop.solution)
-    regions = list(ds.region.values)
+    rem, cost = loop_removal_cost(small_coeffs, coop.solution)
+    regions = list(small_coeffs.region.values)
     opts = ["ar", "beccs", "daccs"]
     got_rem = m.cum_removal.sel(region=regions, option=opts).values
     got_cost = m.ctnc.sel(region=regions, option=opts).values
@@ -67,7 +61,7 @@ def test_removal_and_costs_match_loops(ds, coop):
     assert float(m.ctnc.sel(year=2100).sum()) == \
         pytest.approx(coop.solution.attrs["cost_musd"] * 1e6, rel=1e-9)
     # No shortfall: the world removal by 2100 equals the target (formulation §6.3 equality).
-    assert w[-1] == pytest.approx(float(ds.target[:, -1].sum()), rel=1e-7)
+    assert w[-1] == pytest.approx(float(small_coeffs.target[:, -1].sum()), rel=1e-7)
 
 
 def test_cnc_mnc_definitions(coop):
@@ -80,17 +74,17 @@ def test_cnc_mnc_definitions(coop):
     np.testing.assert_allclose(m.removal_rate.sum(("region", "option")).values, dr / 10)
 
 
-def test_land_and_storage_use_within_capacity(ds, coop):
+def test_land_and_storage_use_within_capacity(small_coeffs, coop):
     m = coop.metrics
     assert np.all(m.storage_used.values <= m.storage_capacity.values * (1 + 1e-7) + 1)
-    cap_ar = (ds.lrp + ds.ovl).sum("ecozone").values
+    cap_ar = (small_coeffs.lrp + small_coeffs.ovl).sum("ecozone").values
     assert np.all(m.land_ar.values <= cap_ar[:, None] * (1 + 1e-7) + 1)
-    assert np.all(m.land_straw.values <= ds.lhw.values[:, None] * (1 + 1e-7) + 1)
-    crops_cap = ds.mal.values + ds.ovl.sum("ecozone").values
+    assert np.all(m.land_straw.values <= small_coeffs.lhw.values[:, None] * (1 + 1e-7) + 1)
+    crops_cap = small_coeffs.mal.values + small_coeffs.ovl.sum("ecozone").values
     assert np.all(m.land_crops.values <= crops_cap[:, None] * (1 + 1e-7) + 1)
     # Biomass flows are tCO2/yr removed times the chain's tDM per tCO2, summed by region pair.
     rate = coop.solution.beccs_rate.values
-    bio = float((rate / ds.beccs_removal_tdm.values).sum())
+    bio = float((rate / small_coeffs.beccs_removal_tdm.values).sum())
     assert float(m.biomass_flow.sum()) == pytest.approx(bio, rel=1e-10)
     assert float(m.beccs_trade.sum()) == pytest.approx(float(rate.sum()), rel=1e-10)
 
@@ -143,9 +137,8 @@ def test_supply_curve_sorted_per_region(coop):
                                    np.cumsum(m.config_removal.values[sel]))
 
 
-def test_shortfall_allocated_to_deficit_regions():
-    ds = synthetic.instance(n_subregions=4, n_regions=2, n_ecozones=2, seed=5, chain_keep=0.35,
-                            target_gt_per_subregion=15.0)
+def test_shortfall_allocated_to_deficit_regions(shortfall_coeffs):
+    ds = shortfall_coeffs
     res = api.solve_coefficients(ds, "cooperation")
     m = res.metrics
     # The world's shortfall is the LP's (one world group), shared by the regions.
@@ -180,15 +173,15 @@ def test_summary_rows(coop):
     assert "COOPERATION" in repr(coop) and "removal by 2100" in repr(coop)
 
 
-def test_zarr_groups_resume_and_netcdf(ds, tmp_path):
+def test_zarr_groups_resume_and_netcdf(small_coeffs, tmp_path):
     out = tmp_path / "runs.zarr"
     scs = [scenarios.make("isolation"), scenarios.make("switch_2070")]
     seen = []
-    first = api.solve_many(scs, out=out, coefficients=ds, on_result=lambda r, s: seen.append(s))
+    first = api.solve_many(scs, out=out, coefficients=small_coeffs, on_result=lambda r, s: seen.append(s))
     assert seen == [False, False]
     assert is_complete(out, "isolation-p3-medium") and is_complete(out, "switch_2070-p3-medium")
     seen.clear()
-    again = api.solve_many(scs, out=out, coefficients=ds, on_result=lambda r, s: seen.append(s))
+    again = api.solve_many(scs, out=out, coefficients=small_coeffs, on_result=lambda r, s: seen.append(s))
     assert seen == [True, True]
     for a, b in zip(first, again):
         xr.testing.assert_allclose(a.metrics, b.metrics)
@@ -199,7 +192,7 @@ def test_zarr_groups_resume_and_netcdf(ds, tmp_path):
     g = zarr.open_group(str(out), mode="a", path="switch_2070-p3-medium")
     del g.attrs["complete"]
     seen.clear()
-    api.solve_many(scs, out=out, coefficients=ds, on_result=lambda r, s: seen.append(s))
+    api.solve_many(scs, out=out, coefficients=small_coeffs, on_result=lambda r, s: seen.append(s))
     assert seen == [True, False]
     paths = first[0].to_netcdf(tmp_path / "iso.nc")
     back = xr.open_dataset(paths[0])
@@ -207,11 +200,11 @@ def test_zarr_groups_resume_and_netcdf(ds, tmp_path):
     assert Results.from_zarr(out, "isolation-p3-medium").scenario.policy == "isolation"
 
 
-def test_cli_summary_csv(ds, tmp_path):
+def test_cli_summary_csv(small_coeffs, tmp_path):
     from fastmonet.cli.main import main
     from fastmonet.coefficients import save
     store = tmp_path / "coeffs.zarr"
-    save(ds, store)
+    save(small_coeffs, store)
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
         rc = main(["solve", "--coefficients", str(store), "--scenario", "cooperation,isolation",
@@ -224,7 +217,7 @@ def test_cli_summary_csv(ds, tmp_path):
     assert names == {"cooperation-p3-medium", "isolation-p3-medium"}
     world = {(r[0], r[3]): float(r[4]) for r in rows[1:] if r[1] == "world" and r[2] == "all"}
     assert world[("cooperation-p3-medium", "cum_removal_2100")] == pytest.approx(
-        float(ds.target[:, -1].sum()) / 1e9, rel=1e-5)
+        float(small_coeffs.target[:, -1].sum()) / 1e9, rel=1e-5)
     assert {r[3] for r in rows[1:]} == {"cum_removal_2100", "shortfall_2100", "cnc_2100", "nep"}
     solver = list(csv.DictReader(open(tmp_path / "solver.csv")))
     assert [r["scenario"] for r in solver] == ["cooperation-p3-medium", "isolation-p3-medium"]

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from fastmonet import api, partition, scenario_dataset, scenarios, synthetic
+from fastmonet import api, partition, scenario_dataset, scenarios
 from fastmonet.results import Results
 from fastmonet.store import groups, kinds
 from fastmonet.summary_table import summary_rows, timeseries_rows
@@ -21,15 +21,8 @@ OPTIONS = ["ar", "beccs", "daccs"]
 
 
 @pytest.fixture(scope="module")
-def coeffs():
-    # Targets beyond what the regions can remove: every scenario has a shortfall.
-    return synthetic.instance(n_subregions=4, n_regions=2, n_ecozones=2, seed=5, chain_keep=0.35,
-                              target_gt_per_subregion=15.0)
-
-
-@pytest.fixture(scope="module")
-def solved(coeffs):
-    return {name: api.solve_coefficients(coeffs, name) for name in ("cooperation", "isolation")}
+def solved(shortfall_coeffs):
+    return {name: api.solve_coefficients(shortfall_coeffs, name) for name in ("cooperation", "isolation")}
 
 
 def regions_of(coeffs) -> list[str]:
@@ -47,15 +40,15 @@ def assert_partitions(ds: xr.Dataset, regions: list[str]) -> None:
             assert set(map(str, ds[name].values)) <= set(regions + OPTIONS), name
 
 
-def test_region_holds_regions_and_option_options_in_every_variable(coeffs, solved):
-    regions = regions_of(coeffs)
+def test_region_holds_regions_and_option_options_in_every_variable(shortfall_coeffs, solved):
+    regions = regions_of(shortfall_coeffs)
     for res in solved.values():
         assert_partitions(res.metrics, regions)
         assert_partitions(res.solution, regions)
     assert_partitions(scenario_dataset.combine(list(solved.values())), regions)
 
 
-def test_sums_over_region_and_option_are_the_world_values(coeffs, solved):
+def test_sums_over_region_and_option_are_the_world_values(shortfall_coeffs, solved):
     for name, res in solved.items():
         m, sol = res.metrics, res.solution
         end = dict(year=2100)
@@ -67,7 +60,7 @@ def test_sums_over_region_and_option_are_the_world_values(coeffs, solved):
         assert world_short[-1] > 0
         np.testing.assert_allclose(m.shortfall.sum("region").values, world_short, rtol=1e-9)
         np.testing.assert_allclose(m.target.sum("region").values,
-                                   coeffs.target.sum("region").values, rtol=1e-12)
+                                   shortfall_coeffs.target.sum("region").values, rtol=1e-12)
         # Removal by 2100 + shortfall = target (formulation §6.3): counted once, not twice.
         removed = float(m.cum_removal.sel(end).sum(("region", "option")))
         assert removed == pytest.approx(float(m.target.sel(end).sum() - m.shortfall.sel(end).sum()),
@@ -80,7 +73,7 @@ def test_sums_over_region_and_option_are_the_world_values(coeffs, solved):
     iso = solved["isolation"]
     # Under ISOLATION each region is its own target group: its shortfall is the LP's.
     np.testing.assert_allclose(iso.metrics.shortfall.values,
-                               iso.solution.shortfall.sel(group=regions_of(coeffs)).values,
+                               iso.solution.shortfall.sel(group=regions_of(shortfall_coeffs)).values,
                                rtol=1e-12)
 
 
@@ -195,10 +188,10 @@ def assert_same_metrics(got: xr.Dataset, want: xr.Dataset) -> None:
 
 
 def test_a_results_store_of_the_layout_before_reads_as_the_new_and_is_upgraded_on_resume(
-        coeffs, tmp_path):
+        shortfall_coeffs, tmp_path):
     out = tmp_path / "old.zarr"
     scs = [scenarios.make("isolation"), scenarios.make("cooperation")]
-    new = api.solve_many(scs, out=out, coefficients=coeffs)
+    new = api.solve_many(scs, out=out, coefficients=shortfall_coeffs)
     names = [s.name for s in scs]
     made_from = {n: groups.read(out, n)[1]["provenance"] for n in names}
     make_old(out, names)
@@ -212,7 +205,7 @@ def test_a_results_store_of_the_layout_before_reads_as_the_new_and_is_upgraded_o
     # Adding a scenario converts the store first: never two layouts in one store.
     seen = []
     more = scs + [scenarios.make("switch_2070")]
-    api.solve_many(more, out=out, coefficients=coeffs, on_result=lambda r, s: seen.append(s))
+    api.solve_many(more, out=out, coefficients=shortfall_coeffs, on_result=lambda r, s: seen.append(s))
     assert seen == [True, True, False]
     assert kinds.kind_of(out).layout == kinds.LAYOUTS[kinds.RESULTS] == 2
     for s in more:
@@ -225,7 +218,7 @@ def test_a_results_store_of_the_layout_before_reads_as_the_new_and_is_upgraded_o
 
 
 def test_a_run_store_of_the_layout_before_opens_converted_and_is_upgraded_when_written(
-        coeffs, solved, tmp_path):
+        shortfall_coeffs, solved, tmp_path):
     out = tmp_path / "run.zarr"
     results = list(solved.values())
     for res in results:

@@ -28,17 +28,11 @@ ISO = "isolation-p3-medium"
 
 
 @pytest.fixture(scope="module")
-def ds():
-    return synthetic.instance(n_subregions=4, n_regions=2, n_ecozones=2, seed=21, chain_keep=0.5,
-                              target_gt_per_subregion=1.5, nonneg_cost=False)
-
-
-@pytest.fixture(scope="module")
-def solved(ds, tmp_path_factory):
+def solved(small_coeffs, tmp_path_factory):
     """A store with ISOLATION and SWITCH_2070 solved once; tests copy it."""
     out = tmp_path_factory.mktemp("solved") / "r.zarr"
     api.solve_many([scenarios.make("isolation"), scenarios.make("switch_2070")], out=out,
-                   coefficients=ds)
+                   coefficients=small_coeffs)
     return out
 
 
@@ -61,7 +55,7 @@ def chunk_files(store: Path, array: str) -> list[Path]:
 
 
 # ------------------------------------------------------------------------ finding 1: stale results
-def test_finding_1_rerun_with_other_scenario_definition_stops_before_solving(ds, solved,
+def test_finding_1_rerun_with_other_scenario_definition_stops_before_solving(small_coeffs, solved,
                                                                             tmp_path):
     out = copy_store(solved, tmp_path)
     before = Results.from_zarr(out, ISO)
@@ -69,7 +63,7 @@ def test_finding_1_rerun_with_other_scenario_definition_stops_before_solving(ds,
     other = scenarios.make("isolation", targets="p4", storage="high", name=ISO)
     seen = []
     with pytest.raises(StoreError) as err:
-        api.solve_many([scenarios.make("cooperation"), other], out=out, coefficients=ds,
+        api.solve_many([scenarios.make("cooperation"), other], out=out, coefficients=small_coeffs,
                        on_result=lambda r, s: seen.append(r.scenario.name))
     msg = str(err.value)
     assert ISO in msg and "targets 'p3' -> 'p4'" in msg and "storage" in msg
@@ -78,9 +72,9 @@ def test_finding_1_rerun_with_other_scenario_definition_stops_before_solving(ds,
     xr.testing.assert_identical(Results.from_zarr(out, ISO).metrics, before.metrics)
 
 
-def test_finding_1_rerun_with_other_inputs_stops_and_overwrite_replaces(ds, solved, tmp_path):
+def test_finding_1_rerun_with_other_inputs_stops_and_overwrite_replaces(small_coeffs, solved, tmp_path):
     out = copy_store(solved, tmp_path)
-    cheap = ds.assign(dac_cost=ds.dac_cost * 0.01)       # the "DAC CAPEX cut 100x" inputs
+    cheap = small_coeffs.assign(dac_cost=small_coeffs.dac_cost * 0.01)       # the "DAC CAPEX cut 100x" inputs
     with pytest.raises(StoreError, match="inputs differ"):
         api.solve_many([scenarios.make("isolation")], out=out, coefficients=cheap)
     seen, notes = [], []
@@ -98,10 +92,10 @@ def test_finding_1_rerun_with_other_inputs_stops_and_overwrite_replaces(ds, solv
     assert seen == [True]
 
 
-def test_finding_1_cli_names_group_and_difference(ds, tmp_path):
+def test_finding_1_cli_names_group_and_difference(small_coeffs, tmp_path):
     store_a, store_b = tmp_path / "a.zarr", tmp_path / "b.zarr"
-    coefficients.save(ds, store_a)
-    coefficients.save(ds.assign(dac_cost=ds.dac_cost * 0.01), store_b)
+    coefficients.save(small_coeffs, store_a)
+    coefficients.save(small_coeffs.assign(dac_cost=small_coeffs.dac_cost * 0.01), store_b)
     out = tmp_path / "s.zarr"
     rc, _, err = cli("solve", "--coefficients", store_a, "--scenario", "isolation", "--name", "m",
                      "--out", out)
@@ -114,7 +108,7 @@ def test_finding_1_cli_names_group_and_difference(ds, tmp_path):
     assert rc == 0 and "replacing" in err
 
 
-def test_provenance_recorded_on_results_and_coefficient_stores(ds, solved, tmp_path):
+def test_provenance_recorded_on_results_and_coefficient_stores(small_coeffs, solved, tmp_path):
     import fastmonet
     prov = Results.from_zarr(solved, ISO).provenance
     for key in ("fastmonet_version", "highs_version", "platform", "input_key", "scenario_key",
@@ -123,7 +117,7 @@ def test_provenance_recorded_on_results_and_coefficient_stores(ds, solved, tmp_p
     assert prov["fastmonet_version"] == fastmonet.__version__
     store = tmp_path / "c.zarr"
     from fastmonet.store.provenance import input_files_attr
-    coefficients.save(ds.assign_attrs(input_files=input_files_attr({"x.csv": "sha256:1"})), store)
+    coefficients.save(small_coeffs.assign_attrs(input_files=input_files_attr({"x.csv": "sha256:1"})), store)
     st = groups.state(store, "")
     assert st.complete and st.attrs["provenance"]["input_files"] == {"x.csv": "sha256:1"}
     assert coefficients.open_store(store).attrs["input_files"]   # passed on to results
@@ -137,13 +131,13 @@ def test_units_and_long_name_on_every_result_variable(solved):
 
 
 # ---------------------------------------------------------------------- finding 3: two writers
-def test_finding_3_second_writer_waits_then_reuses(ds, tmp_path):
+def test_finding_3_second_writer_waits_then_reuses(small_coeffs, tmp_path):
     import threading
     import time
 
     from fastmonet.store import lock
     out = tmp_path / "cc.zarr"
-    api.solve_many([scenarios.make("isolation")], out=out, coefficients=ds)
+    api.solve_many([scenarios.make("isolation")], out=out, coefficients=small_coeffs)
     notes, seen = [], []
     holder_done = threading.Event()
 
@@ -160,14 +154,14 @@ def test_finding_3_second_writer_waits_then_reuses(ds, tmp_path):
     t.start()
     time.sleep(0.2)
     threading.Timer(0.5, holder_done.set).start()
-    api.solve_many([scenarios.make("isolation")], out=out, coefficients=ds,
+    api.solve_many([scenarios.make("isolation")], out=out, coefficients=small_coeffs,
                    on_message=notes.append, on_result=lambda r, s: seen.append(s))
     t.join()
     assert any("waiting" in n for n in notes) and seen == [True]
 
 
 # ------------------------------------------------------------------- finding 4: damaged stores
-def test_finding_4_deleted_metrics_chunk_is_an_error_then_recomputed(ds, solved, tmp_path):
+def test_finding_4_deleted_metrics_chunk_is_an_error_then_recomputed(small_coeffs, solved, tmp_path):
     out = copy_store(solved, tmp_path)
     for f in chunk_files(out / ISO / "metrics", "cum_removal"):
         f.unlink()
@@ -177,7 +171,7 @@ def test_finding_4_deleted_metrics_chunk_is_an_error_then_recomputed(ds, solved,
     rc, _, e = cli("info", out)
     assert rc == 1
     notes, seen = [], []
-    api.solve_many([scenarios.make("isolation")], out=out, coefficients=ds,
+    api.solve_many([scenarios.make("isolation")], out=out, coefficients=small_coeffs,
                    on_message=notes.append, on_result=lambda r, s: seen.append(s))
     assert seen == [False] and any("cum_removal" in n and "solving it again" in n for n in notes)
     good = Results.from_zarr(solved, ISO)
@@ -195,24 +189,24 @@ def test_finding_4_garbage_chunk_names_group_and_variable(solved, tmp_path):
     assert rc == 2 and "Traceback" not in e
 
 
-def test_finding_4_missing_group_attribute_is_damage(ds, solved, tmp_path):
+def test_finding_4_missing_group_attribute_is_damage(small_coeffs, solved, tmp_path):
     out = copy_store(solved, tmp_path)
     g = zarr.open_group(str(out), mode="a", path=ISO)
     del g.attrs["checksums"]
     with pytest.raises(StoreError, match="checksums"):
         Results.from_zarr(out, ISO)
     notes = []
-    api.solve_many([scenarios.make("isolation")], out=out, coefficients=ds,
+    api.solve_many([scenarios.make("isolation")], out=out, coefficients=small_coeffs,
                    on_message=notes.append)
     assert any("checksums" in n and "solving it again" in n for n in notes)
     assert "checksums" in zarr.open_group(str(out), mode="r", path=ISO).attrs
 
 
-def test_finding_4_deleted_chain_plant_chunk_in_coefficient_store(ds, tmp_path):
+def test_finding_4_deleted_chain_plant_chunk_in_coefficient_store(small_coeffs, tmp_path):
     store = tmp_path / "c.zarr"
-    coefficients.save(ds, store)
-    xr.testing.assert_identical(coefficients.open_store(store)["chain_plant"], ds["chain_plant"])
-    assert np.any(ds["chain_plant"].values != 0)
+    coefficients.save(small_coeffs, store)
+    xr.testing.assert_identical(coefficients.open_store(store)["chain_plant"], small_coeffs["chain_plant"])
+    assert np.any(small_coeffs["chain_plant"].values != 0)
     for f in chunk_files(store, "chain_plant"):
         f.unlink()
     # zarr alone reads the missing chunk back as index 0, silently.
@@ -225,26 +219,26 @@ def test_finding_4_deleted_chain_plant_chunk_in_coefficient_store(ds, tmp_path):
     assert rc == 2 and "chain_plant" in e and len(e.splitlines()) == 1
 
 
-def test_unguarded_coefficient_store_is_refused(ds, tmp_path):
+def test_unguarded_coefficient_store_is_refused(small_coeffs, tmp_path):
     store = tmp_path / "raw.zarr"
     from fastmonet.results import _zarr_ready
-    _zarr_ready(ds).to_zarr(store, mode="w", consolidated=False)
+    _zarr_ready(small_coeffs).to_zarr(store, mode="w", consolidated=False)
     with pytest.raises(StoreError, match="rebuild it"):
         coefficients.open_store(store)
 
 
 # ------------------------------------------------------------------------ finding 5: group names
-def test_finding_5_slash_in_a_name_is_refused_before_any_work(ds, solved, tmp_path):
+def test_finding_5_slash_in_a_name_is_refused_before_any_work(small_coeffs, solved, tmp_path):
     out = copy_store(solved, tmp_path)
     nested = scenarios.make("isolation", name="a/b")
     with pytest.raises(InputError, match="'a/b'"):
-        api.solve_many([nested], out=out, coefficients=ds)
+        api.solve_many([nested], out=out, coefficients=small_coeffs)
     with pytest.raises(InputError, match="twice"):
         api.solve_many([scenarios.make("isolation", name="a"), scenarios.make("cooperation",
-                        name="a")], out=out, coefficients=ds)
+                        name="a")], out=out, coefficients=small_coeffs)
     with pytest.raises(InputError, match="ignoring case"):
         api.solve_many([scenarios.make("isolation", name="A"), scenarios.make("cooperation",
-                        name="a")], coefficients=ds)
+                        name="a")], coefficients=small_coeffs)
     f = tmp_path / "s.toml"
     f.write_text('[[scenario]]\npolicy = "isolation"\nname = "a/b"\n')
     rc, _, err = cli("solve", "--scenario-file", f, "--coefficients", tmp_path / "no.zarr",
@@ -283,11 +277,11 @@ def read_only_place(tmp_path: Path) -> Path:
     return Path("/sys")
 
 
-def test_finding_7_disk_full_is_one_line_and_leaves_no_complete_group(ds, tmp_path,
+def test_finding_7_disk_full_is_one_line_and_leaves_no_complete_group(small_coeffs, tmp_path,
                                                                       monkeypatch):
     import errno
     store = tmp_path / "c.zarr"
-    coefficients.save(ds, store)
+    coefficients.save(small_coeffs, store)
     out = tmp_path / "r.zarr"
     real = xr.Dataset.to_zarr
 
@@ -302,14 +296,14 @@ def test_finding_7_disk_full_is_one_line_and_leaves_no_complete_group(ds, tmp_pa
     assert not is_complete(out, ISO)
 
 
-def test_finding_7_api_wrong_argument_types_raise_input_error(ds):
+def test_finding_7_api_wrong_argument_types_raise_input_error(small_coeffs):
     import fastmonet
     for kwargs in ({"scenario": 3}, {"targets": 4}, {"out": 5}, {"coefficients": 42},
                    {"rates": "fast"}, {"overwrite": "yes"}):
         with pytest.raises(InputError, match=next(iter(kwargs))):
             fastmonet.solve(**kwargs)
     with pytest.raises(InputError):
-        api.solve_many("cooperation", coefficients=ds)
+        api.solve_many("cooperation", coefficients=small_coeffs)
     with pytest.raises(InputError):
         api.solve_many([scenarios.make("isolation")], coefficients="c.zarr")
     with pytest.raises(InputError):
@@ -317,14 +311,14 @@ def test_finding_7_api_wrong_argument_types_raise_input_error(ds):
 
 
 # ---------------------------------------------------------------------- 5 (what to build): reuse
-def test_reused_group_is_reverified_from_checksums(ds, solved, tmp_path, monkeypatch):
+def test_reused_group_is_reverified_from_checksums(small_coeffs, solved, tmp_path, monkeypatch):
     out = copy_store(solved, tmp_path)
     calls = []
     real = groups.read
     monkeypatch.setattr(groups, "read", lambda p, g: calls.append(g) or real(p, g))
     seen = []
     api.solve_many([scenarios.make("isolation"), scenarios.make("switch_2070")], out=out,
-                   coefficients=ds, on_result=lambda r, s: seen.append(s))
+                   coefficients=small_coeffs, on_result=lambda r, s: seen.append(s))
     assert seen == [True, True] and calls == [ISO, "switch_2070-p3-medium"]
 
 
@@ -347,10 +341,10 @@ def test_info_skips_root_arrays_and_reports_damage(solved, tmp_path):
     assert "switch_2070-p3-medium: incomplete" in text and f"{ISO}: complete" in text
 
 
-def test_coefficients_changed_in_memory_are_other_inputs(ds, tmp_path):
+def test_coefficients_changed_in_memory_are_other_inputs(small_coeffs, tmp_path):
     """Same recorded input files, other values (edited after the build): not the same inputs."""
     from fastmonet.store.provenance import input_files_attr
-    built = ds.assign_attrs(input_files=input_files_attr({"land.csv": "sha256:1"}))
+    built = small_coeffs.assign_attrs(input_files=input_files_attr({"land.csv": "sha256:1"}))
     out = tmp_path / "r.zarr"
     api.solve_many([scenarios.make("isolation")], out=out, coefficients=built)
     edited = built.copy()
@@ -378,12 +372,12 @@ def test_finding_7_interrupt_and_os_errors_are_one_line(monkeypatch, tmp_path):
     assert rc == 1 and err == "fastmonet solve: error: Permission denied: /some/file\n"
 
 
-def test_coefficient_save_never_replaces_a_results_store(ds, solved, tmp_path):
+def test_coefficient_save_never_replaces_a_results_store(small_coeffs, solved, tmp_path):
     out = copy_store(solved, tmp_path)
     with pytest.raises(InputError, match="refusing to replace"):
-        coefficients.save(ds, out)
+        coefficients.save(small_coeffs, out)
     Results.from_zarr(out, ISO)                     # untouched
     store = tmp_path / "c.zarr"
-    coefficients.save(ds, store)
-    coefficients.save(ds.assign(dac_cost=ds.dac_cost * 2), store)   # a coefficient store: replaced
-    np.testing.assert_allclose(coefficients.open_store(store).dac_cost, ds.dac_cost * 2)
+    coefficients.save(small_coeffs, store)
+    coefficients.save(small_coeffs.assign(dac_cost=small_coeffs.dac_cost * 2), store)   # a coefficient store: replaced
+    np.testing.assert_allclose(coefficients.open_store(store).dac_cost, small_coeffs.dac_cost * 2)

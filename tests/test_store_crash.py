@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import xarray as xr
 
-from fastmonet import api, coefficients, scenarios, synthetic
+from fastmonet import api, coefficients, scenarios
 from fastmonet.results import Results
 from fastmonet.store import groups
 
@@ -30,23 +30,17 @@ NAMES = [f"{p}-p3-medium" for p in THREE]
 
 
 @pytest.fixture(scope="module")
-def ds():
-    return synthetic.instance(n_subregions=4, n_regions=2, n_ecozones=2, seed=21, chain_keep=0.5,
-                              target_gt_per_subregion=1.5, nonneg_cost=False)
-
-
-@pytest.fixture(scope="module")
-def coeff_store(ds, tmp_path_factory):
+def coeff_store(small_coeffs, tmp_path_factory):
     path = tmp_path_factory.mktemp("coeffs") / "c.zarr"
-    coefficients.save(ds, path)
+    coefficients.save(small_coeffs, path)
     return path
 
 
 @pytest.fixture(scope="module")
-def reference(ds, tmp_path_factory):
+def reference(small_coeffs, tmp_path_factory):
     out = tmp_path_factory.mktemp("ref") / "ref.zarr"
     return {r.scenario.name: r for r in
-            api.solve_many([scenarios.make(p) for p in THREE], out=out, coefficients=ds)}
+            api.solve_many([scenarios.make(p) for p in THREE], out=out, coefficients=small_coeffs)}
 
 
 def fastmonet(*args, **kw) -> subprocess.Popen:
@@ -105,9 +99,9 @@ def crash_and_resume(coeff_store, ds, reference, out, ready, still=None):
     return notes, reused
 
 
-def test_kill_9_mid_write_then_resume(coeff_store, ds, reference, tmp_path):
+def test_kill_9_mid_write_then_resume(coeff_store, small_coeffs, reference, tmp_path):
     out = tmp_path / "r.zarr"
-    notes, reused = crash_and_resume(coeff_store, ds, reference, out, mid_write(NAMES[1]),
+    notes, reused = crash_and_resume(coeff_store, small_coeffs, reference, out, mid_write(NAMES[1]),
                                      still=mid_write(NAMES[1]))
     assert reused[0] is True and reused[1] is False
     assert any(NAMES[1] in n and "incomplete" in n for n in notes)
@@ -115,10 +109,10 @@ def test_kill_9_mid_write_then_resume(coeff_store, ds, reference, tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("point", ["first mid-write", "first complete", "last mid-write"])
-def test_kill_9_at_several_points_then_resume(coeff_store, ds, reference, tmp_path, point):
+def test_kill_9_at_several_points_then_resume(coeff_store, small_coeffs, reference, tmp_path, point):
     ready = {"first mid-write": mid_write(NAMES[0]), "first complete": after_complete(NAMES[0]),
              "last mid-write": mid_write(NAMES[2])}[point]
-    crash_and_resume(coeff_store, ds, reference, tmp_path / "r.zarr", ready)
+    crash_and_resume(coeff_store, small_coeffs, reference, tmp_path / "r.zarr", ready)
 
 
 def test_finding_3_two_writers_0_4_s_apart(coeff_store, reference, tmp_path):

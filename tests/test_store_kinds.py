@@ -51,20 +51,14 @@ def files(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def ds():
-    return synthetic.instance(n_subregions=4, n_regions=2, n_ecozones=2, seed=21, chain_keep=0.5,
-                              target_gt_per_subregion=1.5, nonneg_cost=False)
-
-
-@pytest.fixture(scope="module")
-def stores(ds, tmp_path_factory):
+def stores(small_coeffs, tmp_path_factory):
     """One store of each kind: results (solve), run (solve + the combined root), coefficients."""
     base = tmp_path_factory.mktemp("kinds")
-    res = api.solve_many([scenarios.make("isolation")], out=base / "results.zarr", coefficients=ds)
+    res = api.solve_many([scenarios.make("isolation")], out=base / "results.zarr", coefficients=small_coeffs)
     run = base / "run" / "results.zarr"
-    api.solve_many([scenarios.make("isolation")], out=run, coefficients=ds)
+    api.solve_many([scenarios.make("isolation")], out=run, coefficients=small_coeffs)
     scenario_dataset.write(scenario_dataset.combine(res).load(), run)
-    coefficients.save(ds, base / "coeffs.zarr")
+    coefficients.save(small_coeffs, base / "coeffs.zarr")
     one = base / "one.toml"
     one.write_text('[[scenario]]\npolicy = "isolation"\n')
     return {"results": base / "results.zarr", "run": run, "coefficients": base / "coeffs.zarr",
@@ -154,14 +148,14 @@ def test_finding_1_run_refuses_a_store_of_another_kind_before_any_work(stores, e
     assert files(target) == before
 
 
-def test_finding_1_every_writer_and_reader_refuses_another_kind(ds, stores, ensemble, tmp_path):
+def test_finding_1_every_writer_and_reader_refuses_another_kind(small_coeffs, stores, ensemble, tmp_path):
     ens_copy = copy(ensemble, tmp_path / "e.zarr")
     before = files(ens_copy)
     iso = scenarios.make("isolation")
     res = Results.from_zarr(stores["results"], "isolation-p3-medium")
-    for attempt in (lambda: api.solve_many([iso], out=ens_copy, coefficients=ds),
+    for attempt in (lambda: api.solve_many([iso], out=ens_copy, coefficients=small_coeffs),
                     lambda: res.to_zarr(ens_copy, "coefficients"),
-                    lambda: coefficients.save(ds, ens_copy),
+                    lambda: coefficients.save(small_coeffs, ens_copy),
                     lambda: coefficients.open_store(ens_copy),
                     lambda: Results.from_zarr(ens_copy, "coefficients"),
                     lambda: scenario_dataset.write(scenario_dataset.combine([res]), ens_copy)):
@@ -182,14 +176,14 @@ def test_finding_1_every_writer_and_reader_refuses_another_kind(ds, stores, ense
 
 
 # -------------------------------- finding 2: `solve --name X` deleted whatever was called X
-def test_finding_2_a_name_taken_by_a_stores_own_array_is_refused_before_solving(ds, stores,
+def test_finding_2_a_name_taken_by_a_stores_own_array_is_refused_before_solving(small_coeffs, stores,
                                                                                tmp_path):
     run = copy(stores["run"], tmp_path / "run.zarr")
     before = files(run)
     taken = scenarios.make("isolation", name="cum_removal")
     calls = []
     with pytest.raises(StoreError, match="'cum_removal'.*another name"):
-        api.solve_many([taken], out=run, coefficients=ds, on_start=calls.append)
+        api.solve_many([taken], out=run, coefficients=small_coeffs, on_start=calls.append)
     assert calls == [] and files(run) == before
     rc, _, err = cli("solve", "--coefficients", stores["coefficients"], "--name", "cum_removal",
                      "--out", run, "--scenario", "isolation")
@@ -220,13 +214,13 @@ def test_finding_2_a_run_scenario_named_like_a_combined_array_is_refused_before_
                        coefficients=synthetic.instance(n_subregions=2, n_regions=1, n_ecozones=1))
 
 
-def test_root_names_list_every_name_of_the_combined_view(ds):
+def test_root_names_list_every_name_of_the_combined_view(small_coeffs):
     """`check_names` reserves ROOT_NAMES for run stores: combine must give no other name."""
     from fastmonet.blocs import Structure
-    coop = api.solve_coefficients(ds, "cooperation")
-    regions = [str(r) for r in np.unique(ds["subregion_region"].values)]
+    coop = api.solve_coefficients(small_coeffs, "cooperation")
+    regions = [str(r) for r in np.unique(small_coeffs["subregion_region"].values)]
     blocs = scenarios.make("blocs", blocs=Structure.parse([regions], regions=regions))
-    combined = scenario_dataset.combine([coop, api.solve_coefficients(ds, blocs)])
+    combined = scenario_dataset.combine([coop, api.solve_coefficients(small_coeffs, blocs)])
     assert set(map(str, combined.variables)) <= set(scenario_dataset.ROOT_NAMES)
 
 

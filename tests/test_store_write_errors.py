@@ -14,17 +14,11 @@ from contextlib import redirect_stderr, redirect_stdout
 import pytest
 import zarr.storage._local as zarr_local
 
-from fastmonet import api, coefficients, scenarios, synthetic
+from fastmonet import api, coefficients, scenarios
 from fastmonet.cli.main import main
 from fastmonet.results import is_complete
 
 ISO = "isolation-p3-medium"
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return synthetic.instance(n_subregions=4, n_regions=2, n_ecozones=2, seed=21, chain_keep=0.5,
-                              target_gt_per_subregion=1.5, nonneg_cost=False)
 
 
 def _cli(*argv) -> tuple[int, str, str]:
@@ -47,9 +41,9 @@ def _fail_writes(monkeypatch, where: str, err: int = errno.ENOSPC):
     monkeypatch.setattr(zarr_local, "_put", put)
 
 
-def test_disk_full_in_a_results_group_names_store_and_group(ds, tmp_path, monkeypatch):
+def test_disk_full_in_a_results_group_names_store_and_group(small_coeffs, tmp_path, monkeypatch):
     store = tmp_path / "c.zarr"
-    coefficients.save(ds, store)
+    coefficients.save(small_coeffs, store)
     out = tmp_path / "r.zarr"
     _fail_writes(monkeypatch, f"{ISO}/metrics")
     rc, _, err = _cli("solve", "--coefficients", store, "--scenario", "isolation", "--out", out)
@@ -59,25 +53,25 @@ def test_disk_full_in_a_results_group_names_store_and_group(ds, tmp_path, monkey
     assert not is_complete(out, ISO)
 
 
-def test_the_api_keeps_the_errno_and_the_oserror_kind(ds, tmp_path, monkeypatch):
+def test_the_api_keeps_the_errno_and_the_oserror_kind(small_coeffs, tmp_path, monkeypatch):
     out = tmp_path / "r.zarr"
     _fail_writes(monkeypatch, f"{ISO}/solution", errno.EACCES)
     with pytest.raises(PermissionError) as exc:
-        api.solve_many([scenarios.make("isolation")], out=out, coefficients=ds)
+        api.solve_many([scenarios.make("isolation")], out=out, coefficients=small_coeffs)
     assert exc.value.errno == errno.EACCES
     assert f"writing store {out}, group '{ISO}'" in str(exc.value)
 
 
-def test_disk_full_in_a_coefficient_store_names_it(ds, tmp_path, monkeypatch):
+def test_disk_full_in_a_coefficient_store_names_it(small_coeffs, tmp_path, monkeypatch):
     store = tmp_path / "c.zarr"
     _fail_writes(monkeypatch, "c.zarr/")
     with pytest.raises(OSError, match=rf"No space left on device: writing store {store}$"):
-        coefficients.save(ds, store)
+        coefficients.save(small_coeffs, store)
 
 
-def test_disk_full_writing_run_combined_arrays_names_the_store(ds, tmp_path, monkeypatch):
+def test_disk_full_writing_run_combined_arrays_names_the_store(small_coeffs, tmp_path, monkeypatch):
     store = tmp_path / "c.zarr"
-    coefficients.save(ds, store)
+    coefficients.save(small_coeffs, store)
     sc = tmp_path / "one.toml"
     sc.write_text('[[scenario]]\npolicy = "isolation"\n')
     out = tmp_path / "out"
