@@ -302,3 +302,13 @@ def test_no_biomass_crossing_a_border_reads_0_percent_not_minus_0():
         coords={"source_region": ["BRA", "USA"], "plant_region": ["BRA", "USA"], "year": [2100]}))
     text = narrative.paragraph(ds, str(ds["scenario"].values[0]))
     assert "0% of the biomass" in text and "-0%" not in text
+
+
+def test_figures_drawn_in_worker_processes_are_the_figures_drawn_here():
+    from fastmonet.report import rendering
+    ds = fake_run()
+    makers = [lambda: figures.cnc_trading(ds), lambda: None, lambda: figures.ctnc_over_time(ds)]
+    here, there = rendering.render(makers, workers=1), rendering.render(makers, workers=2)
+    assert [f.key for f in here] == [f.key for f in there] == ["fig5_cnc_trading", "fig6_ctnc"]
+    assert [f.png() for f in here] == [f.png() for f in there]
+    assert there[0].png().startswith(b"\x89PNG")

@@ -251,6 +251,7 @@ def run(args: argparse.Namespace) -> int:
     report; returns 0, or raises SolveError naming the scenarios that could not be solved (after
     the others are written)."""
     from fastmonet import scenario_dataset
+    from fastmonet.partition import labelled
     from fastmonet.report import table
     t0 = time.perf_counter()
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -268,6 +269,8 @@ def run(args: argparse.Namespace) -> int:
     ds = scenario_dataset.combine([results[n] for n in names]).load()
     with writing(store_where(store) + " (the combined arrays at its root)"):
         scenario_dataset.write(ds, store)
+    # Tables, IAMC file and report read "world" and "all" rows: labelled once, not per reader.
+    ds = labelled(ds)
     rows = _write_tables(out, ds, results, reused, names)
     from fastmonet import iamc
     with writing(str(out / "iamc.csv")):

@@ -7,16 +7,17 @@ from pathlib import Path
 import xarray as xr
 
 from fastmonet.partition import labelled
-from fastmonet.report import assumptions, figures, html, markdown, narrative, shortfall, table
+from fastmonet.report import assumptions, figures, html, markdown, narrative, rendering, shortfall, table
 from fastmonet.report.content import Report
 
 FORMATS = ("html", "md")
 
 
 def make(ds: xr.Dataset, summary_rows, detail: dict, provenance: dict, inputs=None, coeffs=None,
-         tables=None, failed=(), extra_figures=()) -> Report:
+         tables=None, failed=(), extra_figures=(), workers: int = 2) -> Report:
     """The run report: summary table and notes, one paragraph per scenario, the figures, the
-    provenance, the scenarios that failed and the assumed-data summary."""
+    provenance, the scenarios that failed and the assumed-data summary.  The figures are drawn
+    by `workers` processes (`fastmonet.report.rendering`)."""
     ds = labelled(ds)   # long labels: world and all options (fastmonet.partition)
     price = shortfall.pricing(ds)
     lines = table.lines(summary_rows, shortfall.world_cnc_priced(ds, price))
@@ -25,8 +26,8 @@ def make(ds: xr.Dataset, summary_rows, detail: dict, provenance: dict, inputs=No
     return Report(title="fastmonet: least-cost CO2 removal by scenario", lines=lines,
                   notes=table.notes(lines, price),
                   paragraphs=narrative.paragraphs(ds, price),
-                  figures=list(figures.all_figures(ds, detail, inputs, coeffs, tables))
-                  + list(extra_figures),
+                  figures=rendering.render(figures.makers(ds, detail, inputs, coeffs, tables),
+                                           workers) + list(extra_figures),
                   provenance=provenance, failed=list(failed),
                   assumed=assumptions.summary(data_path) if data_path else None)
 

@@ -364,15 +364,23 @@ def ctnc_over_time(ds) -> Figure:
     return Figure("fig6_ctnc", "Cumulative total net cost over time (Fig. 6)", caption + ".", fig)
 
 
-def stand_stocks(tables=None, horizon: int = 100) -> Figure:
-    """Fig. 12: above-ground (managed), below-ground and thinned CO2 over `horizon` years for the
-    four example stands, without and with the fire penalty."""
+def stand_run(tables=None, horizon: int = 100):
+    """(params, StandResult) of the four example stands of Fig. 12: Numba's parallel kernel, so
+    run where the figures are not drawn in a forked child (`fastmonet.report.rendering`)."""
     from fastmonet import forest_tables
     from fastmonet.stand import StandParams, simulate
-
     examples = forest_tables.FIG12_EXAMPLES
     params = StandParams.from_tables(rows=[(z, f) for z, f, _ in examples], tables=tables)
-    res = simulate(params, horizon=horizon)
+    return params, simulate(params, horizon=horizon)
+
+
+def stand_stocks(tables=None, horizon: int = 100, simulated=None) -> Figure:
+    """Fig. 12: above-ground (managed), below-ground and thinned CO2 over `horizon` years for the
+    four example stands, without and with the fire penalty (`simulated`: `stand_run`'s)."""
+    from fastmonet import forest_tables
+
+    examples = forest_tables.FIG12_EXAMPLES
+    params, res = simulated if simulated is not None else stand_run(tables, horizon)
     age = np.arange(horizon + 1)
     fig, axes = plt.subplots(2, 2, figsize=(11, 8), sharex=True)
     for i, (ax, (zone, ftype, place)) in enumerate(zip(axes.ravel(), examples)):
@@ -488,15 +496,20 @@ def removal_map(ds, inputs) -> Figure | None:
                   "colour by the option removing most there.", fig)
 
 
-def all_figures(ds: xr.Dataset, detail: dict, inputs=None, coeffs=None, tables=None):
-    """Every figure of the report, in order (None entries dropped)."""
+def makers(ds: xr.Dataset, detail: dict, inputs=None, coeffs=None, tables=None) -> list:
+    """One function per figure of the report, in order (each returns a Figure or None)."""
     ds = labelled(ds)   # long labels: world and all options (fastmonet.partition)
-    makers = [lambda: cumulative_removal(ds), lambda: annual_removal(ds),
-              lambda: biomass_flows(ds), lambda: cost_supply(ds, detail),
-              lambda: cnc_trading(ds), lambda: ctnc_over_time(ds),
-              lambda: stand_stocks(tables), lambda: ar_potential(coeffs),
-              lambda: removal_map(ds, inputs)]
-    for make in makers:
+    stand = stand_run(tables)   # here: a figure drawn in a forked child must not start OpenMP
+    return [lambda: cumulative_removal(ds), lambda: annual_removal(ds),
+            lambda: biomass_flows(ds), lambda: cost_supply(ds, detail),
+            lambda: cnc_trading(ds), lambda: ctnc_over_time(ds),
+            lambda: stand_stocks(tables, simulated=stand), lambda: ar_potential(coeffs),
+            lambda: removal_map(ds, inputs)]
+
+
+def all_figures(ds: xr.Dataset, detail: dict, inputs=None, coeffs=None, tables=None):
+    """Every figure of the report, in order (None entries dropped), drawn in this process."""
+    for make in makers(ds, detail, inputs, coeffs, tables):
         f = make()
         if f is not None:
             yield f
