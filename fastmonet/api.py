@@ -233,10 +233,11 @@ def solve_many(
         kind = check_results_store(out, [sc.name for sc in scs])
         if kind is None or not kind.recorded:
             kinds.stamp(out, kind.name if kind is not None else kinds.RESULTS)
-        reuse = _plan(out, scs, inputs_for, overwrite, say)
+        replaced: set[str] = set()
+        reuse = _plan(out, scs, inputs_for, overwrite, say, replaced)
         with executors.open(workers, kind="fork") as ex:
             return _solve_all(scs, reuse, coeffs_for, inputs_for, out, on_result, on_start,
-                              on_failure, ex, warm_chain)
+                              on_failure, ex, warm_chain, replaced)
 
 
 def check_results_store(out, names: list[str]):
@@ -260,7 +261,8 @@ def _check_scenarios(scenario_list) -> list[Scenario]:
     return scs
 
 
-def _plan(out, scs: list[Scenario], inputs_for, overwrite: bool, say) -> dict[str, Results]:
+def _plan(out, scs: list[Scenario], inputs_for, overwrite: bool, say,
+          replaced: set | None = None) -> dict[str, Results]:
     """Decide, before solving anything, which groups are reused; refuse on any mismatch."""
     from fastmonet.store import groups
     from fastmonet.store.errors import StoreError
@@ -279,6 +281,8 @@ def _plan(out, scs: list[Scenario], inputs_for, overwrite: bool, say) -> dict[st
         diff = provenance.differences(st.attrs["provenance"], provenance.request(sc, inputs_for(sc)))
         if diff and overwrite:
             say(f"store {out}: group {sc.name!r}: {'; '.join(diff)}; replacing it (--overwrite)")
+            if replaced is not None:
+                replaced.add(sc.name)
             continue
         if diff:
             conflicts.append((sc.name, diff))
@@ -299,17 +303,32 @@ def _plan(out, scs: list[Scenario], inputs_for, overwrite: bool, say) -> dict[st
 
 
 def _solve_all(scs, reuse, coeffs_for, inputs_for, out, on_result, on_start=None,
-               on_failure=None, executor=None, warm_chain=False) -> list[Results]:
+               on_failure=None, executor=None, warm_chain=False,
+               replaced: set | None = None) -> list[Results]:
     """The scenario set as one plan (`fastmonet.workflows.scenario_set`); each solve written to
-    `out` as it finishes, before `on_result` hears of it."""
+    `out` as it finishes, before `on_result` hears of it, with its basis (`store.bases`).
+
+    A group `replaced` (its request changed, overwrite) starts from the basis its last solve
+    ended with.  A damaged or incomplete group of the same request is solved cold, as it was:
+    from another basis a degenerate LP may report another of its optimal solutions."""
+    from fastmonet.store import bases
     from fastmonet.workflows import scenario_set
+    stored = {} if out is None else {
+        name: ref for name in sorted(replaced or ()) for ref in [bases.load(out, name)]
+        if ref is not None}
 
     def finished(res: Results, reused: bool) -> None:
+        name = res.scenario.name
         if out is not None and not reused:
-            res.to_zarr(out, res.scenario.name)
+            if name in stored:
+                res.provenance["warm_start_from"] = f"the stored basis of {name}"
+            res.to_zarr(out, name)
+            if res.reference is not None:
+                bases.save(out, name, res.reference)
         if on_result is not None:
             on_result(res, reused)
     return scenario_set.solve(scs, coeffs_for, inputs_for, reuse=reuse, executor=executor,
+                              warm=stored, keep_reference=out is not None,
                               warm_chain=warm_chain, on_start=on_start, on_result=finished,
                               on_failure=on_failure)
 

@@ -47,7 +47,7 @@ def describe(path: Path, verify: bool = True) -> dict:
     if kind.name == kinds.COEFFICIENTS:
         return {**head, "groups": {"": _group(path, "", verify)}}
     if kind.name in (kinds.RESULTS, kinds.RUN):
-        names = sorted(c.name for c in path.iterdir() if _is_group(c))
+        names = sorted(c.name for c in path.iterdir() if not c.name.startswith(".") and _is_group(c))
         return {**head, "groups": {n: _group(path, n, verify) for n in names}}
     raise InputError(f"{path}: {kind.describe()}; fastmonet info reads the stores fastmonet writes")
 
