@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -44,8 +45,9 @@ def save(store: str | os.PathLike, name: str, ref: Reference) -> Path:
     """Write `ref` for group `name` (atomically: a crash leaves the old file or none)."""
     target = path(store, name)
     target.parent.mkdir(parents=True, exist_ok=True)
-    arrays = {**_sparse(ref.cost.columns, LOWER, "columns"), **_sparse(ref.cost.rows, BASIC, "rows"),
-              "zero_shortfall": np.array(ref.zero_shortfall)}
+    arrays: dict[str, Any] = {**_sparse(ref.cost.columns, LOWER, "columns"),
+                              **_sparse(ref.cost.rows, BASIC, "rows"),
+                              "zero_shortfall": np.array(ref.zero_shortfall)}
     tmp = target.with_name(f".{target.name}.tmp")
     with open(tmp, "wb") as fh:
         np.savez_compressed(fh, **arrays)
