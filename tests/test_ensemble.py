@@ -664,3 +664,24 @@ def test_a_damaged_result_chunk_is_refused_on_open_and_solved_again_on_resume(tm
     again = run_small(out, inputs, tech, ranges, n=2)
     assert "damaged result chunk" in again.note and again.skipped == 1
     assert_same_store(out, tmp_path / "ok.zarr")
+
+
+def test_a_resumed_run_takes_the_central_bases_from_the_store(tmp_path, inputs, tech, ranges,
+                                                              monkeypatch):
+    from fastmonet.ensemble import execute
+    from fastmonet.store import bases
+    out, kw = tmp_path / "r.zarr", dict(n=3, scenarios=["cooperation", "isolation"])
+    run_small(out, inputs, tech, ranges, **kw)
+    assert bases.path(out, "central-cooperation").is_file()
+    assert bases.path(out, "central-isolation").is_file()
+    before = content(out).load()
+    store.mark_pending(out, [1, 2])            # as a crash leaves them
+
+    def no_central_solve(ctx):
+        raise AssertionError("the central member was solved again")
+    monkeypatch.setattr(execute, "reference_task", no_central_solve)
+    resumed = run_small(out, inputs, tech, ranges, **kw)
+    assert resumed.skipped == 1 and resumed.note == ""
+    after = content(out)
+    assert (after["status"] == store.DONE).all()
+    np.testing.assert_allclose(after["total_cost"].values, before["total_cost"].values, rtol=1e-9)

@@ -454,17 +454,39 @@ def _execute(ex, ctx: Context, out: str, draws: list[dict], block: int, progress
             if ref_note:
                 bar.write(ref_note)
                 notes.append(ref_note)
+            elif not reused:
+                _save_reference(out, rec)
         elif step.key.startswith("member"):
             bar.update(all(rec["ok"]))
+    known = _stored_reference(out, names) if warm_start and pending else None
     try:
         scheduling.run(plan(m, block, draws, out, cst == store.PENDING, pending, warm_start),
-                      _task, ex, context=ex.share(ctx), carry=(), on_result=finished)
+                      _task, ex, context=ex.share(ctx), carry=(), on_result=finished,
+                      done={"reference": known} if known is not None else None)
     finally:
         bar.close()
     st = store.status(out)
     done = {s: int((st[:, k] == store.DONE).sum()) for k, s in enumerate(names)}
     failed = {s: int((st[:, k] == store.FAILED).sum()) for k, s in enumerate(names)}
     return RunSummary(out, m, names, done, failed, skipped, 0.0, note="\n".join(notes))
+
+
+def _save_reference(out: str, rec: dict) -> None:
+    """Keep the central member's bases in the store (`fastmonet.store.bases`): a resumed run
+    starts its members from them instead of solving the central member again."""
+    from fastmonet.store import bases
+    for scenario, ref in rec["references"].items():
+        bases.save(out, f"central-{scenario}", ref)
+
+
+def _stored_reference(out: str, names: list[str]) -> dict | None:
+    """The central member's bases kept by an earlier run of this store, if every scenario's is
+    there and readable (the store's keys already equal this run's: same inputs, same draws)."""
+    from fastmonet.store import bases
+    refs = {n: bases.load(out, f"central-{n}") for n in names}
+    if any(r is None for r in refs.values()):
+        return None
+    return {"references": refs, "message": "", "seconds": 0.0, "iterations": {}}
 
 
 def _damage_note(damaged: dict, what: str) -> str:
