@@ -2,6 +2,7 @@
 with 2 worker processes, coefficient generation rate, peak worker memory.
 
     python benchmarks/ensemble_throughput.py --n 40            # one JSON line on stdout
+    python benchmarks/ensemble_throughput.py --n 16 --workers 1,2 --skip-cold
 
 Three runs of the same members: 1 worker and 2 workers warm-started from the central member's
 bases (the default), and 2 workers cold (`warm_start=False`), the reference of the warm start.
@@ -16,7 +17,11 @@ zarr per second, in this process, one thread, blocks of 32 random members: a sta
 the reporting years are computed and stored, so a member has AR cells x N_PERIODS of them) and
 coefficient_members_per_s (members' AR and DAC coefficients per second), peak_worker_mib (largest peak RSS
 of a worker), plus the run's size and seconds. `--subregions K` keeps K subregions per region
-(a quick run; the goals are for the full 169).
+(a quick run; the goals are for the full 169).  `--workers 1,2,8,16`: one warm run per count
+(default 1,2); `workers` then lists, per count, members_per_min, first_member_s (from the run's
+start, cluster started, to its first finished member: the central member's solve, every
+worker's first compile and the first coefficient block) and scaling against the first count.
+`--skip-cold` leaves out the cold 2-worker run.
 """
 
 from __future__ import annotations
@@ -55,8 +60,10 @@ def run_with(workers: int, args, inputs, tmp: Path, warm_start: bool = True) -> 
     import fastmonet.ensemble as ens
     from fastmonet.workflows.executor import local_cluster
     out = tmp / f"w{workers}{'' if warm_start else '_cold'}.zarr"
+    t_cluster = time.perf_counter()
     with local_cluster(workers) as cluster, Client(cluster) as client:
         t0 = time.perf_counter()
+        cluster_s = t0 - t_cluster
         s = ens.run(n=args.n, scenarios=SCENARIOS, out=out, ranges=args.ranges, sampler=args.sampler,
                     seed=args.seed, inputs=inputs, scheduler=cluster.scheduler_address,
                     progress=not args.quiet, warm_start=warm_start)
@@ -65,7 +72,8 @@ def run_with(workers: int, args, inputs, tmp: Path, warm_start: bool = True) -> 
     ds = ens.open(out).load()
     it = ds["simplex_iterations"].values
     return {"seconds": seconds, "members": s.members, "peak_mib": peak,
-            "iterations": float(np.nanmean(it)), "failed": int(sum(s.failed.values()))}
+            "iterations": float(np.nanmean(it)), "failed": int(sum(s.failed.values())),
+            "first_member_s": s.first_member_s, "cluster_s": cluster_s}
 
 
 def coefficient_rate(args, inputs, tmp: Path) -> dict:
@@ -102,16 +110,20 @@ def main(argv=None) -> int:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--subregions", type=int, default=None, help="subregions kept per region")
     p.add_argument("--quiet", action="store_true")
+    p.add_argument("--workers", default="1,2", help="comma-separated worker counts")
+    p.add_argument("--skip-cold", action="store_true", help="no cold 2-worker run")
     args = p.parse_args(argv)
+    counts = [int(w) for w in args.workers.split(",")]
     inputs = _inputs(args.subregions)
     tmp = Path(tempfile.mkdtemp(prefix="ens_bench_"))
     try:
         coef = coefficient_rate(args, inputs, tmp)
-        one = run_with(1, args, inputs, tmp)
-        two = run_with(2, args, inputs, tmp)
-        cold = run_with(2, args, inputs, tmp, warm_start=False)
+        runs = {w: run_with(w, args, inputs, tmp) for w in counts}
+        one, two = runs.get(1) or runs[counts[0]], runs.get(2) or runs[counts[-1]]
+        cold = two if args.skip_cold else run_with(2, args, inputs, tmp, warm_start=False)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    per = {w: r["members"] / r["seconds"] * 60.0 for w, r in runs.items()}
     mpm1 = one["members"] / one["seconds"] * 60.0
     mpm2 = two["members"] / two["seconds"] * 60.0
     mpm2_cold = cold["members"] / cold["seconds"] * 60.0
@@ -125,6 +137,11 @@ def main(argv=None) -> int:
         "seconds_2": round(two["seconds"], 1), "seconds_2_cold": round(cold["seconds"], 1),
         "failed": one["failed"] + two["failed"] + cold["failed"],
         "subregions": int(inputs.sizes["subregion"]),
+        "workers": {str(w): {"members_per_min": round(per[w], 3),
+                             "first_member_s": round(runs[w]["first_member_s"], 1),
+                             "cluster_start_s": round(runs[w]["cluster_s"], 1),
+                             "scaling": round(per[w] / per[counts[0]] * counts[0] / w, 3)}
+                    for w in counts},
     }))
     return 0
 

@@ -54,6 +54,7 @@ class RunSummary:
     seconds: float
     dashboard: str | None = None
     note: str = ""                # e.g. why the warm start could not be made
+    first_member_s: float = float("nan")   # from run() to the first member finished in this run
 
     @property
     def all_failed(self) -> bool:
@@ -164,6 +165,7 @@ def run(n: int | None = None, scenarios=("cooperation",), out: str | Path = "ens
             ctx.pin_threads = ex.remote
             summary = _execute(ex, ctx, out, draws, block, progress, warm_start)
     summary.seconds = time.perf_counter() - t0
+    summary.first_member_s -= t0
     summary.dashboard = ex.dashboard
     return summary
 
@@ -457,7 +459,9 @@ def _execute(ex, ctx: Context, out: str, draws: list[dict], block: int, progress
             elif not reused:
                 _save_reference(out, rec)
         elif step.key.startswith("member"):
+            first.append(time.perf_counter())
             bar.update(all(rec["ok"]))
+    first: list[float] = []
     known = _stored_reference(out, names) if warm_start and pending else None
     try:
         scheduling.run(plan(m, block, draws, out, cst == store.PENDING, pending, warm_start),
@@ -468,7 +472,8 @@ def _execute(ex, ctx: Context, out: str, draws: list[dict], block: int, progress
     st = store.status(out)
     done = {s: int((st[:, k] == store.DONE).sum()) for k, s in enumerate(names)}
     failed = {s: int((st[:, k] == store.FAILED).sum()) for k, s in enumerate(names)}
-    return RunSummary(out, m, names, done, failed, skipped, 0.0, note="\n".join(notes))
+    return RunSummary(out, m, names, done, failed, skipped, 0.0, note="\n".join(notes),
+                      first_member_s=first[0] if first else float("nan"))
 
 
 def _save_reference(out: str, rec: dict) -> None:
