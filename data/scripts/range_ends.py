@@ -44,6 +44,34 @@ DEA_CAPTURE_RATE = 0.9
 BIOMASS_TCO2_PER_MWH_TH = 0.3667
 CROPS = ("miscanthus", "switchgrass", "willow", "poplar")
 
+# CO2 transport and storage (BECCS and DACCS, beccs.toml [transport_storage] cost 12 US$2018/t):
+# Smith, Morris, Kheshgi, Teletzke, Herzog & Paltsev (2021), Int. J. Greenh. Gas Control
+# 109:103367, abstract: "onshore pipeline transport and storage costs vary from $4 to 45/tCO2"
+# with distance, scale, monitoring, reservoir geology and transport cost factors (IAMs commonly
+# assume $10/tCO2). The paper's dollar year was not read: no deflator applied (a few % at most).
+SMITH2021_TS_LOW_USD_T = 4.0
+SMITH2021_TS_HIGH_USD_T = 45.0
+# Road haulage (transport.toml truck_cost 0.10 US$2018/tkm). Low: ATRI, An Analysis of the
+# Operational Costs of Trucking: 2019 Update: average marginal cost per truck-mile in 2018
+# $1.821 (all cost centres; as reported by truckinginfo.com and refrigeratedfrozenfood.com),
+# per tonne-km with the bundled 25 t payload (transport.toml truck_diesel) and every km loaded:
+# the carrier's cost with no empty running and no margin. High: US BTS, National Transportation
+# Statistics table 3-21, average freight revenue per ton-mile of trucks (general freight common
+# carriers, mostly less-than-truckload): 7.64 current cents in 1990 and index 239 (1990 = 100) in
+# 2018, i.e. what shippers paid in 2018 for general freight (above bulk truckload rates).
+ATRI_2018_USD_PER_TRUCK_MILE = 1.821
+TRUCK_PAYLOAD_T = 25.0
+BTS_TRUCK_1990_CENTS_PER_TON_MILE = 7.64
+BTS_TRUCK_INDEX_2018 = 239.0
+KM_PER_MILE = 1.609344
+T_PER_SHORT_TON = 0.90718474
+# DAC learning: Danish Energy Agency, Technology Data for Carbon Capture, Transport and Storage,
+# sheet 403.a Direct air capture, as reproduced by PyPSA technology-data outputs/costs_2020.csv
+# and costs_2050.csv (commit 634cdc1a): investment 8,801,342.208 EUR/(tCO2/h) in 2020 and
+# 5,029,338.4046 in 2050 (fixed O&M 4.95 %/yr of investment in both years).
+DEA_DAC_INVESTMENT_2020 = 8801342.208
+DEA_DAC_INVESTMENT_2050 = 5029338.4046
+
 
 def _csv(name: str) -> list[dict]:
     with open(DATA / name, newline="") as fh:
@@ -159,6 +187,24 @@ def land_ratios() -> dict[tuple[str, str], float]:
     return out
 
 
+def literature_cost_ends() -> dict[tuple[str, str], float]:
+    """Ends of the cost multipliers read in the literature (issue 21): CO2 transport and storage,
+    road haulage, DAC learning; each a read figure over the bundled value it multiplies."""
+    with open(DATA / "technology" / "beccs.toml", "rb") as fh:
+        ts = tomllib.load(fh)["transport_storage"]["cost"]["value"]
+    with open(DATA / "technology" / "transport.toml", "rb") as fh:
+        truck = tomllib.load(fh)["road"]["truck_cost"]["value"]
+    atri = ATRI_2018_USD_PER_TRUCK_MILE / KM_PER_MILE / TRUCK_PAYLOAD_T
+    bts = BTS_TRUCK_1990_CENTS_PER_TON_MILE * BTS_TRUCK_INDEX_2018 / 100 / 100 / T_PER_SHORT_TON / KM_PER_MILE
+    return {
+        ("co2_transport_storage_cost", "low"): SMITH2021_TS_LOW_USD_T / ts,
+        ("co2_transport_storage_cost", "high"): SMITH2021_TS_HIGH_USD_T / ts,
+        ("transport_costs", "low"): atri / truck,
+        ("transport_costs", "high"): bts / truck,
+        ("dac_learning", "low"): DEA_DAC_INVESTMENT_2050 / DEA_DAC_INVESTMENT_2020,
+    }
+
+
 def ends() -> dict[tuple[str, str], float]:
     """(parameter, end) -> multiplier, rounded to 3 decimals."""
     out = {}
@@ -182,6 +228,7 @@ def ends() -> dict[tuple[str, str], float]:
     for region, v in water_filter_low().items():
         out[(f"water_filter[{region}]", "low")] = v
     out[("beccs_efficiency", "low")] = beccs_efficiency_low()
+    out.update(literature_cost_ends())
     for region, e in electricity_ratios().items():
         for end, v in e.items():
             out[(f"electricity_price[{region}]", end)] = v
