@@ -216,22 +216,29 @@ def results_markdown(rows) -> str:
     return "\n".join(lines)
 
 
-def oat_markdown(path: str, top: int = 10) -> str:
+def oat_markdown(path: str, min_score: float = 0.05) -> str:
+    """The one-at-a-time table: every input whose score reaches `min_score` (issue 21's 5%), with
+    the status of each end in data/uncertainty.toml (sourced / derived / assumed)."""
     import pandas as pd
 
-    from fastmonet import data
+    from fastmonet import data, uncertainty
     from fastmonet.workflows.oat import ranking
     table = pd.read_csv(path, keep_default_na=False, na_values=[""])
     target = float(data.load()["target"].isel(year=-1).sum()) / 1e9
     central = table.iloc[0]
-    rank = ranking(table, target).head(top)
+    full = ranking(table, target)
+    rank = full[full["score"] >= min_score]
+    ranges = uncertainty.load()
     lines = [f"Central COOPERATION (P3, medium): CNC 2100 {central['cnc']:.1f} US$/tCO2, shortfall "
-             f"{central['shortfall']:.2f} GtCO2; {len(table) - 1} solves.", "",
-             "| rank | parameter | CNC 2100 at low / high (US$/tCO2) | shortfall 2100 at low / high (GtCO2) | score |",
-             "|---|---|---|---|---|"]
+             f"{central['shortfall']:.2f} GtCO2; {len(table) - 1} solves; the {len(rank)} of "
+             f"{len(full)} inputs scoring {min_score:.2f} or more.", "",
+             "| rank | parameter | CNC 2100 at low / high (US$/tCO2) | shortfall 2100 at low / high (GtCO2) | score | ends (status low / high) |",
+             "|---|---|---|---|---|---|"]
     for i, r in rank.iterrows():
+        p = ranges[r["parameter"]]
         lines.append(f"| {i + 1} | {r['parameter']} | {r['cnc_low']:.1f} / {r['cnc_high']:.1f} | "
-                     f"{r['shortfall_low']:.2f} / {r['shortfall_high']:.2f} | {r['score']:.3f} |")
+                     f"{r['shortfall_low']:.2f} / {r['shortfall_high']:.2f} | {r['score']:.3f} | "
+                     f"{p.status_low} / {p.status_high} |")
     return "\n".join(lines)
 
 
