@@ -232,7 +232,8 @@ def oat_markdown(path: str, min_score: float = 0.05) -> str:
     lines = [f"Central COOPERATION (P3, medium): CNC 2100 {central['cnc']:.1f} US$/tCO2, shortfall "
              f"{central['shortfall']:.2f} GtCO2; {len(table) - 1} solves; the {len(rank)} of "
              f"{len(full)} inputs scoring {min_score:.2f} or more.", "",
-             "| rank | parameter | CNC 2100 at low / high (US$/tCO2) | shortfall 2100 at low / high (GtCO2) | score | ends (status low / high) |",
+             "| rank | parameter | CNC 2100 at low / high (US$/tCO2) "
+             "| shortfall 2100 at low / high (GtCO2) | score | ends (status low / high) |",
              "|---|---|---|---|---|---|"]
     for i, r in rank.iterrows():
         p = ranges[r["parameter"]]
