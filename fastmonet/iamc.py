@@ -133,7 +133,7 @@ def to_pyam(ds: xr.Dataset, model: str | None = None):
 def wide(long: pd.DataFrame) -> pd.DataFrame:
     """The IAMC file layout of a long table: Model, Scenario, Region, Variable, Unit, then one
     column per year, rows sorted; what pyam's `IamDataFrame.to_csv` writes, made without
-    importing pyam (about 10 s of a run; tests/test_iamc.py compares the bytes)."""
+    importing pyam (about 10 s of a run; tests/faces/test_iamc.py compares the bytes)."""
     keys = COLUMNS[:5]
     out = long.set_index(keys + ["year"])["value"].unstack("year").sort_index().reset_index()
     out.columns = [str(c).title() for c in out.columns]

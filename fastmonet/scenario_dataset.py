@@ -40,7 +40,7 @@ LONG_NAMES = {
 # Every name the combined view can put at a run store's root (variables and coordinates of the
 # metrics, with and without trading blocs, and the scenario coordinates).  Scenario groups live
 # beside them, so no scenario may take one of these names (`fastmonet.store.kinds.check_names`);
-# tests/test_store_kinds.py checks that `combine` gives no name outside this list.
+# tests/model/test_store_kinds.py checks that `combine` gives no name outside this list.
 ROOT_NAMES = (
     # coordinates
     "scenario", "policy", "targets", "storage", "rate_ar", "rate_beccs", "rate_dac",

@@ -494,7 +494,7 @@ def solve_model(m: LPModel, warm_basis: Basis | None = None,
     shortfall at 0 on the working set first; a working set infeasible so proves nothing of the
     whole LP, and the two stages follow (the shortfall stage is always feasible).  The strategy
     options (`cost_start`, `resift_method`, `drop_nonbasic`; formulation §7.4) change the path,
-    never the optimum (tests/test_solve_strategy.py).  Under SWITCH_Y the working set
+    never the optimum (tests/model/test_solve_strategy.py).  Under SWITCH_Y the working set
     also holds the chains of the ISOLATION solution, without which the fixed plants may have no
     feasible fuel supply in the working set; should a restricted stage still be infeasible, every
     remaining column is added and the stage re-run, so infeasibility is only ever reported for the

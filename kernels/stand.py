@@ -35,7 +35,7 @@ LN99 = math.log(99.0)
 # of MAG and the continuous age where it has halved are fixed multiples of T. They only seed the
 # integer searches below, which are exact whatever the seed; the values come from maximising
 # s(xi) = (1/(1 + 99^(1 - 2 xi)) - 0.01)/xi and solving s(xi) = s_max/2 after it
-# (tests/test_stand_kernel.py recomputes them).
+# (tests/model/test_stand_kernel.py recomputes them).
 XI_MMAG = 0.6824255623365434
 XI_HALF = 1.6231192572550917
 

@@ -8,7 +8,7 @@ reforestation potential (RP, before the water filter), harvested wheat area, whe
 literature's scenarios and national studies). Central values are the bundled ones (`sources/national_values.csv`); each bound
 names its basis (tags in `data/SOURCES.md`, "Land ranges"). Statuses per bound: `sourced` when
 read, `derived` when computed here from read numbers, `assumed` otherwise.
-`tests/test_data_status.py` checks that the committed file equals a rebuild. Standard library only.
+`tests/model/test_data_status.py` checks that the committed file equals a rebuild. Standard library only.
 """
 
 from __future__ import annotations

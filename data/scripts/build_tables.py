@@ -4,7 +4,7 @@
 
 Reads `sources/*.csv` and `storage_totals.csv`; writes `subregions.csv`, `land_ecozone.csv`,
 `land.csv`, `storage.csv`, `energy.csv` and `crop_yield.csv`, byte for byte reproducibly
-(`tests/test_data_build.py` checks that the committed files equal a rebuild).  Pure standard
+(`tests/model/test_data_build.py` checks that the committed files equal a rebuild).  Pure standard
 library so that it runs anywhere.  Every proxy and assumption used below is documented in
 `data/SOURCES.md`.
 

@@ -5,7 +5,7 @@ data/sources/land_ranges.csv, the bundled land and crop tables and figures read 
     python data/scripts/range_ends.py        # prints name, end, value and how it was computed
 
 Each derived end is a ratio of a sourced alternative to the bundled (central) value; the
-uncertainty entries apply them as multipliers. `tests/test_uncertainty.py` checks that
+uncertainty entries apply them as multipliers. `tests/model/test_uncertainty.py` checks that
 uncertainty.toml holds these values (rounded to 3 decimals), so the file follows the sources.
 """
 

@@ -6,7 +6,7 @@ bit: the checked entry points to the kernels of `kernels.block_vintages` (instal
 - `flow_vintages` its special case of a zero stock and unit factors (the cost coefficients);
 - `fused_vintages` the operation flows and both of the above in one pass.
 
-tests/test_ensemble.py checks them against `fastmonet.stand.vintage_coefficients` byte for byte.
+tests/workflows/test_ensemble.py checks them against `fastmonet.stand.vintage_coefficients` byte for byte.
 """
 
 from __future__ import annotations

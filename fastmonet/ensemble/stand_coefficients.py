@@ -12,7 +12,7 @@ central inputs (the `Cells` index). Their stand parameters are stacked over the 
   transition, which are scalars of those kernels: one group unless those are sampled).
 
 The arithmetic is that of `fastmonet.coefficients.ar.build_ar` cell for cell, so the central
-member's coefficients equal `fastmonet.coefficients.build`'s exactly (tests/test_ensemble.py).
+member's coefficients equal `fastmonet.coefficients.build`'s exactly (tests/workflows/test_ensemble.py).
 DAC coefficients are tiny ((tech, subregion, period) per member) and use the DAC kernel per member.
 """
 

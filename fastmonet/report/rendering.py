@@ -4,7 +4,7 @@ Drawing is most of a report's time (tight layouts of many small axes, about 9 s 
 cores), and the figures do not depend on each other: each figure function runs as a step of one
 plan on the workflows' executor (forked processes, which inherit the run's datasets instead of
 receiving copies) and comes back as PNG bytes.  With one worker they are drawn here, to the same
-bytes (tests/test_report_comparisons.py).
+bytes (tests/faces/test_report_comparisons.py).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ stores are checked like results stores (one checksum mechanism).
 
 Each `test_finding_N_*` fails on the code before `fastmonet.store.kinds` and the ensemble's
 `integrity` group.  Results and coefficient stores are synthetic (fast); the ensembles are two
-members of ISOLATION on the 15-subregion cut of tests/test_ensemble.py, made once and copied.
+members of ISOLATION on the 15-subregion cut of tests/workflows/test_ensemble.py, made once and copied.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from fastmonet.results import Results
 from fastmonet.store import kinds
 from fastmonet.store.errors import StoreError
 
-RANGES = Path(__file__).parent / "data" / "ensemble_ranges.toml"
+RANGES = Path(__file__).parents[1] / "data" / "ensemble_ranges.toml"
 
 
 def cli(*argv) -> tuple[int, str, str]:

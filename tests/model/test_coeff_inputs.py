@@ -92,7 +92,7 @@ def make_inputs(seed: int = 0) -> xr.Dataset:
         },
     )
     for v in ds.data_vars:
-        ds[v].attrs.update(units="test", source="tests/test_coeff_inputs.py (illustrative)")
+        ds[v].attrs.update(units="test", source="tests/model/test_coeff_inputs.py (illustrative)")
     del reg
     return ds
 

@@ -26,7 +26,7 @@ from fastmonet.ensemble import sampling, store
 from fastmonet.ensemble.stand_coefficients import Cells, ar_block, dac_block
 from fastmonet.errors import InputError
 
-RANGES = Path(__file__).parent / "data" / "ensemble_ranges.toml"
+RANGES = Path(__file__).parents[1] / "data" / "ensemble_ranges.toml"
 
 
 def small_inputs(inputs: xr.Dataset) -> xr.Dataset:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 # Source folders of the installed package (pyproject.toml's package-dir mapping).
 FOLDERS = {"fastmonet": ROOT / "fastmonet", "fastmonet.kernels": ROOT / "kernels",
            "fastmonet.bundled_data": ROOT / "data"}

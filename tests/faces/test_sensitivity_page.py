@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-SCRIPT = Path(__file__).resolve().parents[1] / "docs" / "scripts" / "sensitivity.py"
+SCRIPT = Path(__file__).resolve().parents[2] / "docs" / "scripts" / "sensitivity.py"
 
 
 @pytest.fixture(scope="module")

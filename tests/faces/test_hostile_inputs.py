@@ -19,7 +19,7 @@ from fastmonet.blocs import Structure
 from fastmonet.dimensions import REGIONS
 from fastmonet.errors import InputError
 
-RANGES = Path(__file__).parent / "data" / "ensemble_ranges.toml"
+RANGES = Path(__file__).parents[1] / "data" / "ensemble_ranges.toml"
 
 
 def cli(*argv) -> tuple[int, str, str]:

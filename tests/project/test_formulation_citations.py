@@ -12,7 +12,7 @@ import pytest
 
 from fastmonet.cli.main import build_parser
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FORMULATION = ROOT / "docs" / "formulation.md"
 # Citations of a document users do not have (spelled in two pieces so this file is not a hit).
 UNSHIPPED = re.compile(r"\b" + "SP" + r"EC\b|\bContracts?[- ]\d")

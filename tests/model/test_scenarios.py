@@ -10,7 +10,7 @@ from fastmonet import scenarios
 from fastmonet.errors import InputError
 from fastmonet.scenarios import Rates
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("text,policy,year", [

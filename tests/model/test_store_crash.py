@@ -24,7 +24,7 @@ from fastmonet import api, coefficients, scenarios
 from fastmonet.results import Results
 from fastmonet.store import groups
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 THREE = ("isolation", "switch_2050", "cooperation")
 NAMES = [f"{p}-p3-medium" for p in THREE]
 
