@@ -173,9 +173,7 @@ def outcome(ds: xr.Dataset, question: str, scenario: str,
     ds = labelled(ds)   # world rows and the all option (fastmonet.partition)
     if question not in QUESTIONS:
         raise InputError(f"question: unknown question {question!r}; expected one of {', '.join(QUESTIONS)}")
-    names = [str(s) for s in ds["scenario"].values]
-    if scenario not in names:
-        raise InputError(f"scenario: {scenario!r} is not in the store (it has {', '.join(names)})")
+    outcomes.check_scenario(ds, scenario)
     y = int(ds["year"].values[-1])
     ok = np.asarray(ds["status"].sel(scenario=scenario).values) == store.DONE
     target = np.abs(np.asarray(ds["target"].sel(scenario=scenario, region="world", year=y).values))

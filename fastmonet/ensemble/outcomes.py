@@ -9,9 +9,17 @@ from __future__ import annotations
 
 import xarray as xr
 
+from fastmonet.errors import InputError
 from fastmonet.partition import labelled
 
 MET_TOL = 1e-6
+
+
+def check_scenario(ds: xr.Dataset, scenario: str) -> None:
+    """`InputError` unless `scenario` is one of the store's scenarios."""
+    names = [str(s) for s in ds["scenario"].values]
+    if scenario not in names:
+        raise InputError(f"scenario: {scenario!r} is not in the store (it has {', '.join(names)})")
 
 
 def _last(ds: xr.Dataset) -> int:

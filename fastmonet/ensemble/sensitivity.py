@@ -123,9 +123,7 @@ def output_values(ds: xr.Dataset, output: str, scenario: str, region: str = "wor
     ds = labelled(ds)   # world rows and the all option (fastmonet.partition)
     if output not in OUTPUTS:
         raise InputError(f"output: unknown output {output!r}; expected one of {', '.join(OUTPUTS)}")
-    names = [str(s) for s in ds["scenario"].values]
-    if scenario not in names:
-        raise InputError(f"scenario: {scenario!r} is not in the store (it has {', '.join(names)})")
+    outcomes.check_scenario(ds, scenario)
     regions = [str(r) for r in ds["region"].values]
     if region not in regions:
         raise InputError(f"region: {region!r} is not in the store (it has {', '.join(regions)})")
