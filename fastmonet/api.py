@@ -316,6 +316,11 @@ def _solve_all(scs, reuse, coeffs_for, inputs_for, out, on_result, on_start=None
     stored = {} if out is None else {
         name: ref for name in sorted(replaced or ()) for ref in [bases.load(out, name)]
         if ref is not None}
+    for name, res in reuse.items():
+        # A reused group seeds a warm chain from the basis its solve ended with, as it did in
+        # the run that stored it: a resumed run reports what an uninterrupted one does.
+        if res.reference is None and out is not None:
+            res.reference = bases.load(out, name)
 
     def finished(res: Results, reused: bool) -> None:
         name = res.scenario.name

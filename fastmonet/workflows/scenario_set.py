@@ -126,10 +126,11 @@ def _solve_step(context: dict, step: Step, given: dict[str, Results]) -> Results
     coeffs, inputs = context[job.case]
     given = dict(given)
     source = given.pop(WARM, None)
-    warm = job.warm if job.warm is not None or source is None else source.reference
+    chained = job.warm is None and source is not None and source.reference is not None
+    warm = source.reference if chained else job.warm
     res = scenario_solve.solve(coeffs, job.scenario, given, inputs=inputs, warm=warm,
                                keep_reference=job.keep_reference)
-    if source is not None and job.warm is None:
+    if chained:
         # The path is part of the answer where the LP is degenerate: recorded, never compared.
         res.provenance["warm_start_from"] = step.needs[WARM]
     return res

@@ -267,3 +267,28 @@ def test_oat_on_worker_processes_gives_the_serial_rows():
     parallel = oat.sweep(names=["beccs_capex"], progress=lambda s: None, workers=2)
     cols = ["parameter", "end", "value", "cnc", "shortfall", "ar", "beccs", "daccs"]
     assert serial[cols].equals(parallel[cols])
+
+
+def test_a_resumed_warm_chain_reports_what_an_uninterrupted_one_does(coeffs, tmp_path):
+    """A reused source seeds its dependants from its stored basis, as in the run that stored it;
+    a source without one leaves them cold and unrecorded."""
+    import shutil
+
+    from fastmonet.results import Results
+    from fastmonet.store import bases
+    scs = [scenarios.make(p) for p in ("cooperation", "isolation", "current_policy", "switch_2050")]
+    whole = tmp_path / "whole.zarr"
+    api.solve_many(scs, out=whole, coefficients=coeffs, warm_chain=True)
+    cut = tmp_path / "cut.zarr"
+    api.solve_many(scs[:2], out=cut, coefficients=coeffs, warm_chain=True)   # then a crash
+    resumed = api.solve_many(scs, out=cut, coefficients=coeffs, warm_chain=True)
+    assert resumed[2].provenance["warm_start_from"] == "isolation-p3-medium"
+    for sc in scs[2:]:
+        a, b = Results.from_zarr(whole, sc.name), Results.from_zarr(cut, sc.name)
+        for v in a.metrics.data_vars:
+            np.testing.assert_array_equal(a.metrics[v].values, b.metrics[v].values, err_msg=v)
+    bare = tmp_path / "bare.zarr"
+    api.solve_many(scs[:2], out=bare, coefficients=coeffs, warm_chain=True)
+    shutil.rmtree(bases.path(bare, "x").parent)                  # no stored bases: cold
+    again = api.solve_many(scs, out=bare, coefficients=coeffs, warm_chain=True)
+    assert all("warm_start_from" not in r.provenance for r in again[2:])
