@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import sys
 import time
 from contextlib import contextmanager
@@ -63,6 +64,8 @@ def register(subparsers) -> None:
     p.add_argument("--time-limit", type=float, default=None, metavar="S",
                    help="HiGHS time limit per scenario, seconds")
     p.add_argument("--method", choices=METHODS, default="dual", help="HiGHS method")
+    p.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1), metavar="N",
+                   help="worker processes solving independent scenarios at once (1: in this one)")
     p.add_argument("--threads", type=int, default=None, help="HiGHS threads")
     common.add_csv(p, "summary table (the rows of summary.csv)")
     common.add_verbosity(p, solves=True)
@@ -111,30 +114,33 @@ def _check_store(store: Path, scs) -> None:
 
 # ----------------------------------------------------------------------------------------- solve
 class _Progress:
-    """What has been solved, reused or has failed, with a live line per scenario on stderr."""
+    """What has been solved, reused or has failed, with a live line per scenario on stderr;
+    each scenario keeps its place in the set ([k/n]), as several may be solved at once."""
 
-    def __init__(self, args, n: int):
-        self.args, self.n = args, n
+    def __init__(self, args, names: list[str]):
+        self.args, self.n = args, len(names)
+        self.place = {name: k + 1 for k, name in enumerate(names)}
         self.done, self.reused, self.failed = {}, {}, []
-        self.t = time.perf_counter()
+        self.t: dict[str, float] = {}
 
-    def _count(self) -> str:
-        return f"[{len(self.done) + len(self.failed) + 1}/{self.n}]"
+    def _count(self, name: str) -> str:
+        return f"[{self.place[name]}/{self.n}]"
 
     def started(self, sc) -> None:
-        self.t = time.perf_counter()
-        common.say(self.args, f"{self._count()} {sc.name}: solving ...")
+        self.t[sc.name] = time.perf_counter()
+        common.say(self.args, f"{self._count(sc.name)} {sc.name}: solving ...")
 
     def finished(self, res, skipped: bool) -> None:
-        took = time.perf_counter() - self.t
+        name = res.scenario.name
+        took = time.perf_counter() - self.t.get(name, time.perf_counter())
         how = "already in the store, reused" if skipped else f"solved in {took:.1f} s"
-        common.say(self.args, f"{self._count()} {res.scenario.name}: {how}")
-        self.done[res.scenario.name], self.reused[res.scenario.name] = res, skipped
+        common.say(self.args, f"{self._count(name)} {name}: {how}")
+        self.done[name], self.reused[name] = res, skipped
         if self.args.verbose and not skipped:
             common.say(self.args, f"  {res!r}")
 
     def fail(self, sc, exc: Exception) -> None:
-        common.say(self.args, f"{self._count()} {sc.name}: FAILED: {exc}")
+        common.say(self.args, f"{self._count(sc.name)} {sc.name}: FAILED: {exc}")
         self.failed.append((sc.name, str(exc)))
 
 
@@ -143,7 +149,7 @@ def _solve_all(scs, store: Path, args):
     "solving" is announced only after that (`on_start`), and a scenario that fails is recorded
     while the others go on (`on_failure`; the plan solves each ISOLATION base once)."""
     from fastmonet import api
-    progress = _Progress(args, len(scs))
+    progress = _Progress(args, [sc.name for sc in scs])
     solve_kw = {"data_path": args.data}
     if args.coefficients is not None:
         if args.data or args.technology:
@@ -158,7 +164,7 @@ def _solve_all(scs, store: Path, args):
     api.solve_many(scs, out=store, overwrite=args.overwrite, wait=not args.no_wait,
                    on_message=lambda text: common.say(args, f"  {text}"),
                    on_start=progress.started, on_result=progress.finished,
-                   on_failure=progress.fail, warm_chain=True, **solve_kw)
+                   on_failure=progress.fail, warm_chain=True, workers=args.workers, **solve_kw)
     return progress.done, progress.reused, progress.failed, solve_kw.get("coefficients")
 
 
@@ -218,7 +224,7 @@ def _linkage(out: Path, scs, coeffs, args) -> list:
         from fastmonet import api
         coeffs = api.load_coefficients(first.targets, first.storage, args.data,
                                        technology=args.technology)
-    with linkage.Solver(coeffs, base, workers=2) as solver:
+    with linkage.Solver(coeffs, base, workers=args.workers) as solver:
         pairs = linkage.pairwise(solver)
         rows = linkage.pair_rows(solver, pairs) + linkage.path_rows(solver, linkage.join_path(solver, pairs))
     common.say(args, f"  solved in {time.perf_counter() - t:.1f} s")
@@ -255,6 +261,8 @@ def run(args: argparse.Namespace) -> int:
     from fastmonet.report import table
     t0 = time.perf_counter()
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    if args.workers < 1:
+        raise InputError(f"--workers: must be >= 1, got {args.workers}")
     scs = _scenarios(args)
     out = _out_folder(args.out)
     store = out / "results.zarr"

@@ -99,3 +99,24 @@ def test_a_folder_given_as_scenario_file_is_named(tmp_path):
     from fastmonet.errors import InputError
     with pytest.raises(InputError, match="is a folder, not a scenario file"):
         scenarios.load_scenario_file(tmp_path)
+
+
+def test_run_refuses_no_workers_in_one_line_before_any_work(tmp_path):
+    rc, _, err = _cli("run", "--workers", "0", "--out", tmp_path / "out")
+    assert rc == 2 and err.strip().splitlines()[-1].endswith("--workers: must be >= 1, got 0")
+    assert not (tmp_path / "out").exists()
+
+
+def test_run_on_two_workers_numbers_each_scenario_by_its_place_in_the_set(ds, tmp_path):
+    store = tmp_path / "c.zarr"
+    coefficients.save(ds, store)
+    sc = tmp_path / "three.toml"
+    sc.write_text('[[scenario]]\npolicy = "switch_2070"\n\n[[scenario]]\npolicy = "cooperation"\n'
+                  '\n[[scenario]]\npolicy = "isolation"\n')
+    rc, _, err = _cli("run", "--coefficients", store, "--scenario-file", sc, "--out",
+                      tmp_path / "out", "--workers", "2", "--format", "md")
+    assert rc == 0
+    lines = [ln for ln in err.splitlines() if ln.startswith("[")]
+    for k, name in ((1, "switch_2070"), (2, "cooperation"), (3, "isolation")):
+        assert any(ln.startswith(f"[{k}/3] {name}-p3-medium: solving") for ln in lines), lines
+        assert any(ln.startswith(f"[{k}/3] {name}-p3-medium: solved in") for ln in lines), lines
