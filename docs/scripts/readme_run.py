@@ -61,8 +61,9 @@ def timing_text(stdout: str, stderr: str, wall: float) -> str:
     own = f" (it said \"took {said[-1]}\")" if said else ""
     solves = re.findall(r"\] (\S+?)-\S*: solved in ([0-9.]+) s", stderr)
     per = ", ".join(f"{name.upper()} {float(s):.1f} s" for name, s in solves)
-    solving = (f", of which {sum(float(s) for _, s in solves):.0f} s solving the "
-               f"{len(solves)} scenarios ({per})") if solves else ""
+    # `fastmonet run` solves independent scenarios two at a time: their times overlap.
+    solving = (f"; the {len(solves)} scenarios took {sum(float(s) for _, s in solves):.0f} s of "
+               f"solving between them, two at a time ({per})") if solves else ""
     versions = ", ".join(f"{name} {metadata.version(name)}"
                          for name in ("fastmonet", "highspy", "numpy"))
     return (f"`fastmonet run` took {wall:.0f} s of wall time{own}{solving}, on this 2-core "
