@@ -5,8 +5,9 @@ one of three executors with the same small interface, and `fastmonet.workflows.s
 decides what to submit when:
 
 - `Inline`: each task runs in this process when the scheduler waits for it (one at a time);
-- `Processes`: a pool of forked worker processes; objects `share`\\ d before the pool starts are
-  inherited by the workers (the coefficients are not copied per task).  Only for tasks that run
+- `Processes`: a pool of forked worker processes (Linux; elsewhere `open` runs inline);
+  objects `share`\\ d before the pool starts are inherited by the workers (the coefficients are
+  not copied per task).  Only for tasks that run
   no Numba parallel kernel (LP builds and solves): a child forked after its parent used GNU
   OpenMP aborts when it starts a parallel region;
 - `Dask`: a ``distributed.Client`` (a LocalCluster of single-threaded workers, or an existing
@@ -24,6 +25,7 @@ import contextlib
 import logging
 import multiprocessing as mp
 import os
+import sys
 from concurrent import futures as cf
 from typing import Any, Callable, Iterator
 
@@ -177,6 +179,12 @@ class Dask:
 
 
 # ---------------------------------------------------------------------------------- choosing
+def _can_fork() -> bool:
+    """Fork only on Linux: Windows has none, and on macOS a forked child of a process that has
+    loaded system frameworks may crash (why Python's default there is spawn)."""
+    return sys.platform.startswith("linux") and "fork" in mp.get_all_start_methods()
+
+
 @contextlib.contextmanager
 def open(workers: int | None = 0, scheduler: str | None = None,  # noqa: A001 - executor.open
          kind: str = "fork") -> Iterator[Inline | Processes | Dask]:
@@ -193,7 +201,7 @@ def open(workers: int | None = 0, scheduler: str | None = None,  # noqa: A001 - 
         yield Inline()
         return
     if kind == "fork" and scheduler is None:
-        if "fork" not in mp.get_all_start_methods():   # no fork (Windows): one process
+        if not _can_fork():
             yield Inline()
             return
         ex = Processes(workers)

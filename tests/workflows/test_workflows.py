@@ -292,3 +292,12 @@ def test_a_resumed_warm_chain_reports_what_an_uninterrupted_one_does(coeffs, tmp
     shutil.rmtree(bases.path(bare, "x").parent)                  # no stored bases: cold
     again = api.solve_many(scs, out=bare, coefficients=coeffs, warm_chain=True)
     assert all("warm_start_from" not in r.provenance for r in again[2:])
+
+
+def test_fork_is_used_on_linux_only(monkeypatch):
+    monkeypatch.setattr(executors.sys, "platform", "darwin")
+    with executors.open(2, kind="fork") as ex:
+        assert isinstance(ex, executors.Inline)
+    monkeypatch.setattr(executors.sys, "platform", "linux")
+    with executors.open(2, kind="fork") as ex:
+        assert isinstance(ex, executors.Processes)
