@@ -158,5 +158,6 @@ def solve(m: LPModel, groups: list[np.ndarray], warm_basis=None, zero_first=None
                "min_reduced_cost_priced_out": min(s["min_reduced_cost_priced_out"]
                                                   for s in stats),
                "warm_start": warm_basis is not None, "shortfall_cap": cap,
-               "decomposed_parts": len(groups)},
+               "decomposed_parts": len(groups),
+               "tie_break": next((s["tie_break"] for s in stats if s["tie_break"] != "done"), "done")},
         basis=solver.Basis(col_status=col_status, row_status=row_status) if basis_ok else None)

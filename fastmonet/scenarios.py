@@ -27,7 +27,8 @@ keyword arguments, the command line, or a TOML file (`load_scenario_file`):
     [solver]                     # optional, applies to every scenario of the file
     time_limit = 600.0           # seconds per LP solve
     method = "dual"              # dual | primal | ipm | choose
-    cost_start = "ipm_at_zero_shortfall"   # same | ipm | ipm_at_zero_shortfall (formulation §7.4)
+    cost_start = "ipm"           # same | ipm | ipm_at_zero_shortfall (formulation §7.4)
+    tie_break = "fixed"          # fixed | path: which of equal least-cost solutions (formulation §7.2)
     resift_method = "primal"     # same | primal: sifting's runs after columns are added
     drop_nonbasic = true         # drop the shortfall stage's unused priced-in columns
     decompose = "auto"           # auto | off: an LP that separates (ISOLATION) part by part
@@ -60,6 +61,7 @@ METHODS = ("dual", "primal", "ipm", "choose")
 LEXICOGRAPHIC = ("zero_first", "two_stage")
 COST_STARTS = ("same", "ipm_at_zero_shortfall", "ipm")
 RESIFT_METHODS = ("same", "primal")
+TIE_BREAKS = ("fixed", "path")
 # "High deployment rates" sensitivity (formulation §6.6): AR x10, BECCS 5 GW/yr, DAC 42 MtCO2/yr.
 HIGH_RATES = (10.0, 2.5, 2.5)
 # Period build factor F (formulation §6.6, §10.5): how many years' worth of the annual rate one
@@ -110,7 +112,10 @@ class SolverOptions:
     # defaults).  The first run of a cost stage: "same" (`method`), "ipm" (interior point with
     # crossover, then simplex) or "ipm_at_zero_shortfall" (ipm where every shortfall is 0: where
     # one is left, its split over targets and years depends on the path).
-    cost_start: str = "ipm_at_zero_shortfall"
+    cost_start: str = "ipm"
+    # Among solutions of equal least cost: "fixed" (a tie-break stage picks the same one
+    # whatever the path) or "path" (whatever the path to the cost optimum left; §7.2).
+    tie_break: str = "fixed"
     # Sifting's runs after columns are added: "same" (`method`) or "primal" (the basis stays
     # primal feasible when columns enter at 0).
     resift_method: str = "primal"
@@ -273,7 +278,8 @@ def validate(s: Scenario, where: str = "scenario") -> None:
     if opt.lexicographic not in LEXICOGRAPHIC:
         raise InputError(f"{where}: solver.lexicographic {opt.lexicographic!r} must be one of "
                          f"{LEXICOGRAPHIC}")
-    for name, allowed in (("cost_start", COST_STARTS), ("resift_method", RESIFT_METHODS)):
+    for name, allowed in (("cost_start", COST_STARTS), ("resift_method", RESIFT_METHODS),
+                          ("tie_break", TIE_BREAKS)):
         if getattr(opt, name) not in allowed:
             raise InputError(f"{where}: solver.{name} {getattr(opt, name)!r} must be one of "
                              f"{allowed}")

@@ -198,6 +198,8 @@ class _Session:
                                                   "columns_dropped": 0})
     #: full column -> True if sifting priced it in (not in the first working set)
     priced_in: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    #: HiGHS row of the split stage's cost row (its dual prices every column's cost), or None
+    cost_row: int | None = None
 
     def left(self) -> float | None:
         return None if self.deadline is None else self.deadline - time.perf_counter()
@@ -206,7 +208,7 @@ class _Session:
         return np.flatnonzero(self.pos_of < 0) if self.sift else np.zeros(0, np.int64)
 
     def stage(self, name: str, objective: np.ndarray, allow_infeasible: bool = False,
-              price_in_if_infeasible: bool = True, cost: str = ""):
+              price_in_if_infeasible: bool = True, cost: str = "", method: str | None = None):
         """Run HiGHS; with sifting, price the columns out of the working set and add the most
         negative reduced costs until none is below -SIFT_TOL (a restricted set that is infeasible
         gets every column, or with `price_in_if_infeasible=False` is returned as infeasible: the
@@ -221,7 +223,7 @@ class _Session:
         stage's basis keeps that split where it was before; see docs/performance.md), never
         from a warm basis; a run after columns were added uses
         `SolverOptions.resift_method` (primal: the basis stays primal feasible, new columns
-        enter at 0); every other run the options' method."""
+        enter at 0); every other run `method`, by default the options' method."""
         import highspy
         opts = self.m.scenario.solver
         first = True
@@ -234,7 +236,7 @@ class _Session:
             elif not first and opts.resift_method == "primal":
                 _configure(self.h, opts, "primal")
             else:
-                _configure(self.h, opts)
+                _configure(self.h, opts, method)
             ms = _run(self.h, name, self.where, self.left(),
                       allow_infeasible=allow_infeasible or out.size > 0, counts=self.rounds)
             info = self.h.getInfo()
@@ -260,13 +262,19 @@ class _Session:
 
     def reduced_costs(self, objective: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """c - A^T y of the columns `cols` from HiGHS's current row duals."""
-        y = np.asarray(self.h.getSolution().row_dual, np.float64)[: self.m.n_row]
+        y_all = np.asarray(self.h.getSolution().row_dual, np.float64)
+        y = y_all[: self.m.n_row]
         assert self.AT is not None, "reduced costs are priced with sifting only (A^T built)"
-        return objective[cols] - (self.AT @ y)[cols]
+        d = objective[cols] - (self.AT @ y)[cols]
+        if self.cost_row is not None:
+            d -= self.m.cost[cols] * y_all[self.cost_row]
+        return d
 
     def add_columns(self, add: np.ndarray, objective: np.ndarray) -> None:
         m = self.m
         starts, index, value = m.column_arrays(add)
+        if self.cost_row is not None:    # the split stage's cost row holds every column's cost
+            starts, index, value = _with_row(starts, index, value, self.cost_row, m.cost[add])
         _ok(self.h.addCols(int(add.size), np.ascontiguousarray(objective[add]),
                            np.ascontiguousarray(m.col_lower[add]),
                            np.ascontiguousarray(m.col_upper[add]), int(value.size),
@@ -319,6 +327,24 @@ class _Session:
         s_pos = self.pos_of[s.start:s.stop].astype(np.int32)
         _ok(self.h.changeColsBounds(len(s_pos), s_pos, lower, upper), "shortfall bounds",
             self.where)
+
+
+def _with_row(starts: np.ndarray, index: np.ndarray, value: np.ndarray, row: int,
+              coef: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """CSC arrays of some columns with one more row's coefficients `coef` (one per column)
+    appended to each column's entries."""
+    n = starts.size - 1
+    counts = np.diff(starts) + 1
+    new_starts = np.zeros(n + 1, np.int64)
+    np.cumsum(counts, out=new_starts[1:])
+    last = new_starts[1:] - 1                       # each column's new entry
+    keep = np.ones(new_starts[-1], bool)
+    keep[last] = False
+    new_index = np.empty(new_starts[-1], np.int64)
+    new_value = np.empty(new_starts[-1], np.float64)
+    new_index[keep], new_value[keep] = index, value
+    new_index[last], new_value[last] = row, coef
+    return new_starts, new_index, new_value
 
 
 def _working_set(m: LPModel, sift: bool):
@@ -414,10 +440,22 @@ def _new_highs(opts):
 
 
 def _lexicographic(sess: _Session, lexi: str) -> dict:
-    """Formulation §6.2: least shortfall first, then least cost (see the module docstring).
+    """Formulation §6.2: least shortfall first, then least cost (see the module docstring),
+    then, where `solver.tie_break` says so, the fixed tie-break among the least-cost solutions.
 
-    Returns shortfall_star (MtCO2), cap (the shortfall row's bound, or None), stages, stage_s.
+    Returns shortfall_star (MtCO2), cap (the shortfall row's bound, or None), stages, stage_s,
+    and after a tie-break the cost stage's objective and row duals.
     """
+    out = _least_cost(sess, lexi)
+    if sess.m.scenario.solver.tie_break == "fixed":
+        t0 = time.perf_counter()
+        out.update(_tie_break(sess))
+        out["stage_s"]["tie_break"] = time.perf_counter() - t0
+    return out
+
+
+def _least_cost(sess: _Session, lexi: str) -> dict:
+    """Least shortfall, then least cost: shortfall_star, cap, stages, stage_s."""
     import highspy
     OPT = highspy.HighsModelStatus.kOptimal
     m, where = sess.m, sess.where
@@ -473,6 +511,58 @@ def _lexicographic(sess: _Session, lexi: str) -> dict:
         sess.stage("cost", m.cost, cost="capped")
     stage_s["cost"] = time.perf_counter() - t1
     return dict(shortfall_star=shortfall_star, cap=cap, stages=stages, stage_s=stage_s)
+
+
+#: The tie-break's cost row: c x <= c* + COST_TIE_TOL (|c*| + 1): room for round-off only, far
+#: inside the solution check's 1e-7 on the objective (formulation §7.5).
+COST_TIE_TOL = 1e-12
+#: The seed of the tie-break's weights: fixed, so every path and process draws the same.
+TIE_SEED = 20_201_115
+
+
+def tie_weights(m: LPModel) -> np.ndarray:
+    """The tie-break's objective (formulation §7.2): one weight per column, drawn uniformly in
+    [1, 2) from a fixed seed.  Generic weights have one least point on the face of least-cost
+    solutions, so the answer does not depend on where the path to that face ended; all are >= 1,
+    so the weighted shortfall cannot grow at the expense of nothing."""
+    return np.random.default_rng(TIE_SEED).uniform(1.0, 2.0, m.n_col)
+
+
+def _tie_break(sess: _Session) -> dict:
+    """Formulation §7.2's tie-break: among the least-cost solutions (within COST_TIE_TOL), the
+    least `tie_weights` x, so that a degenerate LP reports the same optimum whatever the path
+    (interior point, simplex, a warm start, a neighbour's basis) that found its cost.
+
+    Adds the row c x <= c* + COST_TIE_TOL (|c*| + 1), c* the cost stage's c x, and minimises the weights by primal simplex
+    from the cost optimum (still feasible), pricing the chains left out with the cost row's
+    dual.  Returns the cost stage's objective and row duals: they stay the answer's (optimal duals
+    are complementary to every optimal solution, the tie-break's included).  Should HiGHS not
+    finish the tie-break (an "Unknown" on a badly scaled LP), the cost stage's own solution and
+    basis are returned instead, and `tie_break` says why: a least-cost answer of its path."""
+    import highspy
+    h, m, where = sess.h, sess.m, sess.where
+    cost_star = float(h.getInfo().objective_function_value)
+    sol = h.getSolution()
+    row_dual = np.asarray(sol.row_dual, np.float64)[: m.n_row].copy()
+    x_cost = np.zeros(m.n_col)
+    x_cost[sess.work] = np.asarray(sol.col_value, np.float64)
+    basis_cost = sess.basis()
+    c = m.cost[sess.work]
+    nz = np.flatnonzero(c != 0.0).astype(np.int32)
+    # The bound from c x itself, not HiGHS's objective, which `certify` checks against c x.
+    cx = solution_check.objective_value(m.cost, x_cost)
+    bound = cx + COST_TIE_TOL * (abs(cx) + 1.0)
+    _ok(h.addRow(-highspy.kHighsInf, bound, int(nz.size), nz, np.ascontiguousarray(c[nz])),
+        "the tie-break's cost row", where)
+    sess.cost_row = h.getNumRow() - 1
+    w = tie_weights(m)
+    sess.set_objective(w)
+    out = dict(cost_objective=cost_star, cost_row_dual=row_dual, tie_break="done")
+    try:
+        sess.stage("tie-break", w, method="primal")
+    except SolveError as exc:
+        out.update(x=x_cost, basis=basis_cost, tie_break=f"not done ({exc})")
+    return out
 
 
 def sifts(m: LPModel) -> bool:
@@ -542,19 +632,24 @@ def _checked_solution(sess: _Session, lx: dict, pass_s: float, solve_s: float,
     (`fastmonet.solution_check.certify`)."""
     m, h, where = sess.m, sess.h, sess.where
     sol = h.getSolution()
-    if not sol.value_valid:
+    if "x" in lx:                         # the tie-break was not done: the cost stage's answer
+        x = lx["x"]
+    elif not sol.value_valid:
         raise SolveError(f"{where}: HiGHS reports optimal but returned no valid primal solution")
-    x = np.zeros(m.n_col)
-    x[sess.work] = np.asarray(sol.col_value, dtype=np.float64)
+    else:
+        x = np.zeros(m.n_col)
+        x[sess.work] = np.asarray(sol.col_value, dtype=np.float64)
     row_dual = np.asarray(sol.row_dual, dtype=np.float64)[: m.n_row]
     info = h.getInfo()
-    cert = solution_check.certify(m, x, float(info.objective_function_value), row_dual,
-                                  sess.priced_out(), lx["cap"], where)
+    objective = float(info.objective_function_value)
+    if "cost_objective" in lx:            # after the split stage: the cost stage's answer
+        objective, row_dual = lx["cost_objective"], lx["cost_row_dual"]
+    cert = solution_check.certify(m, x, objective, row_dual, sess.priced_out(), lx["cap"], where)
     return LPSolution(
         x=x, row_dual=row_dual, row_activity=cert.row_activity,
         cost=solution_check.objective_value(m.cost, x),
         shortfall=float(x[m.index.columns["s"].slice()].sum()),
-        status=h.modelStatusToString(h.getModelStatus()), max_violation=cert.max_violation,
+        status="Optimal" if "x" in lx else h.modelStatusToString(h.getModelStatus()), max_violation=cert.max_violation,
         worst=cert.worst,
         stats={
             "columns": m.n_col, "rows": m.n_row, "nonzeros": m.nnz, "build_s": m.build_s,
@@ -567,6 +662,7 @@ def _checked_solution(sess: _Session, lx: dict, pass_s: float, solve_s: float,
             "objective_rel_error": cert.objective_rel_error,
             "min_reduced_cost_priced_out": cert.min_reduced_cost,
             "warm_start": warm, "shortfall_cap": lx["cap"], "decomposed_parts": 1,
+            "tie_break": lx.get("tie_break", "off"),
         },
-        basis=sess.basis(),
+        basis=lx["basis"] if "basis" in lx else sess.basis(),
     )
