@@ -24,18 +24,23 @@ import sys
 #: name -> SolverOptions fields; "old" is the reference every ratio is taken against.
 STRATEGIES = {
     "old": dict(lexicographic="two_stage", cost_start="same", resift_method="same",
-                drop_nonbasic=False, decompose="off"),
+                drop_nonbasic=False, decompose="off", tie_break="path"),
     "zero_first": dict(lexicographic="zero_first", cost_start="same", resift_method="same",
-                       drop_nonbasic=False, decompose="off"),
+                       drop_nonbasic=False, decompose="off", tie_break="path"),
     "zero_first+primal": dict(lexicographic="zero_first", cost_start="same",
-                              resift_method="primal", drop_nonbasic=False, decompose="off"),
+                              resift_method="primal", drop_nonbasic=False, decompose="off",
+                              tie_break="path"),
     "zero_first+primal+ipm": dict(lexicographic="zero_first", cost_start="ipm",
-                                  resift_method="primal", drop_nonbasic=False, decompose="off"),
+                                  resift_method="primal", drop_nonbasic=False, decompose="off",
+                                  tie_break="path"),
     "ipm_cost_start": dict(lexicographic="two_stage", cost_start="ipm", resift_method="same",
-                           drop_nonbasic=False, decompose="off"),
+                           drop_nonbasic=False, decompose="off", tie_break="path"),
     "zero_first+primal+ipm+drop": dict(lexicographic="zero_first", cost_start="ipm",
                                        resift_method="primal", drop_nonbasic=True,
-                                       decompose="off"),
+                                       decompose="off", tie_break="path"),
+    # The default of 2026-12-05 morning: interior point only without shortfall, no tie-break.
+    "default_before_tie_break": dict(cost_start="ipm_at_zero_shortfall", tie_break="path"),
+    "default_without_tie_break": dict(tie_break="path"),
     "default_whole_lp": dict(decompose="off"),
     "default": {},
 }
@@ -55,7 +60,8 @@ def _solve(model, options):
     return {"wall_s": wall, "cpu_s": cpu, "iterations": st["simplex_iterations_total"] + st["ipm_iterations_total"],
             "simplex": st["simplex_iterations_total"], "ipm": st["ipm_iterations_total"],
             "stages": st["stages"], "sift_rounds": st["sift_rounds"],
-            "dropped": st["columns_dropped"], "cost": sol.cost, "shortfall": sol.shortfall}
+            "dropped": st["columns_dropped"], "cost": sol.cost, "shortfall": sol.shortfall,
+            "tie_break_s": st.get("stage_tie_break_s", 0.0)}
 
 
 def main(argv=None) -> int:

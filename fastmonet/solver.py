@@ -6,7 +6,10 @@ Shortfall first, cost second (formulation §6.2), by solves on one HiGHS instanc
    is 0 and this is the answer (one solve, the usual case);
 2. otherwise the shortfall objective (sum of all s(g, t), MtCO2) with the shortfalls free, giving
    s*; then the cost objective with the row  sum s <= s* (1 + tol) + tol * world target  added,
-   warm-started from the shortfall basis.  `tol` is `SolverOptions.shortfall_rel_tol` (1e-9).
+   warm-started from the shortfall basis.  `tol` is `SolverOptions.shortfall_rel_tol` (1e-9);
+3. the tie-break (`SolverOptions.tie_break = "fixed"`, formulation §7.2): with c x held at the
+   least cost, the least `tie_weights` x, so that the solution reported does not depend on the
+   path that found the least cost.
 
 Every HiGHS call's status is checked (formulation §7.5: a rejected model otherwise "solves" as
 Empty). A stage HiGHS leaves "Unknown" (seen on infeasible zero-shortfall stages after presolve) is
@@ -533,9 +536,9 @@ def _tie_break(sess: _Session) -> dict:
     least `tie_weights` x, so that a degenerate LP reports the same optimum whatever the path
     (interior point, simplex, a warm start, a neighbour's basis) that found its cost.
 
-    Adds the row c x <= c* + COST_TIE_TOL (|c*| + 1), c* the cost stage's c x, and minimises the weights by primal simplex
-    from the cost optimum (still feasible), pricing the chains left out with the cost row's
-    dual.  Returns the cost stage's objective and row duals: they stay the answer's (optimal duals
+    Adds the row c x <= c* + COST_TIE_TOL (|c*| + 1), c* the cost stage's c x, and minimises
+    the weights by primal simplex from the cost optimum (still feasible), pricing the chains
+    left out with the cost row's dual.  Returns the cost stage's objective and row duals: they stay the answer's (optimal duals
     are complementary to every optimal solution, the tie-break's included).  Should HiGHS not
     finish the tie-break (an "Unknown" on a badly scaled LP), the cost stage's own solution and
     basis are returned instead, and `tie_break` says why: a least-cost answer of its path."""
