@@ -538,8 +538,9 @@ def _tie_break(sess: _Session) -> dict:
 
     Adds the row c x <= c* + COST_TIE_TOL (|c*| + 1), c* the cost stage's c x, and minimises
     the weights by primal simplex from the cost optimum (still feasible), pricing the chains
-    left out with the cost row's dual.  Returns the cost stage's objective and row duals: they stay the answer's (optimal duals
-    are complementary to every optimal solution, the tie-break's included).  Should HiGHS not
+    left out with the cost row's dual.  Returns the cost stage's objective and row duals: they
+    stay the answer's (optimal duals are complementary to every optimal solution, the
+    tie-break's included).  Should HiGHS not
     finish the tie-break (an "Unknown" on a badly scaled LP), the cost stage's own solution and
     basis are returned instead, and `tie_break` says why: a least-cost answer of its path."""
     import highspy
