@@ -201,8 +201,9 @@ class _Session:
                                                   "columns_dropped": 0})
     #: full column -> True if sifting priced it in (not in the first working set)
     priced_in: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
-    #: HiGHS row of the split stage's cost row (its dual prices every column's cost), or None
-    cost_row: int | None = None
+    #: full column -> may sifting price it in; None: every column (the tie-break's face: only the
+    #: columns whose cost-stage reduced cost is 0)
+    candidates: np.ndarray | None = None
 
     def left(self) -> float | None:
         return None if self.deadline is None else self.deadline - time.perf_counter()
@@ -232,6 +233,8 @@ class _Session:
         first = True
         while True:
             out = self.priced_out()
+            if self.candidates is not None:
+                out = out[self.candidates[out]]
             ipm = opts.cost_start == "ipm" or (opts.cost_start == "ipm_at_zero_shortfall"
                                                and cost == "zero")
             if first and cost and ipm and self.warm is None:
@@ -265,19 +268,13 @@ class _Session:
 
     def reduced_costs(self, objective: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """c - A^T y of the columns `cols` from HiGHS's current row duals."""
-        y_all = np.asarray(self.h.getSolution().row_dual, np.float64)
-        y = y_all[: self.m.n_row]
+        y = np.asarray(self.h.getSolution().row_dual, np.float64)[: self.m.n_row]
         assert self.AT is not None, "reduced costs are priced with sifting only (A^T built)"
-        d = objective[cols] - (self.AT @ y)[cols]
-        if self.cost_row is not None:
-            d -= self.m.cost[cols] * y_all[self.cost_row]
-        return d
+        return objective[cols] - (self.AT @ y)[cols]
 
     def add_columns(self, add: np.ndarray, objective: np.ndarray) -> None:
         m = self.m
         starts, index, value = m.column_arrays(add)
-        if self.cost_row is not None:    # the split stage's cost row holds every column's cost
-            starts, index, value = _with_row(starts, index, value, self.cost_row, m.cost[add])
         _ok(self.h.addCols(int(add.size), np.ascontiguousarray(objective[add]),
                            np.ascontiguousarray(m.col_lower[add]),
                            np.ascontiguousarray(m.col_upper[add]), int(value.size),
@@ -330,24 +327,6 @@ class _Session:
         s_pos = self.pos_of[s.start:s.stop].astype(np.int32)
         _ok(self.h.changeColsBounds(len(s_pos), s_pos, lower, upper), "shortfall bounds",
             self.where)
-
-
-def _with_row(starts: np.ndarray, index: np.ndarray, value: np.ndarray, row: int,
-              coef: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """CSC arrays of some columns with one more row's coefficients `coef` (one per column)
-    appended to each column's entries."""
-    n = starts.size - 1
-    counts = np.diff(starts) + 1
-    new_starts = np.zeros(n + 1, np.int64)
-    np.cumsum(counts, out=new_starts[1:])
-    last = new_starts[1:] - 1                       # each column's new entry
-    keep = np.ones(new_starts[-1], bool)
-    keep[last] = False
-    new_index = np.empty(new_starts[-1], np.int64)
-    new_value = np.empty(new_starts[-1], np.float64)
-    new_index[keep], new_value[keep] = index, value
-    new_index[last], new_value[last] = row, coef
-    return new_starts, new_index, new_value
 
 
 def _working_set(m: LPModel, sift: bool):
@@ -516,9 +495,10 @@ def _least_cost(sess: _Session, lexi: str) -> dict:
     return dict(shortfall_star=shortfall_star, cap=cap, stages=stages, stage_s=stage_s)
 
 
-#: The tie-break's cost row: c x <= c* + COST_TIE_TOL (|c*| + 1): room for round-off only, far
-#: inside the solution check's 1e-7 on the objective (formulation §7.5).
-COST_TIE_TOL = 1e-12
+#: The tie-break's face: a column whose cost-stage reduced cost is above FACE_TOL max(1, |c|) in
+#: size stays at its bound, a row whose dual is above FACE_TOL in size at its active bound
+#: (HiGHS's dual feasibility tolerance: smaller reduced costs are round-off of 0).
+FACE_TOL = 1e-7
 #: The seed of the tie-break's weights: fixed, so every path and process draws the same.
 TIE_SEED = 20_201_115
 
@@ -532,41 +512,49 @@ def tie_weights(m: LPModel) -> np.ndarray:
 
 
 def _tie_break(sess: _Session) -> dict:
-    """Formulation §7.2's tie-break: among the least-cost solutions (within COST_TIE_TOL), the
-    least `tie_weights` x, so that a degenerate LP reports the same optimum whatever the path
-    (interior point, simplex, a warm start, a neighbour's basis) that found its cost.
+    """Formulation §7.2's tie-break: among the least-cost solutions, the least `tie_weights` x,
+    so that a degenerate LP reports the same optimum whatever the path (interior point, simplex,
+    a warm start, a neighbour's basis) that found its cost.
 
-    Adds the row c x <= c* + COST_TIE_TOL (|c*| + 1), c* the cost stage's c x, and minimises
-    the weights by primal simplex from the cost optimum (still feasible), pricing the chains
-    left out with the cost row's dual.  Returns the cost stage's objective and row duals: they
-    stay the answer's (optimal duals are complementary to every optimal solution, the
-    tie-break's included).  Should HiGHS not
-    finish the tie-break (an "Unknown" on a badly scaled LP), the cost stage's own solution and
-    basis are returned instead, and `tie_break` says why: a least-cost answer of its path."""
-    import highspy
+    The least-cost solutions are the feasible points complementary to the cost stage's duals
+    (any optimal duals: every optimal solution is complementary to each of them), so the
+    tie-break holds every column with a nonzero reduced cost at its bound and every row with a
+    nonzero dual at its active bound (FACE_TOL), minimises the weights there by primal simplex
+    from the cost optimum (still feasible) and prices in only the chains whose reduced cost was
+    0.  Returns the cost stage's objective and row duals: they stay the answer's.  Should HiGHS
+    not finish the tie-break, the cost stage's own solution and basis are returned instead, and
+    `tie_break` says why: a least-cost answer of its path."""
     h, m, where = sess.h, sess.m, sess.where
     cost_star = float(h.getInfo().objective_function_value)
     sol = h.getSolution()
-    row_dual = np.asarray(sol.row_dual, np.float64)[: m.n_row].copy()
+    y_all = np.asarray(sol.row_dual, np.float64)
+    row_dual = y_all[: m.n_row].copy()
+    x_work = np.asarray(sol.col_value, np.float64)
     x_cost = np.zeros(m.n_col)
-    x_cost[sess.work] = np.asarray(sol.col_value, np.float64)
+    x_cost[sess.work] = x_work
     basis_cost = sess.basis()
-    c = m.cost[sess.work]
-    nz = np.flatnonzero(c != 0.0).astype(np.int32)
-    # The bound from c x itself, not HiGHS's objective, which `certify` checks against c x.
-    cx = solution_check.objective_value(m.cost, x_cost)
-    bound = cx + COST_TIE_TOL * (abs(cx) + 1.0)
-    _ok(h.addRow(-highspy.kHighsInf, bound, int(nz.size), nz, np.ascontiguousarray(c[nz])),
-        "the tie-break's cost row", where)
-    sess.cost_row = h.getNumRow() - 1
+    scale = np.maximum(1.0, np.abs(m.cost))
+    d = np.asarray(sol.col_dual, np.float64)
+    fix = np.flatnonzero(np.abs(d) > FACE_TOL * scale[sess.work]).astype(np.int32)
+    at = x_work[fix]
+    _ok(h.changeColsBounds(int(fix.size), fix, at, at), "the tie-break's face (columns)", where)
+    rows = np.flatnonzero(np.abs(y_all) > FACE_TOL).astype(np.int32)
+    if rows.size:
+        act = np.asarray(sol.row_value, np.float64)[rows]
+        _ok(h.changeRowsBounds(int(rows.size), rows, act, act), "the tie-break's face (rows)", where)
+    if sess.sift:
+        out = sess.priced_out()
+        sess.candidates = np.zeros(m.n_col, bool)
+        d_out = sess.reduced_costs(m.cost, out)
+        sess.candidates[out[np.abs(d_out) <= FACE_TOL * scale[out]]] = True
     w = tie_weights(m)
     sess.set_objective(w)
-    out = dict(cost_objective=cost_star, cost_row_dual=row_dual, tie_break="done")
+    out_stats = dict(cost_objective=cost_star, cost_row_dual=row_dual, tie_break="done")
     try:
         sess.stage("tie-break", w, method="primal")
     except SolveError as exc:
-        out.update(x=x_cost, basis=basis_cost, tie_break=f"not done ({exc})")
-    return out
+        out_stats.update(x=x_cost, basis=basis_cost, tie_break=f"not done ({exc})")
+    return out_stats
 
 
 def sifts(m: LPModel) -> bool:

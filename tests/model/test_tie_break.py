@@ -76,7 +76,7 @@ def test_the_tie_break_is_the_least_weighted_least_cost_solution(degenerate, pol
     tol = m.scenario.solver.shortfall_rel_tol
     cap = s_star * (1 + tol) + tol * m.target_total
     c_star = float(m.cost @ _whole_lp(m, m.cost, [(s_cols, cap)]))
-    bound = c_star + solver.COST_TIE_TOL * (abs(c_star) + 1.0)
+    bound = c_star + 1e-12 * (abs(c_star) + 1.0)        # the least-cost face, round-off aside
     w = solver.tie_weights(m)
     ref = _whole_lp(m, w, [(s_cols, cap), (m.cost, bound)])
     assert sol.cost == pytest.approx(c_star, rel=1e-8)   # linprog's own tolerances: 1e-7
