@@ -541,7 +541,8 @@ def _tie_break(sess: _Session) -> dict:
     rows = np.flatnonzero(np.abs(y_all) > FACE_TOL).astype(np.int32)
     if rows.size:
         act = np.asarray(sol.row_value, np.float64)[rows]
-        _ok(h.changeRowsBounds(int(rows.size), rows, act, act), "the tie-break's face (rows)", where)
+        for r, a in zip(rows.tolist(), act.tolist()):     # highspy 1.11 has no changeRowsBounds
+            _ok(h.changeRowBounds(r, a, a), "the tie-break's face (rows)", where)
     if sess.sift:
         out = sess.priced_out()
         sess.candidates = np.zeros(m.n_col, bool)
