@@ -30,7 +30,7 @@ from fastmonet.energy import PERIOD_STARTS, REPORT_YEARS
 from fastmonet.ensemble import sampling, store
 from fastmonet.ensemble.progress import Progress
 from fastmonet.ensemble.stand_coefficients import Cells
-from fastmonet.ensemble.tasks import Context, coefficient_task, member_task, reference_task
+from fastmonet.ensemble.tasks import Context, coefficient_task, member_task, merged_references, reference_task
 from fastmonet.errors import InputError
 from fastmonet.metrics import OPTIONS
 from fastmonet.store import provenance
@@ -395,17 +395,29 @@ def _units(ranges) -> list[str]:
 
 
 # ----------------------------------------------------------------------------------- execution
+def reference_keys(bases) -> dict[str, str | None]:
+    """The central member's solve as steps: step key -> the scenario it solves (None: all).
+    Scenarios that need none of the others (`scenario_solve.needs`) are a step each, so several
+    workers solve them at once; a set with a SWITCH_Y or an equal_cost burden is one step."""
+    from fastmonet import scenario_solve
+    if len(bases) > 1 and not any(scenario_solve.needs(b) for b in bases):
+        return {f"reference {b.name}": b.name for b in bases}
+    return {"reference": None}
+
+
 def plan(m: int, block: int, draws: list[dict], out: str, coef_pending, pending: list[int],
-         warm_start: bool) -> Plan:
-    """The run as a plan: the central member's solve (its bases warm-start every member), the
-    coefficient blocks still to compute, and each pending member after its block."""
+         warm_start: bool, refs: dict[str, str | None] | None = None) -> Plan:
+    """The run as a plan: the central member's solve (its bases warm-start every member; `refs`
+    from `reference_keys`), the coefficient blocks still to compute, and each pending member
+    after its block."""
+    refs = refs or {"reference": None}
     steps = []
     if warm_start and pending:
-        steps.append(Step("reference", ("reference",), priority=10))
+        steps += [Step(key, ("reference", only), priority=10) for key, only in refs.items()]
     waiting = set(pending)
     for start in range(0, m, block):       # each block, then its members (this process: in order)
         stop = min(m, start + block)
-        needs = {"reference": "reference"} if warm_start else {}
+        needs = {key: key for key in refs} if warm_start else {}
         if coef_pending[start:stop].any():
             steps.append(Step(f"block {start}", ("block", out, start, draws[start:stop])))
             needs["block"] = f"block {start}"
@@ -418,10 +430,11 @@ def _task(ctx: Context, step: Step, given: dict):
     """A step of the run's plan, on a worker (each task records its members' failures)."""
     kind, *args = step.payload
     if kind == "reference":
-        return reference_task(ctx)
+        return reference_task(ctx, *args)
     if kind == "block":
         return coefficient_task(ctx, *args)
-    return member_task(ctx, *args, given.get("block"), given.get("reference"))
+    refs = [v for k, v in given.items() if k.startswith("reference")]
+    return member_task(ctx, *args, given.get("block"), merged_references(refs) if refs else None)
 
 
 def _execute(ex, ctx: Context, out: str, draws: list[dict], block: int, progress: bool,
@@ -451,7 +464,7 @@ def _execute(ex, ctx: Context, out: str, draws: list[dict], block: int, progress
     notes = [note] if note else []
 
     def finished(step: Step, rec: dict, reused: bool) -> None:
-        if step.key == "reference":
+        if step.key.startswith("reference"):
             ref_note = _reference_note(rec)
             if ref_note:
                 bar.write(ref_note)
@@ -463,10 +476,15 @@ def _execute(ex, ctx: Context, out: str, draws: list[dict], block: int, progress
             bar.update(all(rec["ok"]))
     first: list[float] = []
     known = _stored_reference(out, names) if warm_start and pending else None
+    refs = reference_keys(ctx.bases)
+    if known is not None:
+        known_steps = {key: known if only is None
+                       else {**known, "references": {only: known["references"][only]}}
+                       for key, only in refs.items()}
     try:
-        scheduling.run(plan(m, block, draws, out, cst == store.PENDING, pending, warm_start),
+        scheduling.run(plan(m, block, draws, out, cst == store.PENDING, pending, warm_start, refs),
                       _task, ex, context=ex.share(ctx), carry=(), on_result=finished,
-                      done={"reference": known} if known is not None else None)
+                      done=known_steps if known is not None else None)
     finally:
         bar.close()
     st = store.status(out)

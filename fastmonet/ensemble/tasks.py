@@ -97,8 +97,10 @@ def _fill(ctx: Context, applied: list, idx: list[int], ar: dict, dac: dict) -> N
         out.setdefault(name, np.full((len(applied),) + arr.shape[1:], np.nan))[idx] = arr
 
 
-def reference_task(ctx: Context) -> dict:
-    """The central member solved cold: scenario -> `warm_start.Reference` of its cost stage.
+def reference_task(ctx: Context, only: str | None = None) -> dict:
+    """The central member solved cold: scenario -> `warm_start.Reference` of its cost stage
+    (of every scenario, or of scenario `only`: independent scenarios' references are steps of
+    their own, solved at the same time on several workers).
 
     Every member then starts from the same bases, so its results do not depend on which worker
     solved what before it.  A failure here is no member's failure: the members are solved cold
@@ -112,8 +114,8 @@ def reference_task(ctx: Context) -> dict:
         dac = dac_block([applied])
         coeffs = contract3(applied, ctx.cells, removal[0], cost[0], {v: dac[v][0] for v in DAC_VARS})
         order = ctx.solve_order or list(range(len(ctx.bases)))
-        solved = solve_scenarios(coeffs, applied, [ctx.bases[k] for k in order], ctx.threads,
-                                 keep_reference=True)
+        bases = [ctx.bases[k] for k in order if only is None or ctx.bases[k].name == only]
+        solved = solve_scenarios(coeffs, applied, bases, ctx.threads, keep_reference=True)
     except Exception as exc:  # noqa: BLE001 - the members go on, cold
         return {"references": {}, "message": f"{type(exc).__name__}: {exc}",
                 "seconds": time.perf_counter() - t0}
@@ -121,6 +123,14 @@ def reference_task(ctx: Context) -> dict:
     failed = [f"{o.scenario}: {o.message}" for o in solved if not o.ok]
     return {"references": refs, "message": "; ".join(failed), "seconds": time.perf_counter() - t0,
             "iterations": {o.scenario: o.iterations for o in solved}}
+
+
+def merged_references(parts: list[dict]) -> dict:
+    """The results of several `reference_task` steps as one."""
+    return {"references": {k: v for p in parts for k, v in p["references"].items()},
+            "message": "; ".join(p["message"] for p in parts if p["message"]),
+            "seconds": max((p["seconds"] for p in parts), default=0.0),
+            "iterations": {k: v for p in parts for k, v in p.get("iterations", {}).items()}}
 
 
 def is_central(ctx: Context, draw: dict) -> bool:

@@ -688,3 +688,21 @@ def test_a_resumed_run_takes_the_central_bases_from_the_store(tmp_path, inputs, 
     after = content(out)
     assert (after["status"] == store.DONE).all()
     np.testing.assert_allclose(after["total_cost"].values, before["total_cost"].values, rtol=1e-9)
+
+
+def test_the_central_members_independent_scenarios_are_steps_of_their_own():
+    from fastmonet import scenarios
+    from fastmonet.ensemble.execute import plan, reference_keys
+    independent = [scenarios.make(p) for p in ("cooperation", "current_policy", "isolation")]
+    refs = reference_keys(independent)
+    assert refs == {f"reference {s.name}": s.name for s in independent}
+    # A SWITCH_Y needs its ISOLATION base: the central member is one step.
+    assert reference_keys([scenarios.make("isolation"), scenarios.make("switch_2050")]) == {
+        "reference": None}
+    steps = plan(4, 2, [{}] * 4, "x.zarr", np.zeros(4, bool), [0, 1, 2, 3], True, refs).steps
+    assert sum(s.key.startswith("reference") for s in steps) == 3
+    members = [s for s in steps if s.key.startswith("member")]
+    assert len(members) == 4 and all(set(s.needs) == set(refs) for s in members)
+    # Without the warm start nothing waits for them.
+    cold = plan(4, 2, [{}] * 4, "x.zarr", np.zeros(4, bool), [0, 1, 2, 3], False, refs).steps
+    assert not any(s.key.startswith("reference") or s.needs for s in cold)
