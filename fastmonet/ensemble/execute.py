@@ -7,10 +7,11 @@ needs the member's ISOLATION solution), recording a status per (member, scenario
 depends on its block's task, so solving starts as soon as the first block is written. Tasks
 write into the store themselves; the client only counts what they report.
 
-Warm start (`warm_start=True`, the default): a first task solves the central member cold and
-every member's cost stages start from its bases (`fastmonet.warm_start`), about 1.9x fewer simplex
-iterations. All members start from the same bases, so the results still do not depend on the
-number of workers, the block size or a resume.
+Warm start (`warm_start=True`, the default): first tasks solve the central member cold (one
+task per scenario where the scenarios need none of the others, so several workers share it) and
+every member's cost stages start from its bases (`fastmonet.warm_start`). All members start from
+the same bases, and the solver's tie-break (formulation §7.2) makes the answer independent of the
+start anyway, so the results do not depend on the number of workers, the block size or a resume.
 """
 
 from __future__ import annotations
