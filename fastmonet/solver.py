@@ -222,9 +222,7 @@ class _Session:
         `cost` says which cost stage this is: "zero" (every shortfall at 0) or "capped" (the
         shortfall row in place).  Its first run follows `SolverOptions.cost_start`: interior
         point with crossover in every cost stage ("ipm") or only with no shortfall
-        ("ipm_at_zero_shortfall": where a shortfall is left, how it splits over targets and
-        years is not fixed by the two objectives, and the simplex path from the shortfall
-        stage's basis keeps that split where it was before; see docs/performance.md), never
+        ("ipm_at_zero_shortfall"; the tie-break makes either reach the same answer), never
         from a warm basis; a run after columns were added uses
         `SolverOptions.resift_method` (primal: the basis stays primal feasible, new columns
         enter at 0); every other run `method`, by default the options' method."""
@@ -506,8 +504,7 @@ TIE_SEED = 20_201_115
 def tie_weights(m: LPModel) -> np.ndarray:
     """The tie-break's objective (formulation §7.2): one weight per column, drawn uniformly in
     [1, 2) from a fixed seed.  Generic weights have one least point on the face of least-cost
-    solutions, so the answer does not depend on where the path to that face ended; all are >= 1,
-    so the weighted shortfall cannot grow at the expense of nothing."""
+    solutions, so the answer does not depend on where the path to that face ended."""
     return np.random.default_rng(TIE_SEED).uniform(1.0, 2.0, m.n_col)
 
 
